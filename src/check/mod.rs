@@ -1,0 +1,24 @@
+//! Check: runs every enabled rule of a pack over a parsed document and returns the
+//! findings in document order.
+
+use crate::pack::Pack;
+use crate::parse::Document;
+use crate::report::Diagnostic;
+use crate::rules::Context;
+
+pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in pack.enabled_rules() {
+        let mut cx = Context {
+            doc,
+            templates: &pack.templates,
+            meta: &rule.meta,
+            out: &mut out,
+        };
+        rule.check.check(&mut cx);
+    }
+    out.sort_by(|a, b| {
+        (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))
+    });
+    out
+}

@@ -1,0 +1,450 @@
+//! Command-line interface: argument parsing (clap), output, exit codes.
+//!
+//! Exit codes: 0 no error-severity finding; 1 at least one; 2 could not run (bad
+//! arguments, a path or rule pack that cannot be used, a file that is not a report).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{Buffer, WriteColor};
+use rayon::prelude::*;
+use unicode_width::UnicodeWidthStr;
+
+use nianbao::report::{human, json};
+use nianbao::{Counts, Input, LoadError, Outcome, Pack, Severity, load};
+
+const ABOUT: &str = "nianbao（年报）：政府信息公开工作年度报告检查工具";
+const LONG_ABOUT: &str = "\
+nianbao（年报）：政府信息公开工作年度报告检查工具
+
+按《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）检查报告：
+六个部分是否齐全、三张统计表是否完整、合计与勾稽关系是否成立。
+每个问题都指出所在的行和数字，并给出正确的值。
+
+示例：
+  nianbao check 报告.txt             检查一份报告
+  nianbao check 年报目录/            检查目录下所有 .txt 和 .md 报告
+  nianbao check --format json 目录/  输出 JSON，供其他程序使用
+  nianbao rules                      列出所有规则
+  nianbao explain T203               查看一条规则的详细说明";
+
+#[derive(Parser)]
+#[command(name = "nianbao", version, about = ABOUT, long_about = LONG_ABOUT)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查年度报告（文件、目录，或用 - 表示标准输入）
+    #[command(
+        after_help = "退出码：0 没有错误；1 发现错误（error）；2 无法检查（参数、文件或规则包有问题）"
+    )]
+    Check(CheckArgs),
+    /// 列出规则包中的全部规则
+    Rules(PackArgs),
+    /// 显示 nianbao 从报告中读到的内容：章节、报告年度、统计表的每个单元格
+    Extract {
+        /// 报告文件（或 - 表示标准输入）
+        path: String,
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+    /// 显示一条规则的完整说明和违规示例
+    Explain {
+        /// 规则编号，如 T203
+        id: String,
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+}
+
+#[derive(Args)]
+struct PackArgs {
+    /// 规则包：national（内置全国规则包）或规则包目录（可 extends 全国规则包）
+    #[arg(long, value_name = "DIR", default_value = "national")]
+    pack: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// 带源码片段的可读输出
+    Human,
+    /// 一个 JSON 数组，每个问题一个对象（格式见 README）
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    /// 输出到终端时使用颜色（设置了 NO_COLOR 时不用）
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// 要检查的报告：文件、目录（其中所有 .txt、.md 文件）或 -（标准输入）
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// 是否使用颜色
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    #[command(flatten)]
+    pack: PackArgs,
+    /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => rules(args),
+        Command::Explain { id, pack } => explain(&id, pack),
+        Command::Extract { path, pack } => extract(&path, pack),
+    }
+}
+
+fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn load_pack(arg: &str) -> Result<Pack, ExitCode> {
+    Pack::from_arg(arg).map_err(|err| {
+        let mut buf = human::buffer(use_color(
+            ColorChoice::Auto,
+            std::io::stderr().is_terminal(),
+        ));
+        human::render_pack_error(&mut buf, &err);
+        write_stderr(&buf);
+        ExitCode::from(2)
+    })
+}
+
+fn write_stdout(bytes: &[u8]) {
+    // A closed pipe (`nianbao check … | head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(bytes);
+}
+
+fn write_stderr(buf: &Buffer) {
+    let _ = std::io::stderr().lock().write_all(buf.as_slice());
+}
+
+/// What checking one input produced, rendered.
+struct FileResult {
+    counts: Counts,
+    failed: bool,
+    stdout: Buffer,
+    stderr: Buffer,
+    json: Vec<json::JsonDiagnostic>,
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let pack = match load_pack(&args.pack.pack) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let linter = nianbao::Linter::new(pack);
+    let out_color = use_color(args.color, std::io::stdout().is_terminal());
+    let err_color = use_color(args.color, std::io::stderr().is_terminal());
+
+    let (inputs, discovery_errors) = load::discover(&args.paths);
+    let mut failed = !discovery_errors.is_empty();
+    for e in &discovery_errors {
+        let mut buf = human::buffer(err_color);
+        render_load_error(&mut buf, e);
+        write_stderr(&buf);
+    }
+
+    let results: Vec<FileResult> = inputs
+        .par_iter()
+        .map(|input| check_one(&linter, input, &args, out_color, err_color))
+        .collect();
+
+    let mut counts = Counts::default();
+    let mut all_json = Vec::new();
+    let mut checked = 0;
+    for r in results {
+        counts.merge(r.counts);
+        failed |= r.failed;
+        checked += usize::from(!r.failed);
+        write_stderr(&r.stderr);
+        match args.format {
+            Format::Human => write_stdout(r.stdout.as_slice()),
+            Format::Json => all_json.extend(r.json),
+        }
+    }
+
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&all_json) {
+            Ok(s) => write_stdout(format!("{s}\n").as_bytes()),
+            Err(e) => {
+                eprintln!("error: 无法生成 JSON：{e}");
+                return ExitCode::from(2);
+            }
+        },
+        Format::Human => {
+            let unreadable = inputs.len() + discovery_errors.len() - checked;
+            write_stdout(summary(checked, unreadable, counts).as_bytes());
+        }
+    }
+
+    if failed {
+        ExitCode::from(2)
+    } else if counts.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check_one(
+    linter: &nianbao::Linter,
+    input: &Input,
+    args: &CheckArgs,
+    out_color: bool,
+    err_color: bool,
+) -> FileResult {
+    let mut result = FileResult {
+        counts: Counts::default(),
+        failed: false,
+        stdout: human::buffer(out_color),
+        stderr: human::buffer(err_color),
+        json: Vec::new(),
+    };
+    match linter.lint_input(input) {
+        Ok(outcome) => {
+            result.counts = Counts::of(&outcome.diagnostics);
+            if args.verbose {
+                let _ = result
+                    .stderr
+                    .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
+            }
+            match args.format {
+                Format::Human => human::render(
+                    &mut result.stdout,
+                    &outcome.document.path,
+                    &outcome.document.text,
+                    &outcome.diagnostics,
+                ),
+                Format::Json => {
+                    result.json = outcome
+                        .diagnostics
+                        .iter()
+                        .map(|d| json::convert(&outcome.document, d))
+                        .collect();
+                }
+            }
+        }
+        Err(e) => {
+            result.failed = true;
+            render_load_error(&mut result.stderr, &e);
+        }
+    }
+    result
+}
+
+fn render_load_error(out: &mut dyn WriteColor, e: &LoadError) {
+    human::render_file_error(out, &e.path, &e.message(), e.help().as_deref());
+}
+
+fn extract(path: &str, args: PackArgs) -> ExitCode {
+    let pack = match load_pack(&args.pack) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let input = if path == "-" {
+        Input::Stdin
+    } else {
+        Input::File(path.into())
+    };
+    let text = match load::read(&input) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut buf = human::buffer(use_color(
+                ColorChoice::Auto,
+                std::io::stderr().is_terminal(),
+            ));
+            render_load_error(&mut buf, &e);
+            write_stderr(&buf);
+            return ExitCode::from(2);
+        }
+    };
+    let doc = nianbao::Document::parse(input.name(), text, &pack.templates);
+    write_stdout(nianbao::report::extract::render(&doc, &pack.templates).as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
+    let doc = &outcome.document;
+    let mut s = format!("{}：\n", doc.path);
+    match &doc.year {
+        Some(y) => s.push_str(&format!("  {}\n", y.describe())),
+        None => s.push_str("  报告年度：无法推断\n"),
+    }
+    s.push_str(&format!("  识别到的章节：{}\n", {
+        let names: Vec<String> = doc
+            .outline
+            .sections
+            .iter()
+            .map(|h| pack.templates.sections[h.template].number.clone())
+            .collect();
+        if names.is_empty() {
+            "无".to_string()
+        } else {
+            names.join("、")
+        }
+    }));
+    for (tpl, table) in pack.templates.tables.iter().zip(&doc.tables) {
+        let rows = tpl.rows.iter().filter(|r| !r.group).count();
+        let found = tpl
+            .rows
+            .iter()
+            .zip(&table.rows)
+            .filter(|(t, r)| !t.group && r.is_found())
+            .count();
+        let status = match &table.status {
+            nianbao::parse::TableStatus::Found => "已识别".to_string(),
+            nianbao::parse::TableStatus::Missing => "未找到".to_string(),
+            nianbao::parse::TableStatus::Unreadable(r) => format!("无法识别（{r}）"),
+        };
+        let layout = match table.layout {
+            nianbao::parse::tokens::Layout::Pipe => "以“|”分隔",
+            nianbao::parse::tokens::Layout::Columns => "以空格分列",
+        };
+        s.push_str(&format!(
+            "  {}：{status}，{found}/{rows} 行，{layout}\n",
+            tpl.name
+        ));
+    }
+    s
+}
+
+fn summary(checked: usize, unreadable: usize, c: Counts) -> String {
+    let mut s = format!("\n检查了 {checked} 个文件");
+    if c.errors + c.warnings + c.infos == 0 {
+        s.push_str("，没有发现问题");
+    } else {
+        s.push_str(&format!("：{} 个错误，{} 个警告", c.errors, c.warnings));
+        if c.infos > 0 {
+            s.push_str(&format!("，{} 个提示", c.infos));
+        }
+    }
+    if unreadable > 0 {
+        s.push_str(&format!("；{unreadable} 个路径无法检查（见标准错误输出）"));
+    }
+    s.push('\n');
+    s
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn rules(args: PackArgs) -> ExitCode {
+    let pack = match load_pack(&args.pack) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut out = format!("规则包：{}（{}）\n", pack.name, pack.title);
+    if pack.chain.len() > 1 {
+        out.push_str(&format!("继承关系：{}\n", pack.chain.join(" → ")));
+    }
+    out.push('\n');
+    out.push_str(&format!(
+        "{}{}{}说明\n",
+        pad("编号", 8),
+        pad("级别", 8),
+        pad("类别", 13)
+    ));
+    for r in &pack.rules {
+        let severity = if r.enabled {
+            r.meta.severity.chinese().to_string()
+        } else {
+            "已关闭".into()
+        };
+        out.push_str(&format!(
+            "{}{}{}{}\n",
+            pad(&r.meta.id, 8),
+            pad(&severity, 8),
+            pad(r.meta.kind, 13),
+            r.meta.summary
+        ));
+    }
+    out.push_str("\n用 `nianbao explain 编号` 查看某条规则的详细说明。\n");
+    write_stdout(out.as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn explain(id: &str, args: PackArgs) -> ExitCode {
+    let pack = match load_pack(&args.pack) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let wanted = id.trim().to_uppercase();
+    let Some(rule) = pack.rule(&wanted) else {
+        let mut buf = human::buffer(use_color(
+            ColorChoice::Auto,
+            std::io::stderr().is_terminal(),
+        ));
+        let close: Vec<&str> = pack
+            .rules
+            .iter()
+            .map(|r| r.meta.id.as_str())
+            .filter(|r| r.chars().next() == wanted.chars().next())
+            .collect();
+        let help = if close.is_empty() {
+            "用 `nianbao rules` 查看全部规则".to_string()
+        } else {
+            format!("同一族的规则：{}", close.join("、"))
+        };
+        human::render_file_error(
+            &mut buf,
+            &pack.name,
+            &format!("规则包中没有规则「{id}」"),
+            Some(&help),
+        );
+        write_stderr(&buf);
+        return ExitCode::from(2);
+    };
+    let m = &rule.meta;
+    let mut out = format!("{}  {}\n", m.id, m.summary);
+    out.push_str(&format!(
+        "级别：{}（{}）{}    类别：{}    规则包：{}\n\n",
+        m.severity.chinese(),
+        m.severity.as_str(),
+        if rule.enabled { "" } else { "，已关闭" },
+        m.kind,
+        m.pack
+    ));
+    out.push_str(&m.description);
+    out.push('\n');
+    let details = rule.check.explain(&pack.templates);
+    if !details.is_empty() {
+        out.push_str("\n检查内容：\n");
+        for line in details {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    if let Some(example) = &m.example {
+        out.push_str("\n违规示例：\n");
+        for line in example.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    let _ = Severity::Error;
+    write_stdout(out.as_bytes());
+    ExitCode::SUCCESS
+}

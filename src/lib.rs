@@ -1,0 +1,68 @@
+//! nianbao (年报) — a linter for Chinese government information-disclosure annual
+//! reports (政府信息公开工作年度报告).
+//!
+//! The pipeline, one module each: **load** (paths → text), **parse** (text →
+//! `Document`: sections, tables, cells with spans), **check** (rules from a TOML
+//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON).
+//!
+//! ```no_run
+//! let linter = nianbao::Linter::new(nianbao::Pack::national()?);
+//! let outcome = linter.lint_text("report.txt", std::fs::read_to_string("report.txt")?)?;
+//! for d in &outcome.diagnostics {
+//!     println!("{} {}", d.rule, d.message);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod check;
+pub mod load;
+pub mod pack;
+pub mod parse;
+pub mod report;
+pub mod rules;
+
+pub use load::{Input, LoadError, LoadErrorKind};
+pub use pack::{Pack, PackError};
+pub use parse::Document;
+pub use report::{Counts, Diagnostic, Severity};
+
+/// A pack, ready to check documents.
+pub struct Linter {
+    pack: Pack,
+}
+
+/// A checked document and its findings.
+pub struct Outcome {
+    pub document: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Linter {
+    pub fn new(pack: Pack) -> Self {
+        Linter { pack }
+    }
+
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+
+    /// Parses and checks a report's text. `path` is the name shown in diagnostics.
+    pub fn lint_text(&self, path: impl Into<String>, text: String) -> Result<Outcome, LoadError> {
+        let path = path.into();
+        let document = Document::parse(path.clone(), text, &self.pack.templates);
+        if !document.looks_like_report() {
+            return Err(LoadError::new(path, LoadErrorKind::NotAReport));
+        }
+        let diagnostics = check::run(&document, &self.pack);
+        Ok(Outcome {
+            document,
+            diagnostics,
+        })
+    }
+
+    /// Reads, parses and checks one input.
+    pub fn lint_input(&self, input: &Input) -> Result<Outcome, LoadError> {
+        let text = load::read(input)?;
+        self.lint_text(input.name(), text)
+    }
+}

@@ -1,0 +1,162 @@
+//! Numbers as written in reports: `98`, `３１`, `3,119`, `14900.48`, `-1`.
+//!
+//! Values are kept in fixed point (four decimals) so that sums of amounts in 万元 are
+//! exact and a table cell compares equal to the same figure written in the text.
+
+use std::fmt;
+
+/// A decimal number with four fractional digits, stored as an integer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Num(i64);
+
+const SCALE: i64 = 10_000;
+const MAX_INT_DIGITS: usize = 14;
+
+impl Num {
+    pub const ZERO: Num = Num(0);
+
+    pub fn from_int(v: i64) -> Num {
+        Num(v.saturating_mul(SCALE))
+    }
+
+    pub fn is_integer(self) -> bool {
+        self.0 % SCALE == 0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// The integer value when the number is whole.
+    pub fn as_int(self) -> Option<i64> {
+        self.is_integer().then_some(self.0 / SCALE)
+    }
+
+    pub fn checked_add(self, other: Num) -> Option<Num> {
+        self.0.checked_add(other.0).map(Num)
+    }
+
+    pub fn checked_sub(self, other: Num) -> Option<Num> {
+        self.0.checked_sub(other.0).map(Num)
+    }
+
+    pub fn checked_mul_int(self, k: i64) -> Option<Num> {
+        self.0.checked_mul(k).map(Num)
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let int = abs / SCALE as u64;
+        let frac = abs % SCALE as u64;
+        if frac == 0 {
+            write!(f, "{sign}{int}")
+        } else {
+            let digits = format!("{frac:04}");
+            write!(f, "{sign}{int}.{}", digits.trim_end_matches('0'))
+        }
+    }
+}
+
+/// Parses a cell or figure that is only a number. Accepts ASCII and full-width
+/// digits, thousands separators (`,` `，` between groups of three), one decimal point
+/// and a leading minus sign. Anything else (including an empty string) is `None`.
+pub fn parse_number(s: &str) -> Option<Num> {
+    let s = s.trim();
+    let mut chars = s.chars().map(crate::parse::text::fold_char).peekable();
+    let negative = match chars.peek() {
+        Some('-') | Some('−') => {
+            chars.next();
+            true
+        }
+        _ => false,
+    };
+    let mut int_digits = String::new();
+    let mut frac_digits = String::new();
+    let mut seen_point = false;
+    let mut group_len: Option<usize> = None; // digits since the last thousands separator
+    for c in chars {
+        match c {
+            '0'..='9' => {
+                if seen_point {
+                    frac_digits.push(c);
+                } else {
+                    int_digits.push(c);
+                    if let Some(n) = group_len.as_mut() {
+                        *n += 1;
+                    }
+                }
+            }
+            ',' if !seen_point && !int_digits.is_empty() => {
+                if let Some(n) = group_len
+                    && n != 3
+                {
+                    return None;
+                }
+                if group_len.is_none() && int_digits.len() > 3 {
+                    return None;
+                }
+                group_len = Some(0);
+            }
+            '.' if !seen_point && !int_digits.is_empty() => seen_point = true,
+            _ => return None,
+        }
+    }
+    if int_digits.is_empty() || group_len.is_some_and(|n| n != 3) {
+        return None;
+    }
+    if seen_point && frac_digits.is_empty() {
+        return None;
+    }
+    if int_digits.len() > MAX_INT_DIGITS || frac_digits.len() > 4 {
+        return None;
+    }
+    let int: i64 = int_digits.parse().ok()?;
+    let mut frac: i64 = 0;
+    for (i, d) in frac_digits.chars().enumerate() {
+        let digit = d.to_digit(10)? as i64;
+        frac += digit * 10_i64.pow(3 - i as u32);
+    }
+    let value = int.checked_mul(SCALE)?.checked_add(frac)?;
+    Some(Num(if negative { -value } else { value }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_report_numbers() {
+        assert_eq!(parse_number("98"), Some(Num::from_int(98)));
+        assert_eq!(parse_number("３１"), Some(Num::from_int(31)));
+        assert_eq!(parse_number("3,119"), Some(Num::from_int(3119)));
+        assert_eq!(parse_number("-1"), Some(Num::from_int(-1)));
+        assert_eq!(
+            parse_number("14900.48").map(|n| n.to_string()),
+            Some("14900.48".into())
+        );
+        assert_eq!(
+            parse_number("96171.6").map(|n| n.to_string()),
+            Some("96171.6".into())
+        );
+    }
+
+    #[test]
+    fn rejects_non_numbers() {
+        for s in [
+            "", "-", "/", "1.", "1,23", "12,3456", "2024年", "1.属于", "?08", "1.2.3",
+        ] {
+            assert_eq!(parse_number(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn decimal_arithmetic_is_exact() {
+        let a = parse_number("0.1").unwrap_or_default();
+        let b = parse_number("0.2").unwrap_or_default();
+        assert_eq!(a.checked_add(b), parse_number("0.3"));
+        assert!(!a.is_integer());
+    }
+}

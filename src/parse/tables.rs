@@ -1,0 +1,673 @@
+//! Reads a statistical table out of the tokens of its section, against its template.
+//!
+//! Rows are found by their labels, in template order: each text token is compared with
+//! the rows not yet found (fuzzily, so truncated or mistyped labels still match) and a
+//! label wrapped over several lines is joined back together. A row's values are the
+//! value tokens that follow its label. The header is checked for column labels and for
+//! labels of the obsolete 2019 format.
+//!
+//! The reader never guesses: a row with too few or too many values, or with digits
+//! glued together, keeps no values, and a table where too few rows are recognised is
+//! `Unreadable` rather than read wrongly.
+
+use std::ops::Range;
+
+use super::number::Num;
+use super::tokens::{Layout, Token, TokenKind};
+use crate::pack::template::{MatchKind, RowTemplate, TableTemplate};
+
+/// Raw similarity a token needs to be taken as a row label.
+const MIN_ROW_SCORE: f64 = 0.72;
+/// Similarity after the penalty for skipping rows.
+const MIN_ROW_EFFECTIVE: f64 = 0.6;
+/// Penalty per template row skipped to reach a match.
+const SKIP_PENALTY: f64 = 0.02;
+/// Similarity a token needs to be taken as a header (column) label.
+const MIN_HEADER_SCORE: f64 = 0.75;
+/// Text tokens up to this many characters between a label and its values, in PDF
+/// column layouts, are fragments of wrapped labels and are skipped.
+const MAX_FRAGMENT_CHARS: usize = 8;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableStatus {
+    Found,
+    /// Nothing of the table in its section.
+    Missing,
+    /// Something is there, but not enough to read it with confidence; the reason.
+    Unreadable(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellValue {
+    Number(Num),
+    /// An empty cell (pipe layouts only).
+    Blank,
+    /// A non-numeric stand-in such as `/`; the text as written.
+    Placeholder(String),
+    /// Not present, or present but not attributable to this column with confidence.
+    Missing,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub value: CellValue,
+    /// Where the cell is, when it was seen.
+    pub span: Option<Range<usize>>,
+}
+
+impl Cell {
+    pub fn missing() -> Cell {
+        Cell {
+            value: CellValue::Missing,
+            span: None,
+        }
+    }
+
+    pub fn number(&self) -> Option<Num> {
+        match self.value {
+            CellValue::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowShape {
+    /// The label was not found.
+    Absent,
+    /// A group label without values of its own (the normal case for groups).
+    LabelOnly,
+    /// As many values as columns.
+    Complete,
+    /// Fewer values than columns.
+    Short { found: usize },
+    /// More values than columns; the span of the surplus.
+    Long { found: usize, extra: Range<usize> },
+    /// Digits glued to the label or to each other (`行政规范性文件8855698`).
+    Glued { digits: String, span: Range<usize> },
+}
+
+#[derive(Clone, Debug)]
+pub struct LabelHit {
+    /// The first piece of the label (where a diagnostic points).
+    pub span: Range<usize>,
+    /// The label as written, normalised, with wrapped pieces joined.
+    pub norm: String,
+    pub kind: MatchKind,
+    pub layout: Layout,
+}
+
+#[derive(Clone, Debug)]
+pub struct RowReading {
+    pub label: Option<LabelHit>,
+    /// One per template column; columns the row does not have are `Missing`.
+    pub cells: Vec<Cell>,
+    pub shape: RowShape,
+    /// Where the row's values start (or its label), for pointing at the row.
+    pub anchor: Option<Range<usize>>,
+}
+
+impl RowReading {
+    fn absent(columns: usize) -> Self {
+        RowReading {
+            label: None,
+            cells: vec![Cell::missing(); columns],
+            shape: RowShape::Absent,
+            anchor: None,
+        }
+    }
+
+    pub fn is_found(&self) -> bool {
+        self.shape != RowShape::Absent
+    }
+
+    /// True when the row has values of its own (for a group: it was collapsed).
+    pub fn has_values(&self) -> bool {
+        !matches!(self.shape, RowShape::Absent | RowShape::LabelOnly)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderTarget {
+    Column(usize),
+    Header(usize),
+}
+
+/// A header label found in the table.
+#[derive(Clone, Debug)]
+pub struct HeaderHit {
+    pub target: HeaderTarget,
+    pub span: Range<usize>,
+    pub norm: String,
+    pub kind: MatchKind,
+    pub layout: Layout,
+}
+
+/// A label of the 2019 trial format found in the table.
+#[derive(Clone, Debug)]
+pub struct LegacyHit {
+    pub legacy: usize,
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TableReading {
+    /// Index into `Templates::tables`.
+    pub template: usize,
+    pub status: TableStatus,
+    /// The text the table was looked for in.
+    pub region: Range<usize>,
+    /// The layout most of the table's cells were written in.
+    pub layout: Layout,
+    /// One per template row.
+    pub rows: Vec<RowReading>,
+    pub headers: Vec<HeaderHit>,
+    /// One per template column: was its label seen in the header?
+    pub columns_found: Vec<bool>,
+    pub legacy: Vec<LegacyHit>,
+    /// From the first to the last token that belongs to the table.
+    pub extent: Option<Range<usize>>,
+}
+
+impl TableReading {
+    pub fn is_readable(&self) -> bool {
+        self.status == TableStatus::Found
+    }
+
+    pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
+        self.rows.get(row).and_then(|r| r.cells.get(column))
+    }
+}
+
+/// Splits `行政规范性文件8855698` into (`行政规范性文件`, `8855698`).
+fn split_glued(norm: &str) -> Option<(&str, &str)> {
+    let digits_start = norm.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (label, digits) = norm.split_at(digits_start);
+    (!digits.is_empty() && label.chars().count() >= 2 && !label.ends_with('.'))
+        .then_some((label, digits))
+}
+
+struct RowMatch {
+    token: usize,
+    row: usize,
+    kind: MatchKind,
+    glued: Option<String>,
+}
+
+pub fn read(
+    template_index: usize,
+    tpl: &TableTemplate,
+    tokens: &[Token],
+    region: Range<usize>,
+) -> TableReading {
+    let ncols = tpl.columns.len();
+    let mut rows: Vec<RowReading> = vec![RowReading::absent(ncols); tpl.rows.len()];
+    let mut used = vec![false; tokens.len()];
+
+    let matches = align_rows(tpl, tokens);
+    for m in &matches {
+        used[m.token] = true;
+    }
+    for (i, m) in matches.iter().enumerate() {
+        let limit = matches.get(i + 1).map_or(tokens.len(), |n| n.token);
+        let label = join_label(tpl, tokens, m, limit, &mut used);
+        let row = &tpl.rows[m.row];
+        let (mut reading, consumed) = collect_values(row, ncols, tokens, m.token + 1..limit, &used);
+        if let Some(digits) = &m.glued {
+            reading = glued_row(row, ncols, &tokens[m.token], digits);
+        } else {
+            for c in consumed {
+                used[c] = true;
+            }
+        }
+        reading.anchor = reading.anchor.or_else(|| Some(label.span.clone()));
+        reading.label = Some(label);
+        rows[m.row] = reading;
+    }
+
+    let (headers, legacy) = find_headers(tpl, tokens, &used);
+    let mut columns_found = vec![false; ncols];
+    for h in &headers {
+        if let HeaderTarget::Column(c) = h.target {
+            let norm = tpl.columns[c].label.norm();
+            for (j, col) in tpl.columns.iter().enumerate() {
+                if col.label.norm() == norm {
+                    columns_found[j] = true;
+                }
+            }
+        }
+    }
+
+    // Rows without labels (表四): the first run of values after the header.
+    for (ri, row) in tpl.rows.iter().enumerate().filter(|(_, r)| r.unlabeled) {
+        let after_line = headers
+            .iter()
+            .filter(|h| matches!(h.target, HeaderTarget::Column(_)))
+            .map(|h| {
+                tokens
+                    .iter()
+                    .find(|t| t.span == h.span)
+                    .map_or(0, |t| t.line)
+            })
+            .max();
+        let start = tokens
+            .iter()
+            .enumerate()
+            .position(|(i, t)| !used[i] && t.is_value() && after_line.is_none_or(|l| t.line > l));
+        if let Some(start) = start {
+            let end = tokens[start..]
+                .iter()
+                .position(|t| !t.is_value())
+                .map_or(tokens.len(), |p| start + p);
+            let (reading, consumed) = collect_values(row, ncols, tokens, start..end, &used);
+            let accept = after_line.is_some() || reading.shape == RowShape::Complete;
+            if accept {
+                for c in consumed {
+                    used[c] = true;
+                }
+                rows[ri] = reading;
+            }
+        }
+    }
+
+    let status = judge(tpl, &rows, &headers, tokens);
+    let extent = table_extent(tokens, &used, &rows);
+    let layout = majority_layout(tokens, &used);
+    TableReading {
+        template: template_index,
+        status,
+        region,
+        layout,
+        rows,
+        headers,
+        columns_found,
+        legacy,
+        extent,
+    }
+}
+
+/// Matches text tokens to row labels, in template order.
+fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
+    let labeled: Vec<usize> = (0..tpl.rows.len())
+        .filter(|&r| !tpl.rows[r].unlabeled)
+        .collect();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for (ti, tok) in tokens.iter().enumerate() {
+        let Some(norm) = tok.norm() else { continue };
+        if norm.is_empty() || next >= labeled.len() {
+            continue;
+        }
+        let glued = split_glued(norm);
+        let mut best: Option<(f64, usize, MatchKind, Option<String>)> = None;
+        for (pos, &r) in labeled.iter().enumerate().skip(next) {
+            let label = &tpl.rows[r].label;
+            let mut kind = label.score(norm);
+            let mut glued_digits = None;
+            if let Some((head, digits)) = glued
+                && kind.score() < 1.0
+            {
+                let k = label.score(head);
+                if k.score() >= 0.85 && k.score() > kind.score() {
+                    kind = k;
+                    glued_digits = Some(digits.to_string());
+                }
+            }
+            let raw = kind.score();
+            let effective = raw - SKIP_PENALTY * (pos - next) as f64;
+            if raw >= MIN_ROW_SCORE
+                && effective >= MIN_ROW_EFFECTIVE
+                && best.as_ref().is_none_or(|b| effective > b.0)
+            {
+                best = Some((effective, pos, kind, glued_digits));
+            }
+            if raw == 1.0 && pos == next {
+                break;
+            }
+        }
+        if let Some((_, pos, kind, glued)) = best {
+            out.push(RowMatch {
+                token: ti,
+                row: labeled[pos],
+                kind,
+                glued,
+            });
+            next = pos + 1;
+        }
+    }
+    out
+}
+
+/// Joins the pieces of a label wrapped over several lines (PDF layouts), marking the
+/// pieces as used, and re-scores the joined label.
+fn join_label(
+    tpl: &TableTemplate,
+    tokens: &[Token],
+    m: &RowMatch,
+    limit: usize,
+    used: &mut [bool],
+) -> LabelHit {
+    let tok = &tokens[m.token];
+    let label = &tpl.rows[m.row].label;
+    let mut norm = tok.norm().unwrap_or_default().to_string();
+    let mut kind = m.kind;
+    let is_strict_prefix = |n: &str| {
+        label
+            .norms
+            .iter()
+            .any(|l| l.len() > n.len() && l.starts_with(n))
+    };
+    if m.glued.is_none() && kind.is_fuzzy() && is_strict_prefix(&norm) {
+        for j in m.token + 1..limit {
+            let Some(piece) = tokens[j].norm() else {
+                continue;
+            };
+            if used[j] {
+                continue;
+            }
+            let joined = format!("{norm}{piece}");
+            if label.norms.iter().any(|l| l.starts_with(&joined)) {
+                norm = joined;
+                used[j] = true;
+                if !is_strict_prefix(&norm) {
+                    break;
+                }
+            } else if piece.chars().count() > 3 {
+                break;
+            }
+        }
+        kind = label.score(&norm);
+    }
+    LabelHit {
+        span: tok.span.clone(),
+        norm,
+        kind,
+        layout: tok.layout,
+    }
+}
+
+/// Collects the values of a row from `range` of `tokens` (skipping used tokens).
+/// Returns the reading and the indexes of the tokens it took.
+fn collect_values(
+    row: &RowTemplate,
+    ncols: usize,
+    tokens: &[Token],
+    range: Range<usize>,
+    used: &[bool],
+) -> (RowReading, Vec<usize>) {
+    let n = row.columns.len();
+    let mut vals: Vec<&Token> = Vec::new();
+    let mut extra: Vec<&Token> = Vec::new();
+    let mut consumed = Vec::new();
+    let mut last_line = None;
+    for i in range {
+        let tok = &tokens[i];
+        if used[i] {
+            continue;
+        }
+        match &tok.kind {
+            TokenKind::Text { norm } => {
+                let fragment =
+                    tok.layout == Layout::Columns && norm.chars().count() <= MAX_FRAGMENT_CHARS;
+                if fragment && vals.len() < n {
+                    continue;
+                }
+                break;
+            }
+            _ => {
+                // In PDF column layouts a row's values share one line; values spread
+                // over several lines come from a scrambled extraction and are not
+                // attributed (the row stays short and is not checked).
+                let other_line = last_line.is_some_and(|l| l != tok.line);
+                if tok.layout == Layout::Columns && other_line {
+                    break;
+                }
+                if vals.len() < n {
+                    vals.push(tok);
+                    consumed.push(i);
+                    last_line = Some(tok.line);
+                } else if Some(tok.line) == last_line {
+                    consumed.push(i);
+                    if !matches!(tok.kind, TokenKind::Blank) {
+                        extra.push(tok);
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+
+    let layout = vals.first().map_or(Layout::Pipe, |t| t.layout);
+    let shape = if vals.is_empty() {
+        if row.group {
+            RowShape::LabelOnly
+        } else {
+            RowShape::Short { found: 0 }
+        }
+    } else if let (Some(first), Some(last)) = (extra.first(), extra.last()) {
+        RowShape::Long {
+            found: vals.len() + extra.len(),
+            extra: first.span.start..last.span.end,
+        }
+    } else if vals.len() < n {
+        RowShape::Short { found: vals.len() }
+    } else {
+        RowShape::Complete
+    };
+
+    // Values are attributed to columns only when their positions are certain: a
+    // complete row, or a short pipe row (whose blanks are explicit).
+    let positional = shape == RowShape::Complete
+        || (matches!(shape, RowShape::Short { .. }) && layout == Layout::Pipe);
+    let mut cells = vec![Cell::missing(); ncols];
+    for (j, &col) in row.columns.iter().enumerate() {
+        let Some(tok) = vals.get(j) else { continue };
+        cells[col] = Cell {
+            value: if positional {
+                value_of(tok)
+            } else {
+                CellValue::Missing
+            },
+            span: Some(tok.span.clone()),
+        };
+    }
+    let reading = RowReading {
+        label: None,
+        cells,
+        shape,
+        anchor: vals.first().map(|t| t.span.clone()),
+    };
+    (reading, consumed)
+}
+
+fn value_of(tok: &Token) -> CellValue {
+    match &tok.kind {
+        TokenKind::Number(n) => CellValue::Number(*n),
+        TokenKind::Blank => CellValue::Blank,
+        TokenKind::Placeholder => CellValue::Placeholder(String::new()),
+        TokenKind::Text { norm } => CellValue::Placeholder(norm.clone()),
+    }
+}
+
+/// A row whose label has digits glued to it. With one column the digits are its
+/// value; with several they cannot be split without guessing.
+fn glued_row(row: &RowTemplate, ncols: usize, tok: &Token, digits: &str) -> RowReading {
+    let span = tok.span.end - digits.len()..tok.span.end;
+    let mut cells = vec![Cell::missing(); ncols];
+    let shape = if row.columns.len() == 1 {
+        if let (Some(&col), Some(n)) = (row.columns.first(), super::number::parse_number(digits)) {
+            cells[col] = Cell {
+                value: CellValue::Number(n),
+                span: Some(span.clone()),
+            };
+        }
+        RowShape::Complete
+    } else {
+        RowShape::Glued {
+            digits: digits.to_string(),
+            span: span.clone(),
+        }
+    };
+    RowReading {
+        label: None,
+        cells,
+        shape,
+        anchor: Some(span),
+    }
+}
+
+/// Header labels (columns and `headers`) and 2019-format labels among the unused text.
+fn find_headers(
+    tpl: &TableTemplate,
+    tokens: &[Token],
+    used: &[bool],
+) -> (Vec<HeaderHit>, Vec<LegacyHit>) {
+    let mut headers = Vec::new();
+    let mut legacy = Vec::new();
+    for (i, tok) in tokens.iter().enumerate() {
+        let Some(norm) = tok.norm() else { continue };
+        if used[i] || norm.is_empty() {
+            continue;
+        }
+        if let Some(li) = tpl.legacy.iter().position(|l| l.norm == norm) {
+            legacy.push(LegacyHit {
+                legacy: li,
+                span: tok.span.clone(),
+            });
+            continue;
+        }
+        let candidates = tpl
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| (HeaderTarget::Column(c), &col.label))
+            .chain(
+                tpl.headers
+                    .iter()
+                    .enumerate()
+                    .map(|(h, l)| (HeaderTarget::Header(h), l)),
+            );
+        let mut best: Option<(HeaderTarget, MatchKind)> = None;
+        for (target, label) in candidates {
+            let kind = label.score(norm);
+            if kind.score() >= MIN_HEADER_SCORE
+                && best.as_ref().is_none_or(|(_, k)| kind.score() > k.score())
+            {
+                best = Some((target, kind));
+            }
+        }
+        if let Some((target, kind)) = best {
+            headers.push(HeaderHit {
+                target,
+                span: tok.span.clone(),
+                norm: norm.to_string(),
+                kind,
+                layout: tok.layout,
+            });
+        }
+    }
+    (headers, legacy)
+}
+
+fn judge(
+    tpl: &TableTemplate,
+    rows: &[RowReading],
+    headers: &[HeaderHit],
+    tokens: &[Token],
+) -> TableStatus {
+    let labeled_leaves: Vec<usize> = (0..tpl.rows.len())
+        .filter(|&r| !tpl.rows[r].group && !tpl.rows[r].unlabeled)
+        .collect();
+    if labeled_leaves.is_empty() {
+        let found = rows
+            .iter()
+            .zip(&tpl.rows)
+            .any(|(r, t)| t.unlabeled && r.is_found());
+        return if found || !headers.is_empty() {
+            TableStatus::Found
+        } else {
+            TableStatus::Missing
+        };
+    }
+    // A collapsed group stands in for its leaves.
+    let covered = labeled_leaves
+        .iter()
+        .filter(|&&r| rows[r].is_found() || ancestors(tpl, r).any(|a| rows[a].has_values()))
+        .count();
+    let expected = labeled_leaves.len();
+    if covered == 0 {
+        let numbers = tokens
+            .iter()
+            .filter(|t| matches!(t.kind, TokenKind::Number(_)))
+            .count();
+        let anything = !headers.is_empty() || rows.iter().any(|r| r.is_found()) || numbers >= 5;
+        return if anything {
+            TableStatus::Unreadable("找不到任何标准行".into())
+        } else {
+            TableStatus::Missing
+        };
+    }
+    if covered * 2 < expected {
+        return TableStatus::Unreadable(format!("只识别出 {covered}/{expected} 个标准行"));
+    }
+    // Rows found but whose values could not be attributed to columns.
+    let found: Vec<&RowReading> = rows
+        .iter()
+        .filter(|r| r.has_values() || r.is_found())
+        .collect();
+    let unattributed = found
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.shape,
+                RowShape::Short { .. } | RowShape::Long { .. } | RowShape::Glued { .. }
+            )
+        })
+        .count();
+    if found.len() >= 4 && unattributed * 2 > found.len() {
+        return TableStatus::Unreadable(format!(
+            "{unattributed}/{} 行的数值个数与列数不符，无法确定数值所属的列",
+            found.len()
+        ));
+    }
+    TableStatus::Found
+}
+
+/// Ancestors of a row, nearest first.
+pub fn ancestors(tpl: &TableTemplate, row: usize) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(tpl.rows.get(row).and_then(|r| r.parent), move |&p| {
+        tpl.rows.get(p).and_then(|r| r.parent)
+    })
+}
+
+fn table_extent(tokens: &[Token], used: &[bool], rows: &[RowReading]) -> Option<Range<usize>> {
+    let mut spans = tokens
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| **u)
+        .map(|(t, _)| t.span.clone())
+        .chain(
+            rows.iter()
+                .flat_map(|r| r.cells.iter().filter_map(|c| c.span.clone())),
+        );
+    let first = spans.next()?;
+    Some(spans.fold(first, |acc, s| acc.start.min(s.start)..acc.end.max(s.end)))
+}
+
+fn majority_layout(tokens: &[Token], used: &[bool]) -> Layout {
+    let (pipe, cols) =
+        tokens
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| **u)
+            .fold((0, 0), |(p, c), (t, _)| match t.layout {
+                Layout::Pipe => (p + 1, c),
+                Layout::Columns => (p, c + 1),
+            });
+    if cols > pipe {
+        Layout::Columns
+    } else {
+        Layout::Pipe
+    }
+}

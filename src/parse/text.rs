@@ -1,0 +1,249 @@
+//! Text utilities shared by the parser and the rules: label normalisation, fuzzy
+//! similarity, character diffs for messages, and byte-offset → line/column mapping.
+//!
+//! Labels in real reports differ from the standard in ways that do not matter
+//! (full-width vs half-width, spaces inserted by PDF extraction, `1、` vs `1.`) and in
+//! ways that do (a missing character). `normalize` removes the first kind so that
+//! `similarity` and `char_diff` only see the second.
+
+use std::ops::Range;
+
+/// Folds one character to its canonical form for label comparison.
+pub fn fold_char(c: char) -> char {
+    match c {
+        // Full-width ASCII block: （ → (, ０ → 0, ： → :, ， → , …
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' => ' ',
+        '“' | '”' | '„' | '‟' | '〝' | '〞' => '"',
+        '‘' | '’' => '\'',
+        '﹙' => '(',
+        '﹚' => ')',
+        _ => c,
+    }
+}
+
+/// Canonical form of a label: folded characters, no whitespace, `1、` written `1.`.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_digit = false;
+    for ch in s.chars() {
+        let c = fold_char(ch);
+        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            continue;
+        }
+        if prev_digit && (c == '、' || c == '.') {
+            out.push('.');
+            prev_digit = false;
+            continue;
+        }
+        prev_digit = c.is_ascii_digit();
+        out.push(c);
+    }
+    out
+}
+
+/// Similarity of two normalized labels in 0.0..=1.0 (1.0 = equal), by character edit
+/// distance. A label cut short (a prefix of at least four characters and 40% of the
+/// other, or of ten characters) scores high, because truncation is the commonest
+/// damage and PDF text wraps long labels.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let la = a.chars().count();
+    let lb = b.chars().count();
+    if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    let (short, long, ls, ll) = if la <= lb {
+        (a, b, la, lb)
+    } else {
+        (b, a, lb, la)
+    };
+    let edit = 1.0 - strsim::levenshtein(a, b) as f64 / ll as f64;
+    if ls >= 4 && long.starts_with(short) && (ls * 10 >= ll * 4 || ls >= 10) {
+        let prefix = 0.7 + 0.3 * ls as f64 / ll as f64;
+        return prefix.max(edit);
+    }
+    edit
+}
+
+/// A character diff of `found` against `standard` for messages:
+/// `其他法律[+和]行政法规禁止公开` — `[-x]` is in the standard but missing here,
+/// `[+x]` is here but not in the standard.
+pub fn char_diff(standard: &str, found: &str) -> String {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::from_chars(standard, found);
+    let mut out = String::new();
+    let mut current: Option<ChangeTag> = None;
+    for change in diff.iter_all_changes() {
+        let tag = change.tag();
+        if current != Some(tag) {
+            if matches!(current, Some(ChangeTag::Delete) | Some(ChangeTag::Insert)) {
+                out.push(']');
+            }
+            match tag {
+                ChangeTag::Delete => out.push_str("[-"),
+                ChangeTag::Insert => out.push_str("[+"),
+                ChangeTag::Equal => {}
+            }
+            current = Some(tag);
+        }
+        out.push_str(change.value());
+    }
+    if matches!(current, Some(ChangeTag::Delete) | Some(ChangeTag::Insert)) {
+        out.push(']');
+    }
+    out
+}
+
+/// True when `found` differs from `standard` only by missing characters at the end,
+/// which is how labels wrapped over several lines of PDF text look.
+pub fn is_truncation(standard: &str, found: &str) -> bool {
+    standard.starts_with(found)
+}
+
+/// Byte offsets of line starts, for mapping spans to 1-based lines and columns.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+/// A 1-based position; `column` counts characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Number of lines (a trailing newline does not start a counted line of its own
+    /// unless text follows it).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line index containing byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset.min(self.len)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of 0-based line `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts.get(line).copied().unwrap_or(self.len);
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes.get(end - 1), Some(b'\n') | Some(b'\r')) {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and character column of byte `offset`.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0).min(offset);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// The largest char boundary not after `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Collapses runs of whitespace to nothing, for showing label text found in the report.
+pub fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `normalize` that also returns, for each character of the result, the byte range in
+/// `s` it came from, so that a match in normalised text maps back to the original.
+pub fn normalize_with_offsets(s: &str) -> (String, Vec<Range<usize>>) {
+    let mut out = String::with_capacity(s.len());
+    let mut offsets = Vec::new();
+    let mut prev_digit = false;
+    for (i, ch) in s.char_indices() {
+        let c = fold_char(ch);
+        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            continue;
+        }
+        let range = i..i + ch.len_utf8();
+        if prev_digit && (c == '、' || c == '.') {
+            out.push('.');
+            offsets.push(range);
+            prev_digit = false;
+            continue;
+        }
+        prev_digit = c.is_ascii_digit();
+        out.push(c);
+        offsets.push(range);
+    }
+    (out, offsets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_widths_spaces_and_numbering() {
+        assert_eq!(normalize("（一）予以公开"), "(一)予以公开");
+        assert_eq!(normalize("1、 属于国家秘密"), "1.属于国家秘密");
+        assert_eq!(normalize("商业 企业"), "商业企业");
+        assert_eq!(normalize("一、总体情况"), "一、总体情况");
+        assert_eq!(normalize("３．其他"), "3.其他");
+    }
+
+    #[test]
+    fn similarity_ranks_truncation_and_typos() {
+        assert_eq!(similarity("a", "a"), 1.0);
+        assert!(similarity(&normalize("行政规范性文"), &normalize("行政规范性文件")) > 0.85);
+        assert!(similarity(&normalize("(三)不公开"), &normalize("（三）不予公开")) > 0.8);
+        assert!(similarity("其他", "3.其他") < 0.7);
+        assert!(similarity("2.重复申请", "3.要求提供公开出版物") < 0.5);
+    }
+
+    #[test]
+    fn char_diff_marks_insertions_and_deletions() {
+        assert_eq!(
+            char_diff("其他法律行政法规禁止公开", "其他法律和行政法规禁止公开"),
+            "其他法律[+和]行政法规禁止公开"
+        );
+        assert_eq!(
+            char_diff("行政规范性文件", "行政规范性文"),
+            "行政规范性文[-件]"
+        );
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "一、总体\n情况 98件";
+        let idx = LineIndex::new(text);
+        let at = text.find("98").unwrap_or(0);
+        assert_eq!(idx.position(text, at), Position { line: 2, column: 4 });
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
+    }
+}

@@ -1,0 +1,289 @@
+//! Splits the text of a table region into cells ("tokens"), whatever the layout:
+//!
+//! * pipe rows, `规章 | 0 | 0 | 0 |` (web tables scraped to text, Markdown);
+//! * one cell per line, `规章 |` / `3 |` (the same, one cell at a time);
+//! * whitespace columns, `规章            1          0        11` (`pdftotext -layout`).
+//!
+//! In pipe rows an empty cell is a `Blank` token, so positions are kept. In whitespace
+//! columns cells are separated by two or more spaces; a single space stays inside a
+//! cell (PDF extraction puts single spaces inside labels). Page furniture (`-3-`,
+//! `第 2 页`) is dropped.
+
+use std::ops::Range;
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::number::{Num, parse_number};
+use super::text::{LineIndex, normalize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Cells separated by `|`.
+    Pipe,
+    /// Cells separated by runs of spaces.
+    Columns,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenKind {
+    /// A label or other text; `norm` is its normalised form.
+    Text {
+        norm: String,
+    },
+    Number(Num),
+    /// An empty cell between two pipes.
+    Blank,
+    /// A stand-in for a number: `/`, `-`, `—`, `无`.
+    Placeholder,
+}
+
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub kind: TokenKind,
+    /// Byte span in the document; for a blank cell, the pipe that closes it.
+    pub span: Range<usize>,
+    /// 0-based line.
+    pub line: usize,
+    pub layout: Layout,
+}
+
+impl Token {
+    pub fn is_value(&self) -> bool {
+        !matches!(self.kind, TokenKind::Text { .. })
+    }
+
+    pub fn norm(&self) -> Option<&str> {
+        match &self.kind {
+            TokenKind::Text { norm } => Some(norm),
+            _ => None,
+        }
+    }
+}
+
+static PAGE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-—–－~]+\s*\d{1,4}\s*[-—–－~]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+        .expect("valid regex")
+});
+
+const PLACEHOLDERS: &[&str] = &[
+    "/", "／", "-", "－", "—", "——", "–", "\\", "无", "×", "*", "＊", "~",
+];
+
+/// True for page numbers and similar lines that PDF extraction leaves in tables.
+pub fn is_page_furniture(line: &str) -> bool {
+    let t = line.trim().trim_matches('\u{c}');
+    !t.is_empty() && PAGE_FURNITURE.is_match(t)
+}
+
+/// Tokens of `region` in reading order.
+pub fn tokenize(text: &str, lines: &LineIndex, region: Range<usize>) -> Vec<Token> {
+    let mut out = Vec::new();
+    if region.is_empty() {
+        return out;
+    }
+    let first = lines.line_of(region.start);
+    let last = lines.line_of(region.end.saturating_sub(1));
+    for line in first..=last {
+        let lr = lines.line_range(text, line);
+        let seg = lr.start.max(region.start)..lr.end.min(region.end);
+        if seg.is_empty() {
+            continue;
+        }
+        let s = &text[seg.clone()];
+        if s.trim().is_empty() || is_page_furniture(s) {
+            continue;
+        }
+        if s.contains('|') {
+            pipe_tokens(s, seg.start, line, &mut out);
+        } else {
+            column_tokens(s, seg.start, line, &mut out);
+        }
+    }
+    out
+}
+
+fn classify(cell: &str) -> TokenKind {
+    if let Some(n) = parse_number(cell) {
+        TokenKind::Number(n)
+    } else if PLACEHOLDERS.contains(&cell) {
+        TokenKind::Placeholder
+    } else {
+        TokenKind::Text {
+            norm: normalize(cell),
+        }
+    }
+}
+
+/// Byte range of `piece` trimmed, offset by `base`.
+fn trimmed(piece: &str, base: usize) -> Range<usize> {
+    let start = base + (piece.len() - piece.trim_start().len());
+    let end = base + piece.trim_end().len();
+    start..end.max(start)
+}
+
+fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
+    // Pieces between pipes, with the byte offset of each and of its closing pipe.
+    let mut pieces: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if c == '|' {
+            pieces.push((start..i, Some(i)));
+            start = i + 1;
+        }
+    }
+    pieces.push((start..s.len(), None));
+    if s[pieces[0].0.clone()].trim().is_empty() && s.trim_start().starts_with('|') {
+        pieces.remove(0);
+    }
+    if pieces
+        .last()
+        .is_some_and(|(r, _)| s[r.clone()].trim().is_empty())
+    {
+        pieces.pop();
+    }
+    // A Markdown separator row: |---|:---:|
+    let is_separator = !pieces.is_empty()
+        && pieces.iter().all(|(r, _)| {
+            let t = s[r.clone()].trim();
+            t.len() >= 3 && t.trim_matches(':').chars().all(|c| c == '-')
+        });
+    if is_separator {
+        return;
+    }
+    for (range, pipe) in pieces {
+        let piece = &s[range.clone()];
+        let cell = piece.trim();
+        if cell.is_empty() {
+            let span = match pipe {
+                Some(p) => base + p..base + p + 1,
+                None => base + range.start..base + range.end,
+            };
+            out.push(Token {
+                kind: TokenKind::Blank,
+                span,
+                line,
+                layout: Layout::Pipe,
+            });
+        } else {
+            out.push(Token {
+                kind: classify(cell),
+                span: trimmed(piece, base + range.start),
+                line,
+                layout: Layout::Pipe,
+            });
+        }
+    }
+}
+
+/// True for a character that separates columns on its own (tab, ideographic space).
+fn is_hard_gap(c: char) -> bool {
+    c == '\t' || c == '\u{3000}'
+}
+
+fn column_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
+    // Split at runs of two or more spaces, or at any hard gap.
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut gap_start: Option<usize> = None;
+    let mut gap_spaces = 0;
+    let mut gap_hard = false;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if gap_start.is_none() {
+                gap_start = Some(i);
+                gap_spaces = 0;
+                gap_hard = false;
+            }
+            gap_spaces += 1;
+            gap_hard |= is_hard_gap(c);
+            continue;
+        }
+        if let (Some(g), Some(st)) = (gap_start, start)
+            && (gap_spaces >= 2 || gap_hard)
+        {
+            pieces.push(st..g);
+            start = None;
+        }
+        gap_start = None;
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start {
+        let end = gap_start.unwrap_or(s.len());
+        pieces.push(st..end);
+    }
+    for range in pieces {
+        let piece = &s[range.clone()];
+        // "0 0 0": numbers separated by single spaces are separate cells.
+        let words: Vec<&str> = piece.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.len() > 1 && words.iter().all(|w| parse_number(w).is_some()) {
+            let mut offset = range.start;
+            for w in words {
+                let at = s[offset..].find(w).map_or(offset, |i| offset + i);
+                let kind = classify(w);
+                out.push(Token {
+                    kind,
+                    span: base + at..base + at + w.len(),
+                    line,
+                    layout: Layout::Columns,
+                });
+                offset = at + w.len();
+            }
+            continue;
+        }
+        out.push(Token {
+            kind: classify(piece),
+            span: base + range.start..base + range.end,
+            line,
+            layout: Layout::Columns,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<String> {
+        let lines = LineIndex::new(text);
+        tokenize(text, &lines, 0..text.len())
+            .into_iter()
+            .map(|t| match t.kind {
+                TokenKind::Text { norm } => norm,
+                TokenKind::Number(n) => format!("#{n}"),
+                TokenKind::Blank => "_".into(),
+                TokenKind::Placeholder => "/".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pipe_rows_keep_blank_positions() {
+        assert_eq!(kinds("规章 | 0 | ||\n"), ["规章", "#0", "_", "_"]);
+        assert_eq!(kinds("| a | 1 |\n|---|---|\n"), ["a", "#1"]);
+        assert_eq!(kinds("行政许可 | / |"), ["行政许可", "/"]);
+    }
+
+    #[test]
+    fn columns_split_on_wide_gaps_only() {
+        assert_eq!(
+            kinds("4.无正当理由大量反复 申请        0    0   0"),
+            ["4.无正当理由大量反复申请", "#0", "#0", "#0"]
+        );
+        assert_eq!(kinds("  1 0 0 2"), ["#1", "#0", "#0", "#2"]);
+        assert_eq!(
+            kinds("                                          -4-\n"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn tokens_point_at_the_cell() {
+        let text = "规章            1          0        11";
+        let lines = LineIndex::new(text);
+        let toks = tokenize(text, &lines, 0..text.len());
+        assert_eq!(&text[toks[3].span.clone()], "11");
+    }
+}

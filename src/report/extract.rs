@@ -1,0 +1,127 @@
+//! `nianbao extract`: the document as the checks see it — the outline, the report
+//! year and every table cell. A debugging aid for editors and rule-pack authors.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::pack::Templates;
+use crate::parse::tokens::Layout;
+use crate::parse::{CellValue, Document, RowShape, TableStatus};
+
+fn pad(s: &str, width: usize) -> String {
+    format!(
+        "{s}{}",
+        " ".repeat(width.saturating_sub(UnicodeWidthStr::width(s)))
+    )
+}
+
+pub fn render(doc: &Document, templates: &Templates) -> String {
+    let mut out = format!("文件：{}\n", doc.path);
+    match &doc.year {
+        Some(y) => out.push_str(&format!("{}\n", y.describe())),
+        None => out.push_str("报告年度：无法推断\n"),
+    }
+    out.push_str("\n章节：\n");
+    if doc.outline.sections.is_empty() {
+        out.push_str("  （未识别到章节标题）\n");
+    }
+    for h in &doc.outline.sections {
+        let tpl = &templates.sections[h.template];
+        out.push_str(&format!(
+            "  第 {:>4} 行  {}、{}\n",
+            doc.position(h.heading.start).line,
+            h.numeral,
+            doc.text.get(h.title_span.clone()).unwrap_or("")
+        ));
+        for p in doc.outline.parts.iter().filter(|p| p.section == h.template) {
+            out.push_str(&format!(
+                "  第 {:>4} 行      {}\n",
+                doc.position(p.heading.start).line,
+                doc.text.get(p.heading.clone()).unwrap_or("")
+            ));
+        }
+        let _ = tpl;
+    }
+
+    for (tpl, table) in templates.tables.iter().zip(&doc.tables) {
+        let status = match &table.status {
+            TableStatus::Found => "已识别".to_string(),
+            TableStatus::Missing => "未找到".to_string(),
+            TableStatus::Unreadable(r) => format!("无法识别：{r}"),
+        };
+        let layout = match table.layout {
+            Layout::Pipe => "以“|”分隔",
+            Layout::Columns => "以空格分列",
+        };
+        out.push_str(&format!(
+            "\n{}（{}）：{status}，{layout}\n",
+            tpl.name, tpl.title
+        ));
+        if table.status == TableStatus::Missing {
+            continue;
+        }
+        let label_width = tpl
+            .rows
+            .iter()
+            .map(|r| UnicodeWidthStr::width(r.short.as_str()))
+            .max()
+            .unwrap_or(8)
+            + 4;
+        for (ri, row) in tpl.rows.iter().enumerate() {
+            let reading = &table.rows[ri];
+            let line = reading.anchor.as_ref().map_or_else(
+                || "      ".to_string(),
+                |a| format!("{:>6}", doc.position(a.start).line),
+            );
+            let mut cells = Vec::new();
+            for &c in &row.columns {
+                let cell = &reading.cells[c];
+                cells.push(match &cell.value {
+                    CellValue::Number(n) => n.to_string(),
+                    CellValue::Blank => "空".into(),
+                    CellValue::Placeholder(_) => {
+                        format!(
+                            "「{}」",
+                            cell.span
+                                .clone()
+                                .and_then(|s| doc.text.get(s))
+                                .unwrap_or("")
+                                .trim()
+                        )
+                    }
+                    CellValue::Missing if cell.span.is_some() => "?".into(),
+                    CellValue::Missing => "-".into(),
+                });
+            }
+            let shape = match &reading.shape {
+                RowShape::Absent => "未找到".to_string(),
+                RowShape::LabelOnly => "（分组）".to_string(),
+                RowShape::Complete => String::new(),
+                RowShape::Short { found } => format!("只有 {found} 个数值"),
+                RowShape::Long { found, .. } => format!("有 {found} 个数值"),
+                RowShape::Glued { digits, .. } => format!("数字粘连：{digits}"),
+            };
+            let indent = if row.parent.is_some() { "  " } else { "" };
+            let values = if row.group && !reading.has_values() {
+                String::new()
+            } else {
+                cells.join(" | ")
+            };
+            out.push_str(&format!(
+                "{line}  {}{values}  {shape}\n",
+                pad(&format!("{indent}{}", row.short), label_width)
+            ));
+        }
+        let missing: Vec<&str> = tpl
+            .columns
+            .iter()
+            .zip(&table.columns_found)
+            .filter(|(_, f)| !**f)
+            .map(|(c, _)| c.label.standard.as_str())
+            .collect();
+        if table.layout == Layout::Pipe && !missing.is_empty() {
+            out.push_str(&format!("  表头中未找到的列：{}\n", missing.join("、")));
+        }
+    }
+    out.push_str("\n（第一列为行号；“空”为空白单元格，“?”为无法确定所属列的数值，“-”为未找到）\n");
+    out
+}

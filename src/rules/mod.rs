@@ -1,0 +1,152 @@
+//! Rule kinds. Each file in this folder is one kind: the TOML shape of its entries
+//! (`Def`), how an entry is validated against the templates (`compile`), and the check
+//! it runs on a parsed document. The packs in `rules/` hold the rules themselves.
+//!
+//! To add a kind: write `src/rules/<kind>.rs` with `rule_def!` + `compile` + an
+//! `impl Check`, add a `Vec<<kind>::Def>` field named after the kind to
+//! `pack::schema::PackFile`, and one line to `pack::schema::PackFile::compile_rules`.
+
+use std::ops::Range;
+
+use crate::pack::template::Templates;
+use crate::parse::Document;
+use crate::report::{Diagnostic, Severity};
+
+pub mod equation;
+pub mod sections;
+pub mod table_template;
+
+/// Declares a rule kind's TOML entry: the fields every rule has (id, severity,
+/// summary, description, example) followed by the kind's own fields.
+macro_rules! rule_def {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub id: toml::Spanned<String>,
+            pub severity: toml::Spanned<crate::report::Severity>,
+            pub summary: String,
+            pub description: String,
+            #[serde(default)]
+            pub example: Option<String>,
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+
+        impl crate::rules::RuleDef for $name {
+            fn header(&self) -> crate::rules::DefHeader<'_> {
+                crate::rules::DefHeader {
+                    id: &self.id,
+                    severity: &self.severity,
+                    summary: &self.summary,
+                    description: &self.description,
+                    example: self.example.as_deref(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use rule_def;
+
+/// The fields every rule definition has.
+pub struct DefHeader<'a> {
+    pub id: &'a toml::Spanned<String>,
+    pub severity: &'a toml::Spanned<Severity>,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub example: Option<&'a str>,
+}
+
+/// Implemented by every `Def` through `rule_def!`.
+pub trait RuleDef {
+    fn header(&self) -> DefHeader<'_>;
+}
+
+/// What `nianbao rules` and `nianbao explain` show, and what diagnostics are stamped with.
+#[derive(Clone, Debug)]
+pub struct RuleMeta {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub description: String,
+    pub example: Option<String>,
+    /// The rule kind (the TOML array it was declared in), e.g. `equation`.
+    pub kind: &'static str,
+    /// Name of the pack that declared it.
+    pub pack: String,
+}
+
+/// A compiled rule: runs over one document and reports findings.
+pub trait Check: Send + Sync {
+    fn check(&self, cx: &mut Context<'_>);
+
+    /// Lines for `nianbao explain`: what exactly this rule compares, in the pack's terms.
+    fn explain(&self, _templates: &Templates) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// What a check sees: the document, the templates, and where to put findings.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub templates: &'a Templates,
+    pub meta: &'a RuleMeta,
+    pub out: &'a mut Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    /// A diagnostic stamped with this rule's id and severity.
+    pub fn diagnostic(&self, primary: Range<usize>, message: String) -> Diagnostic {
+        Diagnostic::new(&self.meta.id, self.meta.severity, primary, message)
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.out.push(diagnostic);
+    }
+}
+
+/// Resolves a list of ids (or "all" when empty) to indexes, for `tables = [...]` and
+/// `sections = [...]` fields.
+pub fn resolve_ids<'a>(
+    ids: &[toml::Spanned<String>],
+    all: usize,
+    find: impl Fn(&str) -> Option<usize>,
+    known: impl Fn() -> Vec<&'a str>,
+    what: &str,
+) -> Result<Vec<usize>, crate::pack::error::DefError> {
+    if ids.is_empty() {
+        return Ok((0..all).collect());
+    }
+    ids.iter()
+        .map(|id| {
+            find(id.get_ref()).ok_or_else(|| {
+                crate::pack::error::DefError::new(
+                    id.span(),
+                    format!("找不到{what}「{}」", id.get_ref()),
+                    "没有这个 id",
+                )
+                .help(format!("可用的 id：{}", known().join("、")))
+            })
+        })
+        .collect()
+}
+
+/// Parses a `check = "…"` field against the names a kind supports.
+pub fn parse_check<T: Copy>(
+    check: &toml::Spanned<String>,
+    names: &[(&str, T)],
+) -> Result<T, crate::pack::error::DefError> {
+    names
+        .iter()
+        .find(|(n, _)| *n == check.get_ref())
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let list: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+            crate::pack::error::DefError::new(
+                check.span(),
+                format!("未知的检查「{}」", check.get_ref()),
+                "不支持的 check",
+            )
+            .help(format!("可用的 check：{}", list.join("、")))
+        })
+}

@@ -1,0 +1,383 @@
+//! Rule kind `structure`: the six sections and the sub-parts of 一、总体情况.
+//!
+//! Checks (the `check` field):
+//! * `missing_section` — a section of the template is not in the report; points at
+//!   the heading it should have come before.
+//! * `section_order` — a section comes after one that should follow it.
+//! * `duplicate_section` — a section heading appears twice.
+//! * `section_title` — the title is close to the standard but not equal (shows a diff).
+//! * `section_numbering` — `1、总体情况`, or a numeral that belongs to another section.
+//! * `missing_part`, `part_order`, `part_numbering` — the same for sub-parts.
+//!
+//! ```toml
+//! [[structure]]
+//! id = "S101"
+//! check = "missing_section"
+//! severity = "error"
+//! summary = "缺少规定的章节"
+//! description = "…"
+//! ```
+
+use std::ops::Range;
+
+use super::{Check, Context, parse_check, resolve_ids, rule_def};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+use crate::parse::Document;
+use crate::parse::text::{char_diff, floor_char_boundary};
+
+rule_def! {
+    /// `[[structure]]`
+    pub struct Def {
+        pub check: toml::Spanned<String>,
+        #[serde(default)]
+        pub sections: Vec<toml::Spanned<String>>,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    MissingSection,
+    SectionOrder,
+    DuplicateSection,
+    SectionTitle,
+    SectionNumbering,
+    MissingPart,
+    PartOrder,
+    PartNumbering,
+}
+
+const CHECKS: &[(&str, Kind)] = &[
+    ("missing_section", Kind::MissingSection),
+    ("section_order", Kind::SectionOrder),
+    ("duplicate_section", Kind::DuplicateSection),
+    ("section_title", Kind::SectionTitle),
+    ("section_numbering", Kind::SectionNumbering),
+    ("missing_part", Kind::MissingPart),
+    ("part_order", Kind::PartOrder),
+    ("part_numbering", Kind::PartNumbering),
+];
+
+struct Structure {
+    kind: Kind,
+    sections: Vec<usize>,
+}
+
+pub fn compile(
+    def: &Def,
+    templates: &Templates,
+    _source: &str,
+) -> Result<Box<dyn Check>, DefError> {
+    let kind = parse_check(&def.check, CHECKS)?;
+    let sections = resolve_ids(
+        &def.sections,
+        templates.sections.len(),
+        |id| templates.section_index(id),
+        || templates.sections.iter().map(|s| s.id.as_str()).collect(),
+        "章节",
+    )?;
+    Ok(Box::new(Structure { kind, sections }))
+}
+
+/// A one-character span at the end of the text, for "should have been here" at the end.
+pub fn end_span(text: &str) -> Range<usize> {
+    let end = text.trim_end().len();
+    floor_char_boundary(text, end.saturating_sub(1))..end
+}
+
+impl Check for Structure {
+    fn check(&self, cx: &mut Context<'_>) {
+        match self.kind {
+            Kind::MissingSection => self.missing_sections(cx),
+            Kind::SectionOrder => self.section_order(cx),
+            Kind::DuplicateSection => self.duplicates(cx),
+            Kind::SectionTitle => self.titles(cx),
+            Kind::SectionNumbering => self.numbering(cx),
+            Kind::MissingPart => self.missing_parts(cx),
+            Kind::PartOrder => self.part_order(cx),
+            Kind::PartNumbering => self.part_numbering(cx),
+        }
+    }
+
+    fn explain(&self, templates: &Templates) -> Vec<String> {
+        let mut lines = Vec::new();
+        for &s in &self.sections {
+            let tpl = &templates.sections[s];
+            lines.push(tpl.heading());
+            if matches!(
+                self.kind,
+                Kind::MissingPart | Kind::PartOrder | Kind::PartNumbering
+            ) {
+                for p in &tpl.parts {
+                    lines.push(format!("    {}", p.heading()));
+                }
+            }
+        }
+        lines
+    }
+}
+
+impl Structure {
+    fn in_scope(&self, template: usize) -> bool {
+        self.sections.contains(&template)
+    }
+
+    fn missing_sections(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        let found: Vec<String> = doc
+            .outline
+            .sections
+            .iter()
+            .map(|h| cx.templates.sections[h.template].number.clone())
+            .collect();
+        for &s in &self.sections {
+            if doc.outline.first(s).is_some() {
+                continue;
+            }
+            let tpl = &cx.templates.sections[s];
+            let next = doc.outline.sections.iter().find(|h| h.template > s);
+            let (span, label) = match next {
+                Some(h) => (
+                    h.heading.clone(),
+                    format!("「{}」应在此标题之前", tpl.heading()),
+                ),
+                None => (
+                    end_span(&doc.text),
+                    format!("「{}」应在此之后", tpl.heading()),
+                ),
+            };
+            let mut d = cx
+                .diagnostic(
+                    span,
+                    format!("缺少第{}部分「{}」", tpl.number, tpl.heading()),
+                )
+                .primary_label(label)
+                .help(format!("按格式补上「{}」部分", tpl.heading()));
+            if !found.is_empty() {
+                d = d.note(format!("本报告识别到的章节：{}", found.join("、")));
+            }
+            cx.push(d);
+        }
+    }
+
+    /// First heading of each section, in text order.
+    fn first_hits<'d>(&self, doc: &'d Document) -> Vec<&'d crate::parse::SectionHit> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for h in &doc.outline.sections {
+            if !seen.contains(&h.template) && self.in_scope(h.template) {
+                seen.push(h.template);
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    fn section_order(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        let mut latest: Option<&crate::parse::SectionHit> = None;
+        for h in self.first_hits(doc) {
+            match latest {
+                Some(l) if h.template < l.template => {
+                    let this = &cx.templates.sections[h.template];
+                    let other = &cx.templates.sections[l.template];
+                    let d = cx
+                        .diagnostic(
+                            h.heading.clone(),
+                            format!(
+                                "章节顺序错误：「{}」出现在「{}」之后",
+                                this.heading(),
+                                other.heading()
+                            ),
+                        )
+                        .primary_label(format!(
+                            "第{}部分应在第{}部分之前",
+                            this.number, other.number
+                        ))
+                        .label(l.heading.clone(), "这一部分出现得更早")
+                        .help("按格式顺序（一至六）排列各部分");
+                    cx.push(d);
+                }
+                _ => latest = Some(h),
+            }
+        }
+    }
+
+    fn duplicates(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        for &s in &self.sections {
+            let hits: Vec<_> = doc
+                .outline
+                .sections
+                .iter()
+                .filter(|h| h.template == s)
+                .collect();
+            let Some(first) = hits.first() else { continue };
+            for h in hits.iter().skip(1) {
+                let tpl = &cx.templates.sections[s];
+                let d = cx
+                    .diagnostic(
+                        h.heading.clone(),
+                        format!("「{}」出现了两次", tpl.heading()),
+                    )
+                    .primary_label("重复的章节标题")
+                    .label(first.heading.clone(), "第一次出现在此")
+                    .help("删除或合并重复的部分");
+                cx.push(d);
+            }
+        }
+    }
+
+    fn titles(&self, cx: &mut Context<'_>) {
+        for h in &cx.doc.outline.sections {
+            if !self.in_scope(h.template) || !h.kind.is_fuzzy() {
+                continue;
+            }
+            let tpl = &cx.templates.sections[h.template];
+            let diff = char_diff(tpl.title.norm(), &h.title);
+            let d = cx
+                .diagnostic(
+                    h.title_span.clone(),
+                    format!("章节标题与标准不一致：「{diff}」"),
+                )
+                .primary_label(format!("标准标题为「{}」", tpl.title.standard))
+                .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字")
+                .help(format!("改为「{}」", tpl.heading()));
+            cx.push(d);
+        }
+    }
+
+    fn numbering(&self, cx: &mut Context<'_>) {
+        for h in &cx.doc.outline.sections {
+            if !self.in_scope(h.template) {
+                continue;
+            }
+            let tpl = &cx.templates.sections[h.template];
+            if h.numeral == tpl.number {
+                continue;
+            }
+            let arabic = h.numeral.chars().all(|c| c.is_ascii_digit());
+            let message = if arabic {
+                format!(
+                    "章节编号「{}」应使用中文数字「{}、」",
+                    h.numeral, tpl.number
+                )
+            } else {
+                format!(
+                    "章节编号「{}」与章节不符，「{}」是第{}部分",
+                    h.numeral, tpl.title.standard, tpl.number
+                )
+            };
+            let d = cx
+                .diagnostic(h.numeral_span.clone(), message)
+                .primary_label(format!("应为「{}」", tpl.number))
+                .help(format!("改为「{}」", tpl.heading()));
+            cx.push(d);
+        }
+    }
+
+    fn missing_parts(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        for &s in &self.sections {
+            let tpl = &cx.templates.sections[s];
+            let Some(hit) = doc.outline.first(s) else {
+                continue;
+            };
+            let found: Vec<_> = doc
+                .outline
+                .parts
+                .iter()
+                .filter(|p| p.section == s)
+                .collect();
+            for (pi, part) in tpl.parts.iter().enumerate() {
+                if found.iter().any(|p| p.part == pi) {
+                    continue;
+                }
+                let next = found.iter().find(|p| p.part > pi);
+                let (span, label) = match next {
+                    Some(p) => (
+                        p.heading.clone(),
+                        format!("「{}」应在此之前", part.heading()),
+                    ),
+                    None => (
+                        hit.heading.clone(),
+                        format!("本部分没有「{}」", part.heading()),
+                    ),
+                };
+                let d = cx
+                    .diagnostic(
+                        span,
+                        format!("「{}」缺少子项「{}」", tpl.heading(), part.heading()),
+                    )
+                    .primary_label(label)
+                    .help(format!(
+                        "补上「{}」，说明本年度{}方面的情况",
+                        part.heading(),
+                        part.title.standard
+                    ));
+                cx.push(d);
+            }
+        }
+    }
+
+    fn part_order(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        for &s in &self.sections {
+            let tpl = &cx.templates.sections[s];
+            let mut seen = Vec::new();
+            let mut latest: Option<&crate::parse::PartHit> = None;
+            for p in doc.outline.parts.iter().filter(|p| p.section == s) {
+                if seen.contains(&p.part) {
+                    continue;
+                }
+                seen.push(p.part);
+                match latest {
+                    Some(l) if p.part < l.part => {
+                        let d = cx
+                            .diagnostic(
+                                p.heading.clone(),
+                                format!(
+                                    "子项顺序错误：「{}」出现在「{}」之后",
+                                    tpl.parts[p.part].heading(),
+                                    tpl.parts[l.part].heading()
+                                ),
+                            )
+                            .primary_label("顺序颠倒")
+                            .label(l.heading.clone(), "这一项出现得更早")
+                            .help("按（一）至（五）的顺序排列");
+                        cx.push(d);
+                    }
+                    _ => latest = Some(p),
+                }
+            }
+        }
+    }
+
+    fn part_numbering(&self, cx: &mut Context<'_>) {
+        for p in &cx.doc.outline.parts {
+            if !self.in_scope(p.section) {
+                continue;
+            }
+            let part = &cx.templates.sections[p.section].parts[p.part];
+            if p.bracketed && p.numeral == part.number {
+                continue;
+            }
+            let message = if p.bracketed {
+                format!(
+                    "子项编号「（{}）」与子项不符，「{}」应为「（{}）」",
+                    p.numeral, part.title.standard, part.number
+                )
+            } else {
+                format!(
+                    "子项编号「{}.」不规范，应为「（{}）」",
+                    p.numeral, part.number
+                )
+            };
+            let d = cx
+                .diagnostic(p.heading.clone(), message)
+                .primary_label(format!("应为「{}」", part.heading()))
+                .help(format!("改为「{}」", part.heading()));
+            cx.push(d);
+        }
+    }
+}

@@ -1,0 +1,515 @@
+//! Rule kind `table_check`: does each table conform to its template?
+//!
+//! Checks (the `check` field), each over the tables listed in `tables` (default: all):
+//! * `missing_table` — nothing of the table in its section.
+//! * `unreadable_table` — something is there but cannot be read with confidence.
+//! * `missing_row`, `missing_column` — a standard row or column label is absent.
+//! * `row_shape` — a row has more or fewer values than columns, or glued digits.
+//! * `blank_cell`, `non_numeric`, `negative`, `non_integer` — cell contents.
+//! * `label` — a row or header label differs from the standard (shows a diff).
+//! * `collapsed_group` — a group such as （六）其他处理 filled as one row.
+//! * `legacy_format` — labels of the 2019 trial format in a 2021+ report.
+//!
+//! Only a table that was read with confidence (`TableStatus::Found`) gets the checks
+//! after `unreadable_table`; an unreadable table is reported once, not cell by cell.
+//!
+//! ```toml
+//! [[table_check]]
+//! id = "T104"
+//! check = "blank_cell"
+//! severity = "warning"
+//! summary = "统计表单元格为空"
+//! description = "…"
+//! ```
+
+use std::ops::Range;
+
+use super::{Check, Context, parse_check, resolve_ids, rule_def};
+use crate::pack::error::DefError;
+use crate::pack::template::{TableTemplate, Templates};
+use crate::parse::tables::{
+    CellValue, HeaderTarget, RowShape, TableReading, TableStatus, ancestors,
+};
+use crate::parse::text::{char_diff, is_truncation};
+use crate::parse::tokens::Layout;
+
+rule_def! {
+    /// `[[table_check]]`
+    pub struct Def {
+        pub check: toml::Spanned<String>,
+        #[serde(default)]
+        pub tables: Vec<toml::Spanned<String>>,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    MissingTable,
+    UnreadableTable,
+    MissingRow,
+    MissingColumn,
+    RowShape,
+    BlankCell,
+    NonNumeric,
+    Negative,
+    NonInteger,
+    Label,
+    CollapsedGroup,
+    LegacyFormat,
+}
+
+const CHECKS: &[(&str, Kind)] = &[
+    ("missing_table", Kind::MissingTable),
+    ("unreadable_table", Kind::UnreadableTable),
+    ("missing_row", Kind::MissingRow),
+    ("missing_column", Kind::MissingColumn),
+    ("row_shape", Kind::RowShape),
+    ("blank_cell", Kind::BlankCell),
+    ("non_numeric", Kind::NonNumeric),
+    ("negative", Kind::Negative),
+    ("non_integer", Kind::NonInteger),
+    ("label", Kind::Label),
+    ("collapsed_group", Kind::CollapsedGroup),
+    ("legacy_format", Kind::LegacyFormat),
+];
+
+/// First report year in which the 2019 labels are a defect.
+const FORMAT_2021_FROM: i32 = 2021;
+/// Above this many secondary labels, only some are shown.
+const MAX_LABELS: usize = 8;
+/// Above this many blank cells in a row, they are not labelled one by one.
+const MAX_BLANK_LABELS: usize = 3;
+
+struct TableCheck {
+    kind: Kind,
+    tables: Vec<usize>,
+}
+
+pub fn compile(
+    def: &Def,
+    templates: &Templates,
+    _source: &str,
+) -> Result<Box<dyn Check>, DefError> {
+    let kind = parse_check(&def.check, CHECKS)?;
+    let tables = resolve_ids(
+        &def.tables,
+        templates.tables.len(),
+        |id| templates.table_index(id),
+        || templates.tables.iter().map(|t| t.id.as_str()).collect(),
+        "表格",
+    )?;
+    Ok(Box::new(TableCheck { kind, tables }))
+}
+
+impl Check for TableCheck {
+    fn check(&self, cx: &mut Context<'_>) {
+        for &ti in &self.tables {
+            let (Some(tpl), Some(table)) = (cx.templates.tables.get(ti), cx.doc.tables.get(ti))
+            else {
+                continue;
+            };
+            match self.kind {
+                Kind::MissingTable => missing_table(cx, tpl, table),
+                Kind::UnreadableTable => unreadable(cx, tpl, table),
+                _ if !table.is_readable() => {}
+                Kind::MissingRow => missing_rows(cx, tpl, table),
+                Kind::MissingColumn => missing_columns(cx, tpl, table),
+                Kind::RowShape => row_shapes(cx, tpl, table),
+                Kind::BlankCell => blank_cells(cx, tpl, table),
+                Kind::NonNumeric | Kind::Negative | Kind::NonInteger => {
+                    self.cell_values(cx, tpl, table)
+                }
+                Kind::Label => labels(cx, tpl, table),
+                Kind::CollapsedGroup => collapsed_groups(cx, tpl, table),
+                Kind::LegacyFormat => legacy(cx, tpl, table),
+            }
+        }
+    }
+
+    fn explain(&self, templates: &Templates) -> Vec<String> {
+        self.tables
+            .iter()
+            .filter_map(|&t| templates.tables.get(t))
+            .map(|t| {
+                format!(
+                    "{}（{}）：{} 行 × {} 列",
+                    t.name,
+                    t.title,
+                    t.rows.iter().filter(|r| !r.group).count(),
+                    t.columns.len()
+                )
+            })
+            .collect()
+    }
+}
+
+/// Where a table should be: its section heading, or the start of its region.
+fn table_place(cx: &Context<'_>, tpl: &TableTemplate, table: &TableReading) -> Range<usize> {
+    if let Some(hit) = tpl.section.and_then(|s| cx.doc.outline.first(s)) {
+        return hit.heading.clone();
+    }
+    if let Some(extent) = &table.extent {
+        return extent.start..extent.start + first_char_len(&cx.doc.text, extent.start);
+    }
+    let at = table.region.start.min(cx.doc.text.len());
+    at..at + first_char_len(&cx.doc.text, at)
+}
+
+fn first_char_len(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|s| s.chars().next())
+        .map_or(0, char::len_utf8)
+}
+
+fn missing_table(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    if table.status != TableStatus::Missing {
+        return;
+    }
+    let span = table_place(cx, tpl, table);
+    let d = cx
+        .diagnostic(span, format!("缺少{}（{}统计表）", tpl.name, tpl.title))
+        .primary_label(format!("本部分应有{}", tpl.name))
+        .help(format!("按格式填写{}，没有数据的单元格填 0", tpl.name));
+    cx.push(d);
+}
+
+fn unreadable(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    let TableStatus::Unreadable(reason) = &table.status else {
+        return;
+    };
+    let span = table_place(cx, tpl, table);
+    let d = cx
+        .diagnostic(span, format!("{}无法识别：{reason}", tpl.name))
+        .primary_label(format!("{}从此处开始", tpl.name))
+        .note("无法可靠识别的表格不核对合计，以免在猜测的数字上报错")
+        .help("请人工核对该表；若表格完整，可用 `nianbao extract` 查看 nianbao 读到的内容");
+    cx.push(d);
+}
+
+fn missing_rows(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, row) in tpl.rows.iter().enumerate() {
+        if row.group || table.rows[ri].is_found() {
+            continue;
+        }
+        // Children of a group filled as one row are reported by collapsed_group.
+        if ancestors(tpl, ri).any(|a| table.rows[a].has_values()) {
+            continue;
+        }
+        let next = (ri + 1..tpl.rows.len())
+            .find_map(|r| table.rows[r].label.as_ref().map(|l| l.span.clone()));
+        let prev = (0..ri).rev().find_map(|r| table.rows[r].anchor.clone());
+        let (span, label) = match (next, prev) {
+            (Some(s), _) => (s, "应在此行之前"),
+            (None, Some(s)) => (s, "应在此行之后"),
+            (None, None) => (table_place(cx, tpl, table), "表中没有此行"),
+        };
+        let what = if row.unlabeled {
+            format!("{}缺少数据行", tpl.name)
+        } else {
+            format!("{}缺少标准行「{}」", tpl.name, row.label.standard)
+        };
+        let d = cx
+            .diagnostic(span, what)
+            .primary_label(label)
+            .help(format!("补上「{}」行，没有数据的填 0", row.short));
+        cx.push(d);
+    }
+}
+
+fn missing_columns(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    if table.layout != Layout::Pipe {
+        return;
+    }
+    let mut missing: Vec<&str> = Vec::new();
+    for (c, col) in tpl.columns.iter().enumerate() {
+        let label = col.label.standard.as_str();
+        if !table.columns_found[c] && !missing.contains(&label) {
+            missing.push(label);
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let span = table
+        .headers
+        .first()
+        .map(|h| h.span.clone())
+        .unwrap_or_else(|| table_place(cx, tpl, table));
+    let d = cx
+        .diagnostic(
+            span,
+            format!(
+                "{}表头缺少 {} 个标准列：{}",
+                tpl.name,
+                missing.len(),
+                missing.join("、")
+            ),
+        )
+        .primary_label("表头从此处开始")
+        .help(format!("在表头补上列标题「{}」", missing.join("」「")));
+    cx.push(d);
+}
+
+fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, row) in tpl.rows.iter().enumerate() {
+        let reading = &table.rows[ri];
+        let n = row.columns.len();
+        let name = if row.unlabeled {
+            format!("{}数据行", tpl.name)
+        } else {
+            format!("{}「{}」行", tpl.name, row.short)
+        };
+        let Some(anchor) = reading.anchor.clone() else {
+            continue;
+        };
+        let d = match &reading.shape {
+            RowShape::Short { found } if !row.group || *found > 0 => {
+                let values_span = value_extent(reading).unwrap_or(anchor);
+                let label = if *found == 0 {
+                    "此行没有数值".to_string()
+                } else {
+                    format!("只有 {found} 个数值")
+                };
+                cx.diagnostic(
+                    values_span,
+                    format!("{name}只有 {found} 个数值，应为 {n} 个"),
+                )
+                .primary_label(label)
+                .note("数值个数与列数不符时无法确定每个数值属于哪一列，此行不参与合计核对")
+                .help("每一列都应填写数值，没有数据的填 0")
+            }
+            RowShape::Long { found, extra } => cx
+                .diagnostic(
+                    extra.clone(),
+                    format!("{name}有 {found} 个数值，多于 {n} 列"),
+                )
+                .primary_label("多出的数值")
+                .note("数值个数与列数不符时无法确定每个数值属于哪一列，此行不参与合计核对")
+                .help("检查是否有单元格拆分错误或多余的数字"),
+            RowShape::Glued { digits, span } => cx
+                .diagnostic(
+                    span.clone(),
+                    format!("{name}的数字粘连在一起（{digits}），无法判断各列的数值"),
+                )
+                .primary_label(format!("{n} 列的数值连写在一起"))
+                .note("nianbao 不猜测粘连数字的拆分方式，此行不参与合计核对")
+                .help("在各单元格之间加上分隔（如“|”或空格）"),
+            _ => continue,
+        };
+        cx.push(d);
+    }
+}
+
+/// From the first to the last cell span of a row.
+fn value_extent(reading: &crate::parse::RowReading) -> Option<Range<usize>> {
+    let mut spans = reading.cells.iter().filter_map(|c| c.span.clone());
+    let first = spans.next()?;
+    Some(spans.fold(first, |a, s| a.start.min(s.start)..a.end.max(s.end)))
+}
+
+fn blank_cells(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, row) in tpl.rows.iter().enumerate() {
+        let reading = &table.rows[ri];
+        let blanks: Vec<(usize, Range<usize>)> = row
+            .columns
+            .iter()
+            .filter_map(|&c| {
+                let cell = &reading.cells[c];
+                (cell.value == CellValue::Blank).then(|| cell.span.clone().map(|s| (c, s)))?
+            })
+            .collect();
+        let Some((_, first)) = blanks.first() else {
+            continue;
+        };
+        let names: Vec<String> = blanks
+            .iter()
+            .map(|(c, _)| tpl.columns[*c].display())
+            .collect();
+        let name = if row.unlabeled {
+            format!("{}数据行", tpl.name)
+        } else {
+            format!("{}「{}」行", tpl.name, row.short)
+        };
+        let mut d = cx
+            .diagnostic(
+                first.clone(),
+                format!(
+                    "{name}有 {} 个空白单元格（{}）",
+                    blanks.len(),
+                    names.join("、")
+                ),
+            )
+            .primary_label(format!("「{}」为空", names[0]))
+            .note("空白不等于 0：涉及空白单元格的合计暂不核对")
+            .help("没有数据的单元格应填 0");
+        // Adjacent empty cells need no caret each; a few scattered ones do.
+        if blanks.len() <= MAX_BLANK_LABELS {
+            for (c, span) in blanks.iter().skip(1) {
+                d = d.label(
+                    span.clone(),
+                    format!("「{}」为空", tpl.columns[*c].display()),
+                );
+            }
+        } else {
+            d.primary_label = format!("从此处起 {} 个单元格为空", blanks.len());
+        }
+        cx.push(d);
+    }
+}
+
+impl TableCheck {
+    fn cell_values(&self, cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+        for (ri, row) in tpl.rows.iter().enumerate() {
+            for &c in &row.columns {
+                let cell = &table.rows[ri].cells[c];
+                let Some(span) = cell.span.clone() else {
+                    continue;
+                };
+                let col = &tpl.columns[c];
+                let place = if row.unlabeled {
+                    format!("{}「{}」", tpl.name, col.display())
+                } else {
+                    format!("{}「{}」行「{}」列", tpl.name, row.short, col.display())
+                };
+                let written = cx
+                    .doc
+                    .text
+                    .get(span.clone())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                let d = match (&cell.value, self.kind) {
+                    (CellValue::Placeholder(_), Kind::NonNumeric) => cx
+                        .diagnostic(span, format!("{place}填写的是「{written}」，不是数字"))
+                        .primary_label("不是数字")
+                        .note("此单元格不参与合计核对")
+                        .help("填写数字；没有数据的填 0"),
+                    (CellValue::Number(n), Kind::Negative) if n.is_negative() => cx
+                        .diagnostic(span, format!("{place}为负数 {n}"))
+                        .primary_label("件数和金额不能为负")
+                        .help("核对此数值"),
+                    (CellValue::Number(n), Kind::NonInteger) if !col.decimal && !n.is_integer() => {
+                        cx.diagnostic(span, format!("{place}为 {n}，件数应为整数"))
+                            .primary_label("不是整数")
+                            .help("核对此数值")
+                    }
+                    _ => continue,
+                };
+                cx.push(d);
+            }
+        }
+    }
+}
+
+fn labels(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, row) in tpl.rows.iter().enumerate() {
+        let Some(label) = &table.rows[ri].label else {
+            continue;
+        };
+        if !label.kind.is_fuzzy() || row.unlabeled {
+            continue;
+        }
+        let standard = row.label.norm();
+        // PDF text wraps long labels; a label that is only cut short there is not a defect.
+        if label.layout == Layout::Columns && is_truncation(standard, &label.norm) {
+            continue;
+        }
+        let diff = char_diff(standard, &label.norm);
+        let d = cx
+            .diagnostic(
+                label.span.clone(),
+                format!("{}行标签与标准不一致：「{diff}」", tpl.name),
+            )
+            .primary_label(format!("标准为「{}」", row.label.standard))
+            .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字")
+            .help(format!("改为「{}」", row.label.standard));
+        cx.push(d);
+    }
+    for h in &table.headers {
+        if !h.kind.is_fuzzy() || h.layout != Layout::Pipe {
+            continue;
+        }
+        let standard = match h.target {
+            HeaderTarget::Column(c) => &tpl.columns[c].label,
+            HeaderTarget::Header(i) => &tpl.headers[i],
+        };
+        let diff = char_diff(standard.norm(), &h.norm);
+        let d = cx
+            .diagnostic(
+                h.span.clone(),
+                format!("{}表头标签与标准不一致：「{diff}」", tpl.name),
+            )
+            .primary_label(format!("标准为「{}」", standard.standard))
+            .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字")
+            .help(format!("改为「{}」", standard.standard));
+        cx.push(d);
+    }
+}
+
+fn collapsed_groups(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, row) in tpl.rows.iter().enumerate() {
+        let reading = &table.rows[ri];
+        if !row.group || !reading.has_values() {
+            continue;
+        }
+        let children: Vec<usize> = tpl.children(ri).collect();
+        if children.iter().any(|&c| table.rows[c].is_found()) {
+            continue;
+        }
+        let names: Vec<&str> = children
+            .iter()
+            .map(|&c| tpl.rows[c].short.as_str())
+            .collect();
+        let Some(span) = reading.label.as_ref().map(|l| l.span.clone()) else {
+            continue;
+        };
+        let d = cx
+            .diagnostic(
+                span,
+                format!(
+                    "{}「{}」只填了一行，未按格式拆分为 {} 个明细行",
+                    tpl.name,
+                    row.short,
+                    names.len()
+                ),
+            )
+            .primary_label("应拆分为明细行")
+            .note(format!("格式规定的明细行：{}", names.join("；")))
+            .note("合计核对时以此行数值代替其明细之和")
+            .help("按格式分别填写各明细行");
+        cx.push(d);
+    }
+}
+
+fn legacy(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    if cx
+        .doc
+        .year
+        .as_ref()
+        .is_some_and(|y| y.year < FORMAT_2021_FROM)
+    {
+        return;
+    }
+    let Some(first) = table.legacy.first() else {
+        return;
+    };
+    let l = &tpl.legacy[first.legacy];
+    let mut d = cx
+        .diagnostic(
+            first.span.clone(),
+            format!("{}使用了2019年版格式的标签「{}」", tpl.name, l.label),
+        )
+        .primary_label(format!("2021年格式为「{}」", l.current))
+        .note("2021年起的年度报告应使用国办公开办函〔2021〕30号规定的格式")
+        .help(format!("按2021年格式重新填写{}", tpl.name));
+    if table.legacy.len() > 1 {
+        d = d.note(format!("共发现 {} 处2019年版标签", table.legacy.len()));
+    }
+    for hit in table.legacy.iter().skip(1).take(MAX_LABELS) {
+        d = d.label(
+            hit.span.clone(),
+            format!("2019年版标签「{}」", tpl.legacy[hit.legacy].label),
+        );
+    }
+    cx.push(d);
+}
