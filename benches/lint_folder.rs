@@ -1,1 +1,85 @@
-fn main() {}
+//! How fast is nianbao on a province's worth of reports?
+//!
+//! `cargo bench --bench lint_folder` writes 1,000 report files (the example reports in
+//! four layouts) to a temporary folder and lints the folder the way `nianbao check`
+//! does: discover, read, parse, check and render, in parallel. It also times a single
+//! report (what a pre-commit hook pays per file).
+
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::term::termcolor::Buffer;
+use nianbao::report::human;
+use nianbao::{Linter, Pack, load};
+use rayon::prelude::*;
+
+fn main() {
+    divan::main();
+}
+
+const FILES: usize = 1000;
+
+fn sources() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [
+        "examples/report-2024.txt",
+        "examples/report-with-defects.txt",
+        "tests/fixtures/layout-one-cell-per-line.txt",
+        "tests/fixtures/layout-columns.txt",
+    ]
+    .iter()
+    .map(|p| std::fs::read_to_string(root.join(p)).expect("example report"))
+    .collect()
+}
+
+fn folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sources = sources();
+    for i in 0..FILES {
+        let path = dir.path().join(format!("report-{i:04}.txt"));
+        std::fs::write(path, &sources[i % sources.len()]).expect("write");
+    }
+    let p = dir.path().to_path_buf();
+    (dir, p)
+}
+
+fn lint_folder(linter: &Linter, dir: &Path) -> usize {
+    let (inputs, _) = load::discover(&[dir.display().to_string()]);
+    inputs
+        .par_iter()
+        .map(|input| {
+            let outcome = linter.lint_input(input).expect("lints");
+            let mut buf = Buffer::no_color();
+            human::render(
+                &mut buf,
+                &outcome.document.path,
+                &outcome.document.text,
+                &outcome.diagnostics,
+            );
+            buf.as_slice().len()
+        })
+        .sum()
+}
+
+#[divan::bench(sample_count = 10)]
+fn folder_of_1000_reports(bencher: divan::Bencher) {
+    let linter = Linter::new(Pack::national().expect("pack"));
+    let (_guard, dir) = folder();
+    bencher.bench(|| lint_folder(&linter, &dir));
+}
+
+#[divan::bench]
+fn one_report(bencher: divan::Bencher) {
+    let linter = Linter::new(Pack::national().expect("pack"));
+    let text = sources().swap_remove(1);
+    bencher.bench(|| {
+        linter
+            .lint_text("r.txt", text.clone())
+            .map(|o| o.diagnostics.len())
+            .unwrap_or(0)
+    });
+}
+
+#[divan::bench]
+fn load_national_pack() -> usize {
+    Pack::national().map(|p| p.rules.len()).unwrap_or(0)
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use nianbao::{Diagnostic, Linter, Pack, Severity};
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The linter with the built-in national pack, built once per test binary.
+pub fn national() -> &'static Linter {
+    static LINTER: OnceLock<Linter> = OnceLock::new();
+    LINTER.get_or_init(|| Linter::new(Pack::national().expect("the national pack loads")))
+}
+
+pub fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The clean example report.
+pub fn clean() -> String {
+    read("examples/report-2024.txt")
+}
+
+/// Lints text with the national pack; panics if it is not recognised as a report.
+pub fn lint(text: &str) -> Vec<Diagnostic> {
+    national()
+        .lint_text("test.txt", text.to_string())
+        .unwrap_or_else(|e| panic!("not linted: {e}"))
+        .diagnostics
+}
+
+/// `text` with the first occurrence of `from` replaced; panics if absent, so a test
+/// cannot silently stop testing anything.
+pub fn replace(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "fixture does not contain {from:?}");
+    text.replacen(from, to, 1)
+}
+
+pub fn rules_of(diags: &[Diagnostic]) -> Vec<&str> {
+    diags.iter().map(|d| d.rule.as_str()).collect()
+}
+
+pub fn errors_of(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+/// `../shared` next to the repository, when present (it is not on users' machines).
+pub fn shared() -> Option<PathBuf> {
+    let dir = root().join("..").join("shared");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("../shared is absent: skipping");
+        None
+    }
+}
+
+/// Files of a folder of `../shared` with a given suffix, sorted.
+pub fn shared_files(sub: &str, suffix: &str) -> Vec<PathBuf> {
+    let Some(dir) = shared() else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.to_string_lossy().ends_with(suffix));
+    files.sort();
+    files
+}

@@ -1,0 +1,423 @@
+//! Every rule of the national S and T families, firing on a defect and silent on the
+//! clean example report. Each defect is one small edit of the clean report.
+
+mod common;
+
+use common::{clean, lint, replace, rules_of};
+use nianbao::{Diagnostic, Severity};
+
+/// The clean example has no finding at all: every test below adds exactly one defect.
+#[test]
+fn clean_example_is_silent() {
+    let d = lint(&clean());
+    assert!(d.is_empty(), "unexpected findings: {:#?}", d);
+}
+
+#[test]
+fn layout_variants_of_the_clean_report_are_silent() {
+    for f in [
+        "tests/fixtures/layout-one-cell-per-line.txt",
+        "tests/fixtures/layout-columns.txt",
+    ] {
+        let d = lint(&common::read(f));
+        assert!(d.is_empty(), "{f}: {:#?}", d);
+    }
+}
+
+fn find<'a>(d: &'a [Diagnostic], rule: &str) -> &'a Diagnostic {
+    d.iter()
+        .find(|x| x.rule == rule)
+        .unwrap_or_else(|| panic!("{rule} not reported; got {:?}", rules_of(d)))
+}
+
+fn text_at<'a>(text: &'a str, d: &Diagnostic) -> &'a str {
+    &text[d.primary.clone()]
+}
+
+// ───────────────────────────── S: structure
+
+#[test]
+fn s101_missing_section_points_at_the_next_heading() {
+    let text = replace(&clean(), "三、收到和处理政府信息公开申请情况\n", "");
+    let d = lint(&text);
+    let s = find(&d, "S101");
+    assert_eq!(s.severity, Severity::Error);
+    assert!(
+        s.message.contains("三、收到和处理政府信息公开申请情况"),
+        "{}",
+        s.message
+    );
+    assert!(
+        text_at(&text, s).starts_with("四、"),
+        "points at {:?}",
+        text_at(&text, s)
+    );
+}
+
+#[test]
+fn s102_sections_out_of_order() {
+    let text = clean();
+    let five_start = text.find("五、存在的主要问题").unwrap_or(0);
+    let six_start = text.find("六、其他需要报告的事项").unwrap_or(0);
+    let (five, six) = (&text[five_start..six_start], &text[six_start..]);
+    let swapped = format!("{}{}\n{}", &text[..five_start], six.trim_end(), five);
+    let d = lint(&swapped);
+    let s = find(&d, "S102");
+    assert!(text_at(&swapped, s).starts_with("五、"));
+    assert!(!rules_of(&d).contains(&"S101"));
+}
+
+#[test]
+fn s103_duplicate_section() {
+    let text = format!(
+        "{}\n五、存在的主要问题及改进情况\n无。\n",
+        clean().trim_end()
+    );
+    let d = lint(&text);
+    let s = find(&d, "S103");
+    assert_eq!(s.labels.len(), 1, "points at the first occurrence too");
+}
+
+#[test]
+fn s104_title_with_a_typo_shows_the_difference() {
+    let text = replace(
+        &clean(),
+        "二、主动公开政府信息情况",
+        "二、主动公开政府信自情况",
+    );
+    let d = lint(&text);
+    let s = find(&d, "S104");
+    assert!(s.message.contains("信[-息][+自]情况"), "{}", s.message);
+}
+
+#[test]
+fn s104_accepted_variant_is_silent() {
+    let text = replace(
+        &clean(),
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    );
+    assert!(lint(&text).is_empty());
+}
+
+#[test]
+fn s105_arabic_or_wrong_numeral() {
+    let d = lint(&replace(&clean(), "一、总体情况", "1、总体情况"));
+    assert!(find(&d, "S105").message.contains("中文数字"));
+    let d = lint(&replace(
+        &clean(),
+        "六、其他需要报告的事项",
+        "七、其他需要报告的事项",
+    ));
+    assert!(find(&d, "S105").message.contains("第六部分"));
+}
+
+#[test]
+fn s201_missing_sub_part() {
+    let text = replace(&clean(), "（四）政府信息公开平台建设情况\n", "");
+    let d = lint(&text);
+    let s = find(&d, "S201");
+    assert_eq!(s.severity, Severity::Warning);
+    assert!(s.message.contains("（四）政府信息公开平台建设"));
+    assert!(text_at(&text, s).starts_with("（五）"));
+}
+
+#[test]
+fn s202_sub_parts_out_of_order() {
+    let text = replace(&clean(), "（一）主动公开情况", "（二）依申请公开情况X");
+    let text = replace(&text, "（二）依申请公开情况\n", "（一）主动公开情况\n");
+    let text = replace(&text, "（二）依申请公开情况X", "（二）依申请公开情况");
+    let d = lint(&text);
+    find(&d, "S202");
+}
+
+#[test]
+fn s203_sub_part_numbering() {
+    let d = lint(&replace(
+        &clean(),
+        "（三）政府信息管理情况",
+        "3.政府信息管理情况",
+    ));
+    assert!(find(&d, "S203").message.contains("（三）"));
+}
+
+// ───────────────────────────── T: table conformance
+
+fn table_three(text: &str) -> (usize, usize) {
+    let start = text.find("三、收到和处理政府信息公开申请情况").unwrap_or(0);
+    let end = text.find("四、政府信息公开行政复议").unwrap_or(text.len());
+    (start, end)
+}
+
+#[test]
+fn t001_missing_table() {
+    let text = clean();
+    let (start, end) = table_three(&text);
+    let no_table = format!(
+        "{}三、收到和处理政府信息公开申请情况\n本年度共收到申请24件。\n\n{}",
+        &text[..start],
+        &text[end..]
+    );
+    let d = lint(&no_table);
+    let t = find(&d, "T001");
+    assert!(t.message.contains("表三"));
+    assert!(
+        !rules_of(&d).iter().any(|r| r.starts_with("T2")),
+        "no arithmetic on a missing table"
+    );
+}
+
+#[test]
+fn t002_unreadable_table_is_not_checked_cell_by_cell() {
+    let text = clean();
+    let (start, end) = table_three(&text);
+    // Keep the labels of three rows only: too little to read the table with confidence.
+    let kept: Vec<&str> = text[start..end]
+        .lines()
+        .filter(|l| {
+            l.starts_with("三、收到")
+                || l.starts_with("一、本年新收")
+                || l.starts_with("（七）总计")
+                || l.starts_with("2.重复申请")
+        })
+        .collect();
+    let broken = format!("{}{}\n\n{}", &text[..start], kept.join("\n"), &text[end..]);
+    let d = lint(&broken);
+    assert!(find(&d, "T002").message.contains("无法识别"));
+    assert!(
+        !rules_of(&d)
+            .iter()
+            .any(|r| r.starts_with("T2") || *r == "T101")
+    );
+}
+
+#[test]
+fn t101_missing_row() {
+    let d = lint(&replace(
+        &clean(),
+        "2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |\n",
+        "",
+    ));
+    let t = find(&d, "T101");
+    assert!(t.message.contains("2.重复申请"), "{}", t.message);
+}
+
+#[test]
+fn t102_missing_column_header() {
+    let d = lint(&replace(&clean(), "| 科研机构 |", "| |"));
+    assert!(find(&d, "T102").message.contains("科研机构"));
+}
+
+#[test]
+fn t103_row_with_too_few_values() {
+    let d = lint(&replace(
+        &clean(),
+        "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |",
+        "0 |",
+    ));
+    let t = find(&d, "T103");
+    assert!(
+        t.message.contains("只有 1 个数值，应为 15 个"),
+        "{}",
+        t.message
+    );
+    assert!(
+        !rules_of(&d).iter().any(|r| r.starts_with("T20")),
+        "a collapsed row is not checked"
+    );
+}
+
+#[test]
+fn t103_glued_digits_are_not_guessed() {
+    let text = common::read("tests/fixtures/layout-columns.txt");
+    // PDF text where the three cells of a row lost their separators: 3 | 1 | 12.
+    let glued = replace(
+        &text,
+        "   行政规范性文件                       3      1      12",
+        "   行政规范性文件3112",
+    );
+    let d = lint(&glued);
+    let t = find(&d, "T103");
+    assert!(t.message.contains("粘连"), "{}", t.message);
+}
+
+#[test]
+fn t104_blank_cell() {
+    let text = replace(
+        &clean(),
+        "行政规范性文件 | 3 | 1 | 12 |",
+        "行政规范性文件 | 3 | | 12 |",
+    );
+    let d = lint(&text);
+    let t = find(&d, "T104");
+    assert!(t.message.contains("本年废止件数"));
+    assert_eq!(&text[t.primary.clone()], "|", "points at the empty cell");
+}
+
+#[test]
+fn t104_blank_cell_makes_sums_uncertain_not_failed() {
+    // The blank is in the 自然人 column of 一: row total and 勾稽 are not checked.
+    let d = lint(&replace(
+        &clean(),
+        "一、本年新收政府信息公开申请数量 | 20 |",
+        "一、本年新收政府信息公开申请数量 | |",
+    ));
+    assert_eq!(rules_of(&d), ["T104"]);
+}
+
+#[test]
+fn t105_non_numeric_cell() {
+    let d = lint(&replace(&clean(), "行政许可 | 156 |", "行政许可 | / |"));
+    assert!(find(&d, "T105").message.contains("「/」"));
+}
+
+#[test]
+fn t106_negative_number() {
+    let d = lint(&replace(&clean(), "行政强制 | 3 |", "行政强制 | -3 |"));
+    assert_eq!(find(&d, "T106").severity, Severity::Error);
+}
+
+#[test]
+fn t107_label_difference_is_shown_as_a_diff() {
+    let d = lint(&replace(
+        &clean(),
+        "4.保护第三方合法权益",
+        "4.保护第三人合法权益",
+    ));
+    assert!(find(&d, "T107").message.contains("第三[-方][+人]合法权益"));
+}
+
+#[test]
+fn t108_collapsed_group() {
+    let text = clean();
+    let start = text.find("（六）其他处理 |").unwrap_or(0);
+    let end = text.find("（七）总计").unwrap_or(0);
+    let collapsed = format!(
+        "{}（六）其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |\n{}",
+        &text[..start],
+        &text[end..]
+    );
+    let d = lint(&collapsed);
+    assert!(find(&d, "T108").message.contains("（六）其他处理"));
+    assert!(
+        !rules_of(&d).contains(&"T101"),
+        "its rows are not reported missing one by one"
+    );
+    assert!(
+        !rules_of(&d).iter().any(|r| r.starts_with("T2")),
+        "the collapsed row stands for its rows"
+    );
+}
+
+#[test]
+fn t109_legacy_2019_labels() {
+    let text = replace(
+        &clean(),
+        "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+        "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+    );
+    let d = lint(&text);
+    let t = find(&d, "T109");
+    assert_eq!(t.severity, Severity::Error);
+    assert_eq!(t.labels.len(), 2, "all three legacy labels are shown");
+    // In a report about 2020 the old format was still correct.
+    let old = text.replace("2024年", "2020年");
+    assert!(!rules_of(&lint(&old)).contains(&"T109"));
+}
+
+#[test]
+fn t110_fractional_count() {
+    let d = lint(&replace(&clean(), "行政处罚 | 42 |", "行政处罚 | 42.5 |"));
+    assert!(find(&d, "T110").message.contains("42.5"));
+    // 万元 amounts may have decimals (the clean report's 12.5).
+}
+
+// ───────────────────────────── T2xx: arithmetic
+
+#[test]
+fn t201_row_total_with_arithmetic_and_fix() {
+    let text = replace(&clean(), "| 1 | 0 | 24 | |\n二、", "| 1 | 0 | 23 | |\n二、");
+    let d = lint(&text);
+    let t = find(&d, "T201");
+    assert_eq!(&text[t.primary.clone()], "23");
+    assert_eq!(t.labels.len(), 6, "every applicant column is labelled");
+    assert_eq!(
+        t.notes[0],
+        "自然人 20 + 商业企业 3 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 1 + 其他 0 = 24，表中总计 23"
+    );
+    assert!(t.help.as_deref().unwrap_or("").contains("应为 24"));
+}
+
+#[test]
+fn t202_results_total() {
+    let text = replace(&clean(), "（七）总计 | 20 |", "（七）总计 | 21 |");
+    let d = lint(&text);
+    let t = find(&d, "T202");
+    assert!(t.message.contains("「自然人」列"), "{}", t.message);
+    assert_eq!(&text[t.primary.clone()], "21");
+    assert!(t.notes[0].contains("（一）予以公开 10"), "{}", t.notes[0]);
+    assert!(
+        t.notes[0].contains("其余"),
+        "zero rows are summarised: {}",
+        t.notes[0]
+    );
+}
+
+#[test]
+fn t203_balance_of_table_three() {
+    let d = lint(&replace(
+        &clean(),
+        "四、结转下年度继续办理 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+        "四、结转下年度继续办理 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+    ));
+    let t = find(&d, "T203");
+    assert!(
+        t.notes[0].contains("一、本年新收 20 + 二、上年结转 2 = 22"),
+        "{}",
+        t.notes[0]
+    );
+}
+
+#[test]
+fn t204_t205_t206_table_four_groups() {
+    let row = "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |";
+    for (bad, rule) in [
+        (
+            "1 | 0 | 0 | 1 | 3 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |",
+            "T204",
+        ),
+        (
+            "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "T205",
+        ),
+        (
+            "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 5 | 0 | 0 | 0 | 0 |",
+            "T206",
+        ),
+    ] {
+        let d = lint(&replace(&clean(), row, bad));
+        assert_eq!(rules_of(&d), [rule], "{bad}");
+    }
+}
+
+#[test]
+fn arithmetic_is_checked_in_every_layout() {
+    for f in [
+        "tests/fixtures/layout-one-cell-per-line.txt",
+        "tests/fixtures/layout-columns.txt",
+    ] {
+        let text = common::read(f);
+        let at = text.find("（七）总计").unwrap_or(0);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let bad_line = text[at..line_end].replacen("20", "19", 1);
+        let bad = format!("{}{}{}", &text[..at], bad_line, &text[line_end..]);
+        let bad = if f.contains("one-cell") {
+            // one cell per line: the value is on the line after the label
+            replace(&text, "（七）总计 |\n20 |", "（七）总计 |\n19 |")
+        } else {
+            bad
+        };
+        let d = lint(&bad);
+        assert!(rules_of(&d).contains(&"T202"), "{f}: {:?}", rules_of(&d));
+    }
+}
