@@ -3,6 +3,8 @@
 //! Parsing never fails; what cannot be read is recorded as missing or unreadable and
 //! reported by the rules.
 
+pub mod figures;
+pub mod narrative;
 pub mod number;
 pub mod outline;
 pub mod tables;
@@ -13,6 +15,7 @@ pub mod year;
 use std::ops::Range;
 
 use crate::pack::Templates;
+pub use narrative::Narrative;
 pub use outline::{Outline, PartHit, SectionHit};
 pub use tables::{Cell, CellValue, RowReading, RowShape, TableReading, TableStatus};
 pub use text::LineIndex;
@@ -29,13 +32,15 @@ pub struct Document {
     /// One per template table, in template order.
     pub tables: Vec<TableReading>,
     pub year: Option<ReportYear>,
+    /// The text outside the tables, for narrative rules.
+    pub narrative: Narrative,
 }
 
 impl Document {
     pub fn parse(path: impl Into<String>, text: String, templates: &Templates) -> Document {
         let lines = LineIndex::new(&text);
         let outline = outline::find(&text, &lines, templates);
-        let tables = templates
+        let tables: Vec<TableReading> = templates
             .tables
             .iter()
             .enumerate()
@@ -46,6 +51,9 @@ impl Document {
             })
             .collect();
         let year = year::infer(&text, &outline);
+        let table_text: Vec<Range<usize>> =
+            tables.iter().filter_map(|t| t.extent.clone()).collect();
+        let narrative = Narrative::build(&text, &lines, &table_text);
         Document {
             path: path.into(),
             text,
@@ -53,6 +61,7 @@ impl Document {
             outline,
             tables,
             year,
+            narrative,
         }
     }
 
@@ -64,6 +73,15 @@ impl Document {
                 .tables
                 .iter()
                 .any(|t| t.rows.iter().any(|r| r.label.is_some()))
+    }
+
+    /// The section (template index) whose heading or body contains `offset`.
+    pub fn section_at(&self, offset: usize) -> Option<usize> {
+        self.outline
+            .sections
+            .iter()
+            .find(|s| s.heading.start <= offset && offset < s.body.end.max(s.heading.end))
+            .map(|s| s.template)
     }
 
     /// 1-based line and character column of a byte offset.

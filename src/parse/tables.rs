@@ -271,7 +271,18 @@ pub fn read(
     }
 
     let status = judge(tpl, &rows, &headers, tokens);
-    let extent = table_extent(tokens, &used, &rows);
+    let mut extent = table_extent(tokens, &used, &rows);
+    // The header belongs to the table too (it is not narrative).
+    for span in headers
+        .iter()
+        .map(|h| &h.span)
+        .chain(legacy.iter().map(|l| &l.span))
+    {
+        extent = Some(match extent {
+            Some(e) => e.start.min(span.start)..e.end.max(span.end),
+            None => span.clone(),
+        });
+    }
     let layout = majority_layout(tokens, &used);
     TableReading {
         template: template_index,

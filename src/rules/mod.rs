@@ -13,6 +13,7 @@ use crate::parse::Document;
 use crate::report::{Diagnostic, Severity};
 
 pub mod equation;
+pub mod expr;
 pub mod sections;
 pub mod table_template;
 

@@ -1,0 +1,141 @@
+//! The narrative: the report's text outside its tables, as one string in which lines
+//! wrapped by PDF extraction are joined again ("答\n复 3050 件" → "答复 3050 件"), with a
+//! map back to byte offsets of the original text. Narrative rules match wordings here
+//! and report at the original position.
+
+use std::ops::Range;
+
+use super::text::LineIndex;
+use super::tokens::is_page_furniture;
+
+/// A piece of the narrative copied verbatim from the original text.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    narrative: usize,
+    original: usize,
+    len: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Narrative {
+    pub text: String,
+    pieces: Vec<Piece>,
+}
+
+/// Characters that end a sentence or paragraph: after them a line break is kept.
+fn ends_paragraph(c: char) -> bool {
+    "。！？!?；;：:）)」”\"".contains(c)
+}
+
+/// A line that starts a heading or list item begins a new paragraph.
+fn starts_heading(line: &str) -> bool {
+    let mut chars = line.chars();
+    match (chars.next(), chars.next()) {
+        (Some('（' | '('), _) => true,
+        (Some(c), Some('、' | '.' | '．')) => {
+            c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+        }
+        _ => false,
+    }
+}
+
+impl Narrative {
+    /// Builds the narrative from every line that does not overlap `exclude` (the
+    /// tables), dropping page furniture.
+    pub fn build(text: &str, lines: &LineIndex, exclude: &[Range<usize>]) -> Narrative {
+        let mut out = Narrative::default();
+        let mut excluded = exclude.to_vec();
+        excluded.sort_by_key(|r| r.start);
+        let mut next_exclusion = 0;
+        let mut previous_was_heading = false;
+        for line in 0..lines.line_count() {
+            let range = lines.line_range(text, line);
+            while excluded
+                .get(next_exclusion)
+                .is_some_and(|r| r.end <= range.start)
+            {
+                next_exclusion += 1;
+            }
+            if excluded
+                .get(next_exclusion)
+                .is_some_and(|r| r.start < range.end.max(range.start + 1))
+            {
+                continue;
+            }
+            let raw = &text[range.clone()];
+            let trimmed = raw.trim();
+            if trimmed.is_empty() || is_page_furniture(trimmed) {
+                continue;
+            }
+            let start = range.start + (raw.len() - raw.trim_start().len());
+            let wrapped = out
+                .text
+                .chars()
+                .next_back()
+                .is_some_and(|c| !ends_paragraph(c) && c != '\n');
+            let heading = starts_heading(trimmed);
+            if !out.text.is_empty() && (!wrapped || heading || previous_was_heading) {
+                out.text.push('\n');
+            }
+            previous_was_heading = heading;
+            out.pieces.push(Piece {
+                narrative: out.text.len(),
+                original: start,
+                len: trimmed.len(),
+            });
+            out.text.push_str(trimmed);
+        }
+        out
+    }
+
+    /// Original offset of narrative offset `at` (at a separator: the end of the piece
+    /// before it).
+    pub fn original_offset(&self, at: usize) -> usize {
+        let i = match self.pieces.binary_search_by(|p| p.narrative.cmp(&at)) {
+            Ok(i) => i,
+            Err(0) => return self.pieces.first().map_or(0, |p| p.original),
+            Err(i) => i - 1,
+        };
+        let p = self.pieces[i];
+        p.original + (at - p.narrative).min(p.len)
+    }
+
+    /// Original byte range of a narrative range.
+    pub fn to_original(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.original_offset(range.start);
+        if range.end <= range.start {
+            return start..start;
+        }
+        // The end maps from the last byte inside the range, so that a range ending at a
+        // piece boundary does not jump to the next line.
+        let end = self.original_offset(range.end - 1) + 1;
+        start..end.max(start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_are_joined_and_map_back() {
+        let text = "   2024 年，全市共受理申请 3119 件，答\n复 3050 件。\n                 -1-\n一、总体情况\n表 | 1 |\n结转下年度 3 件";
+        let lines = LineIndex::new(text);
+        let table = text.find("表 |").unwrap_or(0);
+        let tables = vec![table..table + 8];
+        let n = Narrative::build(text, &lines, &tables);
+        assert_eq!(
+            n.text,
+            "2024 年，全市共受理申请 3119 件，答复 3050 件。\n一、总体情况\n结转下年度 3 件"
+        );
+        let at = n.text.find("3050").unwrap_or(0);
+        let orig = n.to_original(at..at + 4);
+        assert_eq!(&text[orig], "3050");
+        let at = n.text.find("答复").unwrap_or(0);
+        let orig = n.to_original(at..at + "答复".len());
+        assert_eq!(
+            &text[orig], "答\n复",
+            "a range across a wrap covers both lines"
+        );
+    }
+}
