@@ -122,7 +122,10 @@ mod tests {
         let text = "   2024 年，全市共受理申请 3119 件，答\n复 3050 件。\n                 -1-\n一、总体情况\n表 | 1 |\n结转下年度 3 件";
         let lines = LineIndex::new(text);
         let table = text.find("表 |").unwrap_or(0);
-        let tables = vec![table..table + 8];
+        let tables = [std::ops::Range {
+            start: table,
+            end: table + 8,
+        }];
         let n = Narrative::build(text, &lines, &tables);
         assert_eq!(
             n.text,
