@@ -282,7 +282,9 @@ fn extract(path: &str, args: PackArgs) -> ExitCode {
         }
     };
     let doc = nianbao::Document::parse(input.name(), text, &pack.templates);
-    write_stdout(nianbao::report::extract::render(&doc, &pack.templates).as_bytes());
+    let mut out = nianbao::report::extract::render(&doc, &pack.templates);
+    out.push_str(&nianbao::report::extract::render_figures(&doc, &pack));
+    write_stdout(out.as_bytes());
     ExitCode::SUCCESS
 }
 
@@ -369,7 +371,10 @@ fn rules(args: PackArgs) -> ExitCode {
         pad("级别", 8),
         pad("类别", 13)
     ));
-    for r in &pack.rules {
+    let family = |id: &str| "STXNDE".find(id.chars().next().unwrap_or('Z')).unwrap_or(6);
+    let mut sorted: Vec<&nianbao::pack::Rule> = pack.rules.iter().collect();
+    sorted.sort_by(|a, b| (family(&a.meta.id), &a.meta.id).cmp(&(family(&b.meta.id), &b.meta.id)));
+    for r in sorted {
         let severity = if r.enabled {
             r.meta.severity.chinese().to_string()
         } else {

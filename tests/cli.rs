@@ -68,7 +68,7 @@ fn errors_exit_1_and_warnings_alone_exit_0() {
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     assert!(out.contains("error[T201]"), "{out}");
-    assert!(out.contains("4 个错误，4 个警告"), "{out}");
+    assert!(out.contains("5 个错误，4 个警告"), "{out}");
 
     let dir = tempfile::tempdir().expect("tempdir");
     let text = common::replace(
@@ -284,7 +284,7 @@ fn json_output_is_the_documented_interface() {
     assert_eq!(code(&o), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON array");
     let items = json.as_array().expect("array");
-    assert_eq!(items.len(), 8);
+    assert_eq!(items.len(), 9);
     for item in items {
         for field in [
             "path",

@@ -227,3 +227,168 @@ fn removing_any_section_heading_is_reported() {
         }
     }
 }
+
+// ───────────────────────────── narrative rules on the real reports
+
+fn narrative_errors(d: &[Diagnostic]) -> Vec<String> {
+    d.iter()
+        .filter(|x| {
+            x.severity == Severity::Error && (x.rule.starts_with('X') || x.rule.starts_with('N'))
+        })
+        .map(|x| format!("{} {}", x.rule, x.message))
+        .collect()
+}
+
+#[test]
+fn no_narrative_errors_where_text_and_tables_agree() {
+    for path in shared_files("seeds", ".txt")
+        .into_iter()
+        .chain(shared_files("corpus/pdf-layout", ".txt"))
+    {
+        let (_, d) = lint_file(&path);
+        let errs = narrative_errors(&d);
+        if name(&path) == "hongze-district-2024.txt" {
+            // "区政府办代表区政府受理政府信息公开申请 17 件" while its 表三 says 95 received:
+            // the text really disagrees with the table.
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert!(
+                errs[0].starts_with("X101")
+                    && errs[0].contains("为 17")
+                    && errs[0].contains("（95）"),
+                "{errs:?}"
+            );
+        } else {
+            assert!(errs.is_empty(), "{}: {errs:?}", path.display());
+        }
+    }
+}
+
+#[test]
+fn seed_narrative_defects_are_reported() {
+    for path in shared_files("seeds", ".txt") {
+        let (text, d) = lint_file(&path);
+        let n = name(&path);
+        if n.starts_with("001") {
+            let plan = d
+                .iter()
+                .find(|x| x.rule == "D102")
+                .expect("001: the plan year");
+            assert_eq!(&text[plan.primary.clone()], "2024年");
+        }
+        if n.starts_with("004") {
+            let dup = d
+                .iter()
+                .find(|x| x.rule == "N103")
+                .expect("004: 规划计划 twice");
+            assert_eq!(&text[dup.primary.clone()], "规划计划");
+        }
+        if n.starts_with("002") {
+            // Every "?" beside Chinese text or digits is under a caret (primary or label).
+            let damaged: Vec<usize> = text
+                .char_indices()
+                .filter(|(i, c)| {
+                    *c == '?'
+                        && (text[..*i]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|p| p.is_ascii_digit() || p > '\u{2E80}')
+                            || text[i + 1..]
+                                .chars()
+                                .next()
+                                .is_some_and(|p| p.is_ascii_digit() || p > '\u{2E80}'))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            assert!(
+                damaged.len() >= 15,
+                "002 has many damaged characters: {}",
+                damaged.len()
+            );
+            let marked: Vec<std::ops::Range<usize>> = d
+                .iter()
+                .filter(|x| x.rule == "E101")
+                .flat_map(|x| {
+                    std::iter::once(x.primary.clone())
+                        .chain(x.labels.iter().map(|l| l.span.clone()))
+                })
+                .collect();
+            for at in &damaged {
+                assert!(
+                    marked.iter().any(|r| r.contains(at)),
+                    "002: the ? at byte {at} is not reported"
+                );
+            }
+            let markup: Vec<&str> = d
+                .iter()
+                .filter(|x| x.rule == "E102")
+                .map(|x| &text[x.primary.clone()])
+                .collect();
+            assert_eq!(markup, ["/span>", "/p>"]);
+            assert!(d.iter().any(|x| x.rule == "E106"), "扫一扫在手机打开当前页");
+        }
+    }
+}
+
+/// Every narrative figure the national pack compares, changed by one (or the total of
+/// a breakdown lowered by one, so that its parts exceed it), must give an X or N error
+/// on its line.
+#[test]
+fn every_cross_referenced_figure_is_checked() {
+    let pack = national().pack();
+    let mut checked = 0;
+    for path in shared_files("seeds", ".txt")
+        .into_iter()
+        .chain(shared_files("corpus/pdf-layout", ".txt"))
+    {
+        let (text, base) = lint_file(&path);
+        let baseline: HashSet<_> = base.iter().map(key).collect();
+        let doc = Document::parse(name(&path), text.clone(), &pack.templates);
+        let mut figures: Vec<(std::ops::Range<usize>, nianbao::parse::number::Num, bool)> =
+            Vec::new();
+        for rule in pack.enabled_rules() {
+            for f in rule.check.figures(&doc, &pack.templates) {
+                let digits = text[f.span.clone()].chars().all(|c| c.is_ascii_digit());
+                if f.agrees && digits && !figures.iter().any(|(s, ..)| *s == f.span) {
+                    figures.push((f.span, f.value, f.compared_with.starts_with("各分项之和")));
+                }
+            }
+        }
+        for (span, value, breakdown_total) in figures {
+            let one = nianbao::parse::number::Num::from_int(1);
+            let mut changes = vec![if breakdown_total {
+                value.checked_sub(one)
+            } else {
+                value.checked_add(one)
+            }];
+            if !breakdown_total && value != nianbao::parse::number::Num::ZERO {
+                changes.push(value.checked_mul_int(10));
+            }
+            for changed in changes.into_iter().flatten() {
+                let mutated = format!("{}{}{}", &text[..span.start], changed, &text[span.end..]);
+                let line = doc.position(span.start).line;
+                let d = national()
+                    .lint_text("mutated.txt", mutated)
+                    .map(|o| o.diagnostics)
+                    .unwrap_or_default();
+                let caught = d.iter().any(|x| {
+                    x.severity == Severity::Error
+                        && (x.rule.starts_with('X') || x.rule.starts_with('N'))
+                        && !baseline.contains(&key(x))
+                        && std::iter::once(&x.primary)
+                            .chain(x.labels.iter().map(|l| &l.span))
+                            .any(|s| doc.position(s.start).line == line)
+                });
+                assert!(
+                    caught,
+                    "{}:{line}: changing 「{}」 to {changed} was not caught",
+                    path.display(),
+                    &text[span.clone()]
+                );
+                checked += 1;
+            }
+        }
+    }
+    if common::shared().is_some() {
+        assert!(checked >= 60, "only {checked} figure changes were tried");
+    }
+}

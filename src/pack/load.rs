@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::error::{PackError, PackSource, PackSpan};
+use super::fragments::Fragments;
 use super::schema::{Manifest, PackFile};
 use super::template::{self, SectionDef, TableDef};
 use super::{NATIONAL, Pack, Rule, embedded};
@@ -238,13 +239,33 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
         .collect();
     let templates = template::build(&sections, &tables)?;
 
+    // Fragments of the whole chain, base first: an extension may redefine one.
+    let mut fragments = Fragments::default();
+    for layer in &layers {
+        for (src, file) in &layer.files {
+            for (name, pattern) in &file.fragment {
+                let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                if !valid || name == super::fragments::FIGURE {
+                    let at = pattern.span();
+                    return Err(PackError::new(format!("片段名「{name}」无效"))
+                        .at(src, at, "此片段")
+                        .help("片段名只能用小写字母、数字和下划线，以字母开头；n 是内置的数字片段，不能重新定义"));
+                }
+                fragments.insert(name.clone(), pattern.get_ref().clone());
+            }
+        }
+    }
+
     let mut rules: Vec<Rule> = Vec::new();
     let mut defined_at: HashMap<String, PackSpan> = HashMap::new();
     let id_pattern = regex::Regex::new(r"^[STXNDE][0-9]{3}[A-Za-z0-9_-]*$")
         .map_err(|e| PackError::new(format!("内部错误：{e}")))?;
     for layer in &layers {
         for (src, file) in &layer.files {
-            for compiled in file.compile_rules(src, &templates)? {
+            for compiled in file.compile_rules(src, &templates, &fragments)? {
                 let h = &compiled.header;
                 let id = h.id.get_ref();
                 if !id_pattern.is_match(id) {

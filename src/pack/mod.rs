@@ -3,6 +3,7 @@
 //! reads documents against and the compiled `Rule`s the checker runs.
 
 pub mod error;
+pub mod fragments;
 mod load;
 pub mod schema;
 pub mod template;

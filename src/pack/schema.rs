@@ -9,9 +9,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{PackError, PackSource};
+use super::fragments::Fragments;
 use super::template::{SectionDef, TableDef, Templates};
 use crate::report::Severity;
-use crate::rules::{self, Check, RuleDef};
+use crate::rules::{self, Check, CompileCx, RuleDef};
 
 /// `[pack]` in pack.toml.
 #[derive(Debug, Deserialize)]
@@ -44,6 +45,19 @@ pub struct PackFile {
     pub table_check: Vec<rules::table_template::Def>,
     #[serde(default)]
     pub equation: Vec<rules::equation::Def>,
+    #[serde(default)]
+    pub cross_ref: Vec<rules::cross_ref::Def>,
+    #[serde(default)]
+    pub breakdown: Vec<rules::breakdown::Def>,
+    #[serde(default)]
+    pub date_check: Vec<rules::dates::Def>,
+    #[serde(default)]
+    pub content: Vec<rules::content::Def>,
+    #[serde(default)]
+    pub pattern: Vec<rules::pattern::Def>,
+    /// Named regex fragments for the narrative rules: `receive = "收到|受理"`.
+    #[serde(default)]
+    pub fragment: BTreeMap<String, Spanned<String>>,
 }
 
 /// A rule definition compiled against the templates, with its header.
@@ -59,22 +73,36 @@ impl PackFile {
         &'a self,
         source: &Arc<PackSource>,
         templates: &Templates,
+        fragments: &Fragments,
     ) -> Result<Vec<CompiledDef<'a>>, PackError> {
+        let cx = CompileCx {
+            templates,
+            fragments,
+            source: &source.text,
+        };
         let mut out = Vec::new();
         compile_all(
             &mut out,
             source,
             "structure",
             &self.structure,
-            templates,
+            &cx,
             rules::sections::compile,
+        )?;
+        compile_all(
+            &mut out,
+            source,
+            "content",
+            &self.content,
+            &cx,
+            rules::content::compile,
         )?;
         compile_all(
             &mut out,
             source,
             "table_check",
             &self.table_check,
-            templates,
+            &cx,
             rules::table_template::compile,
         )?;
         compile_all(
@@ -82,26 +110,58 @@ impl PackFile {
             source,
             "equation",
             &self.equation,
-            templates,
+            &cx,
             rules::equation::compile,
+        )?;
+        compile_all(
+            &mut out,
+            source,
+            "cross_ref",
+            &self.cross_ref,
+            &cx,
+            rules::cross_ref::compile,
+        )?;
+        compile_all(
+            &mut out,
+            source,
+            "breakdown",
+            &self.breakdown,
+            &cx,
+            rules::breakdown::compile,
+        )?;
+        compile_all(
+            &mut out,
+            source,
+            "date_check",
+            &self.date_check,
+            &cx,
+            rules::dates::compile,
+        )?;
+        compile_all(
+            &mut out,
+            source,
+            "pattern",
+            &self.pattern,
+            &cx,
+            rules::pattern::compile,
         )?;
         Ok(out)
     }
 }
 
-/// The `compile` function of a rule kind: definition, templates, the file's text.
-type CompileFn<D> = fn(&D, &Templates, &str) -> Result<Box<dyn Check>, super::error::DefError>;
+/// The `compile` function of a rule kind.
+type CompileFn<D> = fn(&D, &CompileCx<'_>) -> Result<Box<dyn Check>, super::error::DefError>;
 
 fn compile_all<'a, D: RuleDef>(
     out: &mut Vec<CompiledDef<'a>>,
     source: &Arc<PackSource>,
     kind: &'static str,
     defs: &'a [D],
-    templates: &Templates,
+    cx: &CompileCx<'_>,
     compile: CompileFn<D>,
 ) -> Result<(), PackError> {
     for def in defs {
-        let check = compile(def, templates, &source.text).map_err(|e| e.in_file(source))?;
+        let check = compile(def, cx).map_err(|e| e.in_file(source))?;
         out.push(CompiledDef {
             header: def.header(),
             kind,

@@ -125,3 +125,31 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
     out.push_str("\n（第一列为行号；“空”为空白单元格，“?”为无法确定所属列的数值，“-”为未找到）\n");
     out
 }
+
+/// The narrative figures the rules compared, one per line.
+pub fn render_figures(doc: &Document, pack: &crate::pack::Pack) -> String {
+    let mut rows: Vec<(usize, String)> = Vec::new();
+    for rule in pack.enabled_rules() {
+        for f in rule.check.figures(doc, &pack.templates) {
+            let pos = doc.position(f.span.start);
+            let text = doc.text.get(f.span.clone()).unwrap_or("").replace('\n', "");
+            let mark = if f.agrees { "一致" } else { "不一致" };
+            rows.push((
+                f.span.start,
+                format!(
+                    "  第 {:>4} 行  {}  「{text}」= {}  ↔ {}（{mark}）\n",
+                    pos.line, rule.meta.id, f.value, f.compared_with
+                ),
+            ));
+        }
+    }
+    rows.sort();
+    let mut out = String::from("\n正文中与表格核对的数字：\n");
+    if rows.is_empty() {
+        out.push_str("  （无）\n");
+    }
+    for (_, r) in rows {
+        out.push_str(&r);
+    }
+    out
+}

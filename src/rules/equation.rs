@@ -55,7 +55,8 @@ struct Equation {
     summary: String,
 }
 
-pub fn compile(def: &Def, templates: &Templates, source: &str) -> Result<Box<dyn Check>, DefError> {
+pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let (templates, source) = (cx.templates, cx.source);
     let text = def.equation.get_ref().as_str();
     let err = |inner: std::ops::Range<usize>, message: String, label: &str| {
         DefError::new(file_span(source, &def.equation, inner), message, label)

@@ -771,3 +771,18 @@ pub fn describe_side(terms: &[Term], templates: &Templates) -> String {
         })
         .collect()
 }
+
+/// The full name of an operand, e.g. `表三「一、本年新收」总计`.
+pub fn operand_name(o: &Operand, templates: &Templates) -> String {
+    if o.constant {
+        return o.value.to_string();
+    }
+    let tpl = &templates.tables[o.table];
+    let row = &tpl.rows[o.row];
+    let col = tpl.columns[o.col].display();
+    if row.unlabeled {
+        format!("{}「{col}」", tpl.name)
+    } else {
+        format!("{}「{}」{col}", tpl.name, row.short)
+    }
+}

@@ -12,8 +12,13 @@ use crate::pack::template::Templates;
 use crate::parse::Document;
 use crate::report::{Diagnostic, Severity};
 
+pub mod breakdown;
+pub mod content;
+pub mod cross_ref;
+pub mod dates;
 pub mod equation;
 pub mod expr;
+pub mod pattern;
 pub mod sections;
 pub mod table_template;
 
@@ -58,6 +63,14 @@ pub struct DefHeader<'a> {
     pub example: Option<&'a str>,
 }
 
+/// What a rule kind's `compile` gets: the templates the rule may refer to, the pack's
+/// regex fragments, and the text of the TOML file (to point errors inside strings).
+pub struct CompileCx<'a> {
+    pub templates: &'a Templates,
+    pub fragments: &'a crate::pack::fragments::Fragments,
+    pub source: &'a str,
+}
+
 /// Implemented by every `Def` through `rule_def!`.
 pub trait RuleDef {
     fn header(&self) -> DefHeader<'_>;
@@ -77,9 +90,26 @@ pub struct RuleMeta {
     pub pack: String,
 }
 
+/// A figure in the narrative that a rule compared with something: shown by
+/// `nianbao extract`, and used by tests to change every checked figure.
+#[derive(Clone, Debug)]
+pub struct FigureUse {
+    /// Where the figure (or the wording that implies zero) is in the document.
+    pub span: Range<usize>,
+    pub value: crate::parse::number::Num,
+    /// What it was compared with, e.g. `表三「一、本年新收」总计 24`.
+    pub compared_with: String,
+    pub agrees: bool,
+}
+
 /// A compiled rule: runs over one document and reports findings.
 pub trait Check: Send + Sync {
     fn check(&self, cx: &mut Context<'_>);
+
+    /// The narrative figures this rule compares in `doc` (narrative rules only).
+    fn figures(&self, _doc: &Document, _templates: &Templates) -> Vec<FigureUse> {
+        Vec::new()
+    }
 
     /// Lines for `nianbao explain`: what exactly this rule compares, in the pack's terms.
     fn explain(&self, _templates: &Templates) -> Vec<String> {
@@ -130,6 +160,70 @@ pub fn resolve_ids<'a>(
             })
         })
         .collect()
+}
+
+/// Compiles a regex written in a pack (after fragment expansion), pointing errors
+/// at the TOML string.
+pub fn pack_regex(
+    field: &toml::Spanned<String>,
+    cx: &CompileCx<'_>,
+) -> Result<regex::Regex, crate::pack::error::DefError> {
+    let expanded = expand(field, cx)?;
+    regex::Regex::new(&expanded).map_err(|e| regex_error(field, cx, &e.to_string()))
+}
+
+/// Expands the `{fragment}` references of a pack regex.
+pub fn expand(
+    field: &toml::Spanned<String>,
+    cx: &CompileCx<'_>,
+) -> Result<String, crate::pack::error::DefError> {
+    cx.fragments
+        .expand(field.get_ref())
+        .map_err(|(inner, message)| {
+            crate::pack::error::DefError::new(
+                expr::file_span(cx.source, field, inner),
+                message,
+                "此处",
+            )
+        })
+}
+
+pub fn regex_error(
+    field: &toml::Spanned<String>,
+    cx: &CompileCx<'_>,
+    detail: &str,
+) -> crate::pack::error::DefError {
+    let detail = detail.lines().last().unwrap_or(detail).trim();
+    crate::pack::error::DefError::new(
+        expr::file_span(cx.source, field, 0..field.get_ref().len()),
+        format!("正则表达式有误：{detail}"),
+        "此正则表达式",
+    )
+}
+
+/// Resolves `sections = [...]` to section indexes (empty: every section).
+pub fn resolve_sections(
+    ids: &[toml::Spanned<String>],
+    templates: &Templates,
+) -> Result<Vec<usize>, crate::pack::error::DefError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    resolve_ids(
+        ids,
+        templates.sections.len(),
+        |id| templates.section_index(id),
+        || templates.sections.iter().map(|s| s.id.as_str()).collect(),
+        "章节",
+    )
+}
+
+/// True when `offset` of `doc` is in one of `sections` (or `sections` is empty).
+pub fn in_sections(doc: &Document, sections: &[usize], offset: usize) -> bool {
+    sections.is_empty()
+        || doc
+            .section_at(offset)
+            .is_some_and(|s| sections.contains(&s))
 }
 
 /// Parses a `check = "…"` field against the names a kind supports.

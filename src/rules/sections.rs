@@ -63,11 +63,8 @@ struct Structure {
     sections: Vec<usize>,
 }
 
-pub fn compile(
-    def: &Def,
-    templates: &Templates,
-    _source: &str,
-) -> Result<Box<dyn Check>, DefError> {
+pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let templates = cx.templates;
     let kind = parse_check(&def.check, CHECKS)?;
     let sections = resolve_ids(
         &def.sections,

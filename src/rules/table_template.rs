@@ -85,11 +85,8 @@ struct TableCheck {
     tables: Vec<usize>,
 }
 
-pub fn compile(
-    def: &Def,
-    templates: &Templates,
-    _source: &str,
-) -> Result<Box<dyn Check>, DefError> {
+pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let templates = cx.templates;
     let kind = parse_check(&def.check, CHECKS)?;
     let tables = resolve_ids(
         &def.tables,

@@ -1,0 +1,338 @@
+//! Rule kind `breakdown`: arithmetic inside the narrative. "主动公开信息共计120条，其中
+//! 机构信息3条，…，政民互动24条": the parts listed after a marker (其中, 分别为, 包括…)
+//! must add up to the figure before it.
+//!
+//! Checks (the `check` field):
+//! * `exceeds` — the parts add up to more than the total;
+//! * `falls_short` — they add up to less, and the list reads as complete (at least two
+//!   parts, no 等 after it, no 主要 before it: the `incomplete` words);
+//! * `duplicate` — one category is named twice in the same list.
+//!
+//! ```toml
+//! [[breakdown]]
+//! id = "N101"
+//! check = "exceeds"
+//! marker = "{breakdown_marker}"       # regex: 其中|分别为|…
+//! unit = "{breakdown_unit}"           # regex: 件|条|个|…  (parts share the total's unit)
+//! incomplete = "{breakdown_open}"     # regex: 等|主要|…
+//! ```
+//!
+//! A total or part that is approximate (余, 多, 约…) or damaged stops the check.
+
+use std::ops::Range;
+
+use super::{Check, CompileCx, Context, FigureUse, pack_regex, parse_check, rule_def};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+use crate::parse::Document;
+use crate::parse::figures::{NUMBER_PATTERN, Reliability, parse_figure, reliability};
+use crate::parse::number::Num;
+use crate::parse::text::normalize;
+
+rule_def! {
+    /// `[[breakdown]]`
+    pub struct Def {
+        pub check: toml::Spanned<String>,
+        pub marker: toml::Spanned<String>,
+        pub unit: toml::Spanned<String>,
+        pub incomplete: toml::Spanned<String>,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Exceeds,
+    FallsShort,
+    Duplicate,
+}
+
+const CHECKS: &[(&str, Kind)] = &[
+    ("exceeds", Kind::Exceeds),
+    ("falls_short", Kind::FallsShort),
+    ("duplicate", Kind::Duplicate),
+];
+
+/// Longest text between a total and its marker ("120条，其中").
+const MAX_TOTAL_GAP: usize = 12;
+/// Longest category name before a part's figure.
+const MAX_NAME_CHARS: usize = 24;
+
+struct Breakdown {
+    kind: Kind,
+    figure: regex::Regex,
+    marker: regex::Regex,
+    incomplete: regex::Regex,
+}
+
+pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let kind = parse_check(&def.check, CHECKS)?;
+    let unit = super::expand(&def.unit, cx)?;
+    let figure = regex::Regex::new(&format!(
+        r"{NUMBER_PATTERN}\s*(?:余|多)?\s*(?P<unit>{unit})"
+    ))
+    .map_err(|e| super::regex_error(&def.unit, cx, &e.to_string()))?;
+    Ok(Box::new(Breakdown {
+        kind,
+        figure,
+        marker: pack_regex(&def.marker, cx)?,
+        incomplete: pack_regex(&def.incomplete, cx)?,
+    }))
+}
+
+/// A figure with its unit, in narrative offsets.
+#[derive(Clone, Debug)]
+struct Figure {
+    number: Range<usize>,
+    end: usize,
+    value: Num,
+    unit: String,
+    exact: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Part {
+    name: String,
+    name_span: Range<usize>,
+    figure: Figure,
+}
+
+#[derive(Clone, Debug)]
+struct List {
+    total: Figure,
+    parts: Vec<Part>,
+    complete: bool,
+}
+
+fn is_separator(c: char) -> bool {
+    "，、,；;。\n".contains(c)
+}
+
+impl Breakdown {
+    fn figures(&self, text: &str) -> Vec<Figure> {
+        self.figure
+            .captures_iter(text)
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                let n = c.name("n")?;
+                let value = parse_figure(n.as_str())?;
+                let r = reliability(text, n.range(), whole.end());
+                if r == Reliability::Damaged {
+                    return None;
+                }
+                Some(Figure {
+                    number: n.range(),
+                    end: whole.end(),
+                    value,
+                    unit: c.name("unit").map_or("", |u| u.as_str()).to_string(),
+                    exact: r == Reliability::Exact,
+                })
+            })
+            .collect()
+    }
+
+    /// Every breakdown list in `text`.
+    fn lists(&self, text: &str) -> Vec<List> {
+        let figures = self.figures(text);
+        let mut out = Vec::new();
+        for m in self.marker.find_iter(text) {
+            // The total: the last figure shortly before the marker, in the same paragraph.
+            let Some(ti) = figures.iter().rposition(|f| f.end <= m.start()) else {
+                continue;
+            };
+            let total = &figures[ti];
+            let between = &text[total.end..m.start()];
+            let gap_ok = between.chars().count() <= MAX_TOTAL_GAP
+                && !between.contains(['\n', '；', ';'])
+                && between
+                    .trim_end_matches(['。', '，', ',', '：', ':', ' '])
+                    .chars()
+                    .all(|c| !c.is_ascii_digit())
+                && !between.trim_end().trim_end_matches('。').contains('。');
+            if !gap_ok {
+                continue;
+            }
+            let after_marker = &text[m.end()..];
+            let opens_incomplete = self
+                .incomplete
+                .find(after_marker)
+                .is_some_and(|x| x.start() == 0);
+
+            let mut parts: Vec<Part> = Vec::new();
+            let mut pos = m.end()
+                + (after_marker.len() - after_marker.trim_start_matches(['：', ':', ' ']).len());
+            let mut closed_by_open_word = false;
+            for f in figures.iter().skip(ti + 1) {
+                if f.number.start < pos {
+                    continue;
+                }
+                let name = &text[pos..f.number.start];
+                if name.chars().count() > MAX_NAME_CHARS
+                    || name.contains(is_separator)
+                    || f.unit != total.unit
+                {
+                    break;
+                }
+                parts.push(Part {
+                    name: name.trim().to_string(),
+                    name_span: pos..f.number.start,
+                    figure: f.clone(),
+                });
+                let rest = &text[f.end..];
+                if self.incomplete.find(rest).is_some_and(|x| x.start() == 0) {
+                    closed_by_open_word = true;
+                    break;
+                }
+                match rest.chars().next() {
+                    Some(c @ ('，' | '、' | ',')) => pos = f.end + c.len_utf8(),
+                    _ => break,
+                }
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            out.push(List {
+                total: total.clone(),
+                complete: !opens_incomplete && !closed_by_open_word && parts.len() >= 2,
+                parts,
+            });
+        }
+        out
+    }
+
+    fn all_exact(list: &List) -> bool {
+        list.total.exact && list.parts.iter().all(|p| p.figure.exact)
+    }
+
+    fn sum(list: &List) -> Option<Num> {
+        list.parts
+            .iter()
+            .try_fold(Num::ZERO, |acc, p| acc.checked_add(p.figure.value))
+    }
+}
+
+fn parts_note(list: &List) -> String {
+    let terms: Vec<String> = list
+        .parts
+        .iter()
+        .map(|p| {
+            if p.name.is_empty() {
+                p.figure.value.to_string()
+            } else {
+                format!("{} {}", p.name, p.figure.value)
+            }
+        })
+        .collect();
+    terms.join(" + ")
+}
+
+impl Check for Breakdown {
+    fn check(&self, cx: &mut Context<'_>) {
+        let n = &cx.doc.narrative;
+        for list in self.lists(&n.text) {
+            let total_span = n.to_original(list.total.number.clone());
+            match self.kind {
+                Kind::Exceeds | Kind::FallsShort => {
+                    if !Self::all_exact(&list) {
+                        continue;
+                    }
+                    let Some(sum) = Self::sum(&list) else {
+                        continue;
+                    };
+                    let exceeds = sum > list.total.value;
+                    let short = sum < list.total.value && list.complete;
+                    if !((matches!(self.kind, Kind::Exceeds) && exceeds)
+                        || (matches!(self.kind, Kind::FallsShort) && short))
+                    {
+                        continue;
+                    }
+                    let unit = &list.total.unit;
+                    let message = if exceeds {
+                        format!(
+                            "各分项之和（{sum}{unit}）大于总数（{}{unit}）",
+                            list.total.value
+                        )
+                    } else {
+                        format!(
+                            "各分项之和（{sum}{unit}）小于总数（{}{unit}）",
+                            list.total.value
+                        )
+                    };
+                    let mut d = cx
+                        .diagnostic(total_span, message)
+                        .primary_label(format!("总数 {}", list.total.value))
+                        .note(format!(
+                            "{} = {sum}，总数 {}",
+                            parts_note(&list),
+                            list.total.value
+                        ));
+                    for p in &list.parts {
+                        d = d.label(n.to_original(p.figure.number.clone()), p.name.clone());
+                    }
+                    d = d.help(if exceeds {
+                        "核对总数和各分项：分项之和不能大于总数".to_string()
+                    } else {
+                        "若列出的是全部分项，请核对数字；若只列出了一部分，请在最后加“等”"
+                            .to_string()
+                    });
+                    cx.push(d);
+                }
+                Kind::Duplicate => {
+                    for (i, p) in list.parts.iter().enumerate() {
+                        let key = normalize(&p.name);
+                        if key.is_empty() {
+                            continue;
+                        }
+                        let Some(first) =
+                            list.parts[..i].iter().find(|q| normalize(&q.name) == key)
+                        else {
+                            continue;
+                        };
+                        let d = cx
+                            .diagnostic(
+                                n.to_original(p.name_span.clone()),
+                                format!("「{}」在同一组分项中出现了两次", p.name),
+                            )
+                            .primary_label(format!("第二次：{}{}", p.figure.value, p.figure.unit))
+                            .label(
+                                n.to_original(first.name_span.clone()),
+                                format!("第一次：{}{}", first.figure.value, first.figure.unit),
+                            )
+                            .help("合并为一项，或改正其中一项的名称");
+                        cx.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    fn figures(&self, doc: &Document, _templates: &Templates) -> Vec<FigureUse> {
+        if !matches!(self.kind, Kind::Exceeds) {
+            return Vec::new();
+        }
+        let n = &doc.narrative;
+        let mut out = Vec::new();
+        for list in self.lists(&n.text) {
+            if !Self::all_exact(&list) {
+                continue;
+            }
+            let Some(sum) = Self::sum(&list) else {
+                continue;
+            };
+            out.push(FigureUse {
+                span: n.to_original(list.total.number.clone()),
+                value: list.total.value,
+                compared_with: format!("各分项之和 {sum}"),
+                agrees: sum == list.total.value,
+            });
+            for p in &list.parts {
+                out.push(FigureUse {
+                    span: n.to_original(p.figure.number.clone()),
+                    value: p.figure.value,
+                    compared_with: format!("总数 {} 的分项", list.total.value),
+                    agrees: sum == list.total.value,
+                });
+            }
+        }
+        out
+    }
+}

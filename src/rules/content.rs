@@ -1,0 +1,138 @@
+//! Rule kind `content`: what a section must say.
+//!
+//! * `must_mention` — a regex the section's text must match (六 must state the
+//!   信息处理费, collected or not);
+//! * `min_chars` — the section must not be empty, nor just "无" (五 must describe
+//!   problems and improvements).
+//!
+//! ```toml
+//! [[content]]
+//! id = "S301"
+//! section = "other"
+//! must_mention = "信息处理费|处理费"
+//! what = "信息处理费的收取情况"
+//! ```
+//!
+//! A missing section is reported by the `structure` rules, not here.
+
+use super::{Check, CompileCx, Context, pack_regex, rule_def};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+
+rule_def! {
+    /// `[[content]]`
+    pub struct Def {
+        pub section: toml::Spanned<String>,
+        #[serde(default)]
+        pub must_mention: Option<toml::Spanned<String>>,
+        #[serde(default)]
+        pub what: Option<String>,
+        #[serde(default)]
+        pub min_chars: Option<usize>,
+    }
+}
+
+struct Content {
+    section: usize,
+    must_mention: Option<regex::Regex>,
+    what: String,
+    min_chars: Option<usize>,
+}
+
+pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let section = super::resolve_ids(
+        std::slice::from_ref(&def.section),
+        cx.templates.sections.len(),
+        |id| cx.templates.section_index(id),
+        || {
+            cx.templates
+                .sections
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect()
+        },
+        "章节",
+    )?
+    .first()
+    .copied()
+    .unwrap_or(0);
+    if def.must_mention.is_none() && def.min_chars.is_none() {
+        return Err(DefError::new(
+            def.section.span(),
+            "content 规则需要 must_mention 或 min_chars",
+            "此规则没有要求",
+        ));
+    }
+    Ok(Box::new(Content {
+        section,
+        must_mention: def
+            .must_mention
+            .as_ref()
+            .map(|m| pack_regex(m, cx))
+            .transpose()?,
+        what: def.what.clone().unwrap_or_else(|| "规定的内容".into()),
+        min_chars: def.min_chars,
+    }))
+}
+
+/// Words that stand for "nothing to report".
+const NOTHING: &[&str] = &["无", "暂无", "没有", "无其他需要报告的事项", "无其他事项"];
+
+impl Check for Content {
+    fn check(&self, cx: &mut Context<'_>) {
+        let Some(hit) = cx.doc.outline.first(self.section) else {
+            return;
+        };
+        let tpl = &cx.templates.sections[self.section];
+        let body = cx.doc.text.get(hit.body.clone()).unwrap_or("");
+        if let Some(re) = &self.must_mention
+            && !re.is_match(body)
+        {
+            let d = cx
+                .diagnostic(
+                    hit.heading.clone(),
+                    format!("「{}」中没有说明{}", tpl.heading(), self.what),
+                )
+                .primary_label(format!("本部分应说明{}", self.what))
+                .help(format!(
+                    "补充{}（即使没有，也应写明，如“未收取”）",
+                    self.what
+                ));
+            cx.push(d);
+        }
+        if let Some(min) = self.min_chars {
+            let letters: String = body.chars().filter(|c| c.is_alphanumeric()).collect();
+            let count = letters.chars().count();
+            if count < min || NOTHING.contains(&letters.as_str()) {
+                let d = cx
+                    .diagnostic(
+                        hit.heading.clone(),
+                        format!("「{}」没有实际内容（{count} 个字）", tpl.heading()),
+                    )
+                    .primary_label("本部分内容过少")
+                    .help("具体说明存在的问题和改进措施，不能只写“无”");
+                cx.push(d);
+            }
+        }
+    }
+
+    fn explain(&self, templates: &Templates) -> Vec<String> {
+        let heading = templates
+            .sections
+            .get(self.section)
+            .map(|s| s.heading())
+            .unwrap_or_default();
+        let mut lines = Vec::new();
+        if let Some(re) = &self.must_mention {
+            lines.push(format!(
+                "「{heading}」须说明{}（正则：{}）",
+                self.what,
+                re.as_str()
+            ));
+        }
+        if let Some(min) = self.min_chars {
+            lines.push(format!("「{heading}」至少 {min} 个字，不能只写“无”"));
+        }
+        lines
+    }
+}

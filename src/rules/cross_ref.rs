@@ -1,0 +1,450 @@
+//! Rule kind `cross_ref`: a figure in the narrative must equal a table cell (or a sum
+//! of cells). "共收到各类政府信息公开申请98件" against 表三 一、本年新收 · 总计.
+//!
+//! ```toml
+//! [[cross_ref]]
+//! id = "X101"
+//! severity = "error"
+//! summary = "正文中的本年新收申请数应与表三一致"
+//! subject = "本年收到的政府信息公开申请数"
+//! cell = "t3.new.total"
+//! cell_name = "表三「一、本年新收」总计"          # optional
+//! patterns = ["{receive}{gap}{application}{n}{unit}"]
+//! zero_patterns = ["未{receive}{gap}{application}"]   # wording that means 0
+//! alternatives = [{ cell = "t3.new.total + t3.carried.total", name = "本年新收与上年结转之和" }]
+//! sections = ["overview", "requests"]                 # optional
+//! examples = ["共收到各类政府信息公开申请98件"]         # must match
+//! counterexamples = ["办理人大代表建议和政协委员提案7件"] # must not match
+//! ```
+//!
+//! Patterns are regexes built from the pack's `{fragment}`s; `{n}` is the figure
+//! (Arabic, full-width or Chinese numerals). A figure marked approximate (余, 多, 约,
+//! 左右…) or touched by a lost character is not compared. When the figure differs from
+//! the cell but equals an alternative, the finding is a warning that names the
+//! alternative ("受理" used for new + carried applications), not an error. A cell that
+//! is blank, missing or unreadable means nothing is compared.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use serde::Deserialize;
+
+use super::expr::{self, Binding, Side, Term, file_span, operand_name};
+use super::{
+    Check, CompileCx, Context, FigureUse, in_sections, pack_regex, resolve_sections, rule_def,
+};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+use crate::parse::Document;
+use crate::parse::figures::{Reliability, parse_figure, reliability};
+use crate::parse::number::Num;
+use crate::report::Severity;
+
+rule_def! {
+    /// `[[cross_ref]]`
+    pub struct Def {
+        pub subject: String,
+        pub cell: toml::Spanned<String>,
+        #[serde(default)]
+        pub cell_name: Option<String>,
+        pub patterns: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub zero_patterns: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub alternatives: Vec<AlternativeDef>,
+        #[serde(default)]
+        pub sections: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub examples: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub counterexamples: Vec<toml::Spanned<String>>,
+        /// Skip a figure whose clause names another year than the report's
+        /// ("较2023年收到申请30件"). Default true.
+        #[serde(default)]
+        pub same_year_only: Option<bool>,
+        /// Skip a figure whose clause matches this regex (comparisons: 同比, 较上年…).
+        #[serde(default)]
+        pub skip_if: Option<toml::Spanned<String>>,
+    }
+}
+
+/// Another cell a writer may plausibly have meant.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlternativeDef {
+    pub cell: toml::Spanned<String>,
+    pub name: String,
+}
+
+struct Alternative {
+    terms: Vec<Term>,
+    name: String,
+}
+
+struct CrossRef {
+    subject: String,
+    cell: Vec<Term>,
+    cell_text: String,
+    cell_name: String,
+    patterns: Vec<regex::Regex>,
+    zero_patterns: Vec<regex::Regex>,
+    sources: Vec<String>,
+    alternatives: Vec<Alternative>,
+    sections: Vec<usize>,
+    examples: Vec<String>,
+    same_year_only: bool,
+    skip_if: Option<regex::Regex>,
+}
+
+static YEAR: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(20\d{2})\s*年").expect("valid regex"));
+
+/// The clause a figure is in: from the last clause boundary before `start` to `end`.
+fn clause(text: &str, start: usize, end: usize) -> &str {
+    let from = text[..start]
+        .rfind(['，', '。', '；', ';', '\n', ','])
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    text.get(from..end).unwrap_or("")
+}
+
+/// A figure found in the narrative.
+struct Hit {
+    /// Span in the original text.
+    span: Range<usize>,
+    value: Num,
+    /// The wording, for messages.
+    wording: String,
+    /// A negated statement ("未收到…申请"), meaning zero.
+    zero: bool,
+}
+
+fn compile_cells(field: &toml::Spanned<String>, cx: &CompileCx<'_>) -> Result<Vec<Term>, DefError> {
+    expr::compile_sum(field.get_ref(), cx.templates).map_err(|(inner, message, help)| {
+        let mut e = DefError::new(file_span(cx.source, field, inner), message, "此处");
+        e.help = help;
+        e
+    })
+}
+
+pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    if def.patterns.is_empty() {
+        return Err(DefError::new(
+            def.id.span(),
+            "cross_ref 规则至少要有一个 patterns",
+            "此规则",
+        ));
+    }
+    let cell = compile_cells(&def.cell, cx)?;
+    let mut patterns = Vec::new();
+    for p in &def.patterns {
+        let re = pack_regex(p, cx)?;
+        if !re.capture_names().any(|n| n == Some("n")) {
+            return Err(DefError::new(
+                file_span(cx.source, p, 0..p.get_ref().len()),
+                "patterns 中的写法必须包含数字 {n}",
+                "此写法没有 {n}",
+            )
+            .help(
+                "在数字的位置写 {n}，如 \"收到{gap}申请{n}件\"；表示零的写法放在 zero_patterns 中",
+            ));
+        }
+        patterns.push(re);
+    }
+    let zero_patterns = def
+        .zero_patterns
+        .iter()
+        .map(|p| pack_regex(p, cx))
+        .collect::<Result<Vec<_>, _>>()?;
+    let alternatives = def
+        .alternatives
+        .iter()
+        .map(|a| {
+            Ok(Alternative {
+                terms: compile_cells(&a.cell, cx)?,
+                name: a.name.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, DefError>>()?;
+    let rule = CrossRef {
+        subject: def.subject.clone(),
+        cell_name: def
+            .cell_name
+            .clone()
+            .unwrap_or_else(|| expr::describe_side(&cell, cx.templates)),
+        cell,
+        cell_text: def.cell.get_ref().clone(),
+        patterns,
+        zero_patterns,
+        sources: def
+            .patterns
+            .iter()
+            .chain(&def.zero_patterns)
+            .map(|p| p.get_ref().clone())
+            .collect(),
+        alternatives,
+        sections: resolve_sections(&def.sections, cx.templates)?,
+        examples: def.examples.iter().map(|e| e.get_ref().clone()).collect(),
+        same_year_only: def.same_year_only.unwrap_or(true),
+        skip_if: def
+            .skip_if
+            .as_ref()
+            .map(|r| pack_regex(r, cx))
+            .transpose()?,
+    };
+    for e in &def.examples {
+        if rule.hits_in(e.get_ref()).is_empty() {
+            return Err(DefError::new(
+                e.span(),
+                "示例不符合任何 patterns 或 zero_patterns",
+                "此示例没有被识别",
+            )
+            .help("修改示例或写法，使示例能被识别"));
+        }
+    }
+    for e in &def.counterexamples {
+        if let Some(h) = rule.hits_in(e.get_ref()).first() {
+            return Err(DefError::new(
+                e.span(),
+                format!("反例被误识别为「{}」", h.wording),
+                "此反例不应被识别",
+            ));
+        }
+    }
+    Ok(Box::new(rule))
+}
+
+impl CrossRef {
+    /// Figures in `text` (offsets into `text`), deduplicated by position.
+    fn hits_in(&self, text: &str) -> Vec<Hit> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for re in &self.patterns {
+            for caps in re.captures_iter(text) {
+                let (Some(whole), Some(n)) = (caps.get(0), caps.name("n")) else {
+                    continue;
+                };
+                if reliability(text, n.range(), whole.end()) != Reliability::Exact {
+                    continue;
+                }
+                let Some(value) = parse_figure(n.as_str()) else {
+                    continue;
+                };
+                if seen.insert(n.start()) {
+                    out.push(Hit {
+                        span: n.range(),
+                        value,
+                        wording: whole.as_str().to_string(),
+                        zero: false,
+                    });
+                }
+            }
+        }
+        for re in &self.zero_patterns {
+            for m in re.find_iter(text) {
+                if seen.insert(m.start()) {
+                    out.push(Hit {
+                        span: m.range(),
+                        value: Num::ZERO,
+                        wording: m.as_str().to_string(),
+                        zero: true,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// True when the clause of a figure speaks of another period.
+    fn other_period(&self, clause: &str, year: Option<i32>) -> bool {
+        if self.skip_if.as_ref().is_some_and(|re| re.is_match(clause)) {
+            return true;
+        }
+        self.same_year_only
+            && YEAR.captures_iter(clause).any(|c| {
+                c.get(1)
+                    .and_then(|y| y.as_str().parse::<i32>().ok())
+                    .is_some_and(|y| Some(y) != year)
+            })
+    }
+
+    /// Figures of a document, with spans in the original text, in the rule's sections.
+    fn hits(&self, doc: &Document) -> Vec<Hit> {
+        let narrative = &doc.narrative;
+        let year = doc.year.as_ref().map(|y| y.year);
+        let mut hits: Vec<Hit> = self
+            .hits_in(&narrative.text)
+            .into_iter()
+            .filter(|h| !self.other_period(clause(&narrative.text, h.span.start, h.span.end), year))
+            .map(|mut h| {
+                h.span = narrative.to_original(h.span);
+                h.wording = h.wording.replace('\n', "");
+                h
+            })
+            .filter(|h| in_sections(doc, &self.sections, h.span.start))
+            .collect();
+        hits.sort_by_key(|h| h.span.start);
+        hits
+    }
+
+    fn expected(&self, doc: &Document, templates: &Templates) -> Option<Side> {
+        expr::eval(
+            &self.cell,
+            Binding {
+                row: None,
+                col: None,
+            },
+            &doc.tables,
+            templates,
+        )
+    }
+}
+
+impl Check for CrossRef {
+    fn check(&self, cx: &mut Context<'_>) {
+        let Some(expected) = self.expected(cx.doc, cx.templates) else {
+            return;
+        };
+        for hit in self.hits(cx.doc) {
+            if hit.value == expected.total {
+                continue;
+            }
+            let alternative = if hit.zero {
+                None
+            } else {
+                self.alternatives.iter().find_map(|a| {
+                    let side = expr::eval(
+                        &a.terms,
+                        Binding {
+                            row: None,
+                            col: None,
+                        },
+                        &cx.doc.tables,
+                        cx.templates,
+                    )?;
+                    (side.total == hit.value).then_some((a, side))
+                })
+            };
+            let figure = if hit.zero {
+                format!(
+                    "0（「{}」）",
+                    hit.wording.trim_end_matches(['，', '。', '；', ';'])
+                )
+            } else {
+                hit.value.to_string()
+            };
+            let mut d = match &alternative {
+                None => cx
+                    .diagnostic(
+                        hit.span.clone(),
+                        format!(
+                            "正文中{}为 {figure}，与{}（{}）不一致",
+                            self.subject, self.cell_name, expected.total
+                        ),
+                    )
+                    .help(format!("核对后使正文与表格一致：表中为 {}", expected.total)),
+                Some((a, side)) => {
+                    let mut d = cx
+                        .diagnostic(
+                            hit.span.clone(),
+                            format!(
+                                "正文中{}为 {figure}，与{}（{}）不一致，但与{}（{}）相同",
+                                self.subject, self.cell_name, expected.total, a.name, side.total
+                            ),
+                        )
+                        .note(format!(
+                            "{} = {}",
+                            terms_note(side, cx.templates),
+                            side.total
+                        ))
+                        .help(format!(
+                            "若此处指{}，请在正文中写明；否则应为 {}",
+                            a.name, expected.total
+                        ));
+                    d.severity = Severity::Warning;
+                    d
+                }
+            };
+            d = d.primary_label(if hit.zero {
+                "正文为 0".to_string()
+            } else {
+                format!("正文为 {}", hit.value)
+            });
+            for o in expected.operands.iter().filter(|o| !o.constant) {
+                if let Some(span) = &o.span {
+                    d = d.label(
+                        span.clone(),
+                        format!("{} {}", operand_name(o, cx.templates), o.value),
+                    );
+                }
+            }
+            if expected.operands.len() > 1 {
+                d = d.note(format!(
+                    "表中 {} = {}",
+                    terms_note(&expected, cx.templates),
+                    expected.total
+                ));
+            }
+            cx.push(d);
+        }
+    }
+
+    fn figures(&self, doc: &Document, templates: &Templates) -> Vec<FigureUse> {
+        let Some(expected) = self.expected(doc, templates) else {
+            return Vec::new();
+        };
+        self.hits(doc)
+            .into_iter()
+            .map(|h| FigureUse {
+                span: h.span,
+                value: h.value,
+                compared_with: format!("{} {}", self.cell_name, expected.total),
+                agrees: h.value == expected.total,
+            })
+            .collect()
+    }
+
+    fn explain(&self, templates: &Templates) -> Vec<String> {
+        let mut lines = vec![format!(
+            "比较对象：{}（{}，即 {}）",
+            self.cell_name,
+            self.cell_text,
+            expr::describe_side(&self.cell, templates)
+        )];
+        if !self.examples.is_empty() {
+            lines.push("识别的写法（示例）：".into());
+            lines.extend(self.examples.iter().map(|e| format!("  {e}")));
+        }
+        for a in &self.alternatives {
+            lines.push(format!(
+                "若数字等于{}（{}），只报警告",
+                a.name,
+                expr::describe_side(&a.terms, templates)
+            ));
+        }
+        lines.push(
+            "带“余、多、约、近、左右、以上”等的约数不比较；数字旁有字符丢失（如“答?08件”）时不读取"
+                .into(),
+        );
+        lines.push("写法（正则，{片段} 见规则包的 [fragment]）：".into());
+        lines.extend(self.sources.iter().map(|p| format!("  {p}")));
+        lines
+    }
+}
+
+fn terms_note(side: &Side, templates: &Templates) -> String {
+    side.operands
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let sign = match (i, o.sign) {
+                (0, 1) => "",
+                (0, _) => "-",
+                (_, 1) => " + ",
+                _ => " - ",
+            };
+            format!("{sign}{} {}", operand_name(o, templates), o.value)
+        })
+        .collect()
+}

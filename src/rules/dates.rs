@@ -1,0 +1,302 @@
+//! Rule kind `date_check`: dates and years against the report year (inferred from the
+//! title, the 统计期限 sentence or the years in 一、总体情况; `--verbose` shows which).
+//!
+//! Checks (the `check` field):
+//! * `statistics_period` — the 统计期限 must run from 1月1日 to 12月31日 of the report year;
+//! * `plan_year` — in the sections listed (五), a plan ("将…", "计划…": the `words`
+//!   regex) dated in the report year or earlier: plans speak of the next year;
+//! * `after_publication` — a full date later than the publication date the report
+//!   states at its end (the date under the signature);
+//! * `far_future` — a full date two or more years after the report year.
+//!
+//! ```toml
+//! [[date_check]]
+//! id = "D102"
+//! check = "plan_year"
+//! sections = ["problems"]
+//! words = "将(?:继续|进一步|从)|计划|拟"
+//! ```
+//!
+//! Dates with a lost character (`?024??日起`) are not read.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{
+    Check, CompileCx, Context, in_sections, pack_regex, parse_check, resolve_sections, rule_def,
+};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+use crate::parse::Document;
+
+rule_def! {
+    /// `[[date_check]]`
+    pub struct Def {
+        pub check: toml::Spanned<String>,
+        #[serde(default)]
+        pub sections: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub words: Option<toml::Spanned<String>>,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    StatisticsPeriod,
+    PlanYear,
+    AfterPublication,
+    FarFuture,
+}
+
+const CHECKS: &[(&str, Kind)] = &[
+    ("statistics_period", Kind::StatisticsPeriod),
+    ("plan_year", Kind::PlanYear),
+    ("after_publication", Kind::AfterPublication),
+    ("far_future", Kind::FarFuture),
+];
+
+/// Lines at the end of a report searched for its publication date.
+const SIGNATURE_LINES: usize = 4;
+
+struct DateCheck {
+    kind: Kind,
+    sections: Vec<usize>,
+    plan: Option<Regex>,
+}
+
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"统计(?:期限|时限|时间段|周期|区间|时间)[^。\n]{0,60}").expect("valid regex")
+});
+/// A date, with or without its year: 2024年1月1日, 12月31日.
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?P<y>20\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+        .expect("valid regex")
+});
+static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+        .expect("valid regex")
+});
+
+pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let kind = parse_check(&def.check, CHECKS)?;
+    let plan = match (&def.words, kind) {
+        (Some(w), _) => Some(pack_regex(w, cx)?),
+        (None, Kind::PlanYear) => {
+            return Err(DefError::new(
+                def.check.span(),
+                "plan_year 检查需要 words（表示计划的词语）",
+                "缺少 words",
+            )
+            .help("如 words = \"将(?:继续|进一步)|计划|拟\""));
+        }
+        (None, _) => None,
+    };
+    let plan = match plan {
+        Some(p) => {
+            let re = Regex::new(&format!(
+                r"(?P<y>20\d{{2}})\s*年度?[，,]?[^，。；;\n]{{0,8}}?(?:{})",
+                p.as_str()
+            ))
+            .map_err(|e| DefError::new(def.check.span(), format!("words 有误：{e}"), "此处"))?;
+            Some(re)
+        }
+        None => None,
+    };
+    Ok(Box::new(DateCheck {
+        kind,
+        sections: resolve_sections(&def.sections, cx.templates)?,
+        plan,
+    }))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Date {
+    y: i32,
+    m: u32,
+    d: u32,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}年{}月{}日", self.y, self.m, self.d)
+    }
+}
+
+fn damaged(s: &str) -> bool {
+    s.contains(['?', '？', '\u{FFFD}'])
+}
+
+fn parse_date(c: &regex::Captures<'_>, default_year: Option<i32>) -> Option<Date> {
+    let y = match c.name("y") {
+        Some(y) => y.as_str().parse().ok()?,
+        None => default_year?,
+    };
+    let m: u32 = c.name("m")?.as_str().parse().ok()?;
+    let d: u32 = c.name("d")?.as_str().parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(Date { y, m, d })
+}
+
+impl DateCheck {
+    fn statistics_period(&self, cx: &mut Context<'_>, year: i32) {
+        let n = &cx.doc.narrative;
+        for sentence in PERIOD.find_iter(&n.text) {
+            let s = sentence.as_str();
+            if damaged(s) {
+                continue;
+            }
+            let dates: Vec<(Range<usize>, Date)> = {
+                let mut last_year = None;
+                DATE.captures_iter(s)
+                    .filter_map(|c| {
+                        let d = parse_date(&c, last_year)?;
+                        last_year = Some(d.y);
+                        Some((c.get(0)?.range(), d))
+                    })
+                    .take(2)
+                    .collect()
+            };
+            let [(start_span, start), (end_span, end)] = dates.as_slice() else {
+                continue;
+            };
+            let want_start = Date {
+                y: year,
+                m: 1,
+                d: 1,
+            };
+            let want_end = Date {
+                y: year,
+                m: 12,
+                d: 31,
+            };
+            for (span, got, want, which) in [
+                (start_span, start, want_start, "起始"),
+                (end_span, end, want_end, "截止"),
+            ] {
+                if *got == want {
+                    continue;
+                }
+                let at = sentence.start() + span.start..sentence.start() + span.end;
+                let d = cx
+                    .diagnostic(
+                        n.to_original(at),
+                        format!("统计期限的{which}日期为{got}，应为{want}"),
+                    )
+                    .primary_label(format!("应为{want}"))
+                    .note(format!(
+                        "本报告是{year}年度报告，统计期限应为{want_start}至{want_end}"
+                    ))
+                    .help(format!("改为{want}"));
+                cx.push(d);
+            }
+        }
+    }
+
+    fn plan_year(&self, cx: &mut Context<'_>, year: i32) {
+        let Some(re) = &self.plan else { return };
+        let n = &cx.doc.narrative;
+        for c in re.captures_iter(&n.text) {
+            let (Some(whole), Some(y)) = (c.get(0), c.name("y")) else {
+                continue;
+            };
+            let Ok(stated) = y.as_str().parse::<i32>() else {
+                continue;
+            };
+            let span = n.to_original(y.start()..y.end() + "年".len());
+            if stated > year || !in_sections(cx.doc, &self.sections, span.start) {
+                continue;
+            }
+            let d = cx
+                .diagnostic(
+                    span,
+                    format!("改进计划写的是{stated}年，而本报告是{year}年度报告：计划应针对下一年（{}年）", year + 1),
+                )
+                .primary_label(format!("应为{}年？", year + 1))
+                .note(format!("原文：「{}」", whole.as_str().replace('\n', "")))
+                .help(format!("若是下一年的工作安排，改为“{}年”", year + 1));
+            cx.push(d);
+        }
+    }
+
+    /// The date a report states at its end (under the signature), if any.
+    fn publication(doc: &Document) -> Option<(Range<usize>, Date)> {
+        let count = doc.lines.line_count();
+        (count.saturating_sub(SIGNATURE_LINES)..count)
+            .rev()
+            .find_map(|l| {
+                let range = doc.lines.line_range(&doc.text, l);
+                let line = doc.text[range.clone()].trim();
+                let c = FULL_DATE.captures(line)?;
+                let whole = c.get(0)?;
+                // The line is only the date (maybe with the body's name before it).
+                (whole.end() == line.len()
+                    && line.chars().count() <= whole.as_str().chars().count() + 20)
+                    .then(|| {
+                        let offset =
+                            doc.text[range.clone()].find(whole.as_str()).unwrap_or(0) + range.start;
+                        (offset..offset + whole.len(), parse_date(&c, None))
+                    })
+                    .and_then(|(s, d)| Some((s, d?)))
+            })
+    }
+
+    fn full_dates(doc: &Document) -> Vec<(Range<usize>, Date)> {
+        let n = &doc.narrative;
+        FULL_DATE
+            .captures_iter(&n.text)
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                if damaged(whole.as_str()) {
+                    return None;
+                }
+                Some((n.to_original(whole.range()), parse_date(&c, None)?))
+            })
+            .collect()
+    }
+}
+
+impl Check for DateCheck {
+    fn check(&self, cx: &mut Context<'_>) {
+        let Some(year) = cx.doc.year.as_ref().map(|y| y.year) else {
+            return;
+        };
+        match self.kind {
+            Kind::StatisticsPeriod => self.statistics_period(cx, year),
+            Kind::PlanYear => self.plan_year(cx, year),
+            Kind::AfterPublication => {
+                let Some((pub_span, published)) = Self::publication(cx.doc) else {
+                    return;
+                };
+                for (span, date) in Self::full_dates(cx.doc) {
+                    if date > published && span.start < pub_span.start {
+                        let d = cx
+                            .diagnostic(span, format!("{date}晚于报告落款日期{published}"))
+                            .primary_label("晚于落款日期")
+                            .label(pub_span.clone(), "落款日期")
+                            .help("核对此日期或落款日期");
+                        cx.push(d);
+                    }
+                }
+            }
+            Kind::FarFuture => {
+                for (span, date) in Self::full_dates(cx.doc) {
+                    if date.y >= year + 2 {
+                        let d = cx
+                            .diagnostic(span, format!("{date}比报告年度（{year}年）晚两年以上"))
+                            .primary_label("日期可疑")
+                            .help("核对年份是否写错");
+                        cx.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    fn explain(&self, _templates: &Templates) -> Vec<String> {
+        match (&self.plan, self.kind) {
+            (Some(re), Kind::PlanYear) => vec![format!("识别计划的写法（正则）：{}", re.as_str())],
+            _ => Vec::new(),
+        }
+    }
+}

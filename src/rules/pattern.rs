@@ -1,0 +1,213 @@
+//! Rule kind `pattern`: text that should not be in a published report — characters
+//! lost in conversion, HTML residue, mojibake, unfilled template placeholders,
+//! repeated words, web-page furniture.
+//!
+//! ```toml
+//! [[pattern]]
+//! id = "E102"
+//! severity = "error"
+//! summary = "网页代码残留"
+//! patterns = ['(?P<hit></?[A-Za-z][A-Za-z0-9]{0,9}\s*/?>)']
+//! message = "文中残留网页代码「{hit}」"
+//! help = "删除「{hit}」"
+//! examples = ["改进情况</span>"]          # must match (checked when the pack loads)
+//! counterexamples = ["《条例》第五十条"]   # must not match
+//! description = "…"
+//! ```
+//!
+//! Patterns are regular expressions with lookaround and backreferences (fancy-regex),
+//! matched line by line (so a pathological pattern cannot scan the whole document),
+//! and may use the pack's `{fragment}`s. A group named `hit` marks the exact offending
+//! text; otherwise the whole match is reported. The same text found by two patterns of
+//! a rule is reported once. In `message` and `help`, `{hit}` is the offending text and
+//! `{context}` the text around it.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::{
+    Check, CompileCx, Context, expand, in_sections, regex_error, resolve_sections, rule_def,
+};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+
+rule_def! {
+    /// `[[pattern]]`
+    pub struct Def {
+        pub patterns: Vec<toml::Spanned<String>>,
+        pub message: String,
+        #[serde(default)]
+        pub help: Option<String>,
+        #[serde(default)]
+        pub label: Option<String>,
+        #[serde(default)]
+        pub sections: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub examples: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub counterexamples: Vec<toml::Spanned<String>>,
+    }
+}
+
+/// Steps a pattern may take on one line before it is abandoned.
+const BACKTRACK_LIMIT: usize = 100_000;
+/// Characters of context shown on each side of a hit.
+const CONTEXT_CHARS: usize = 8;
+
+struct Pattern {
+    regexes: Vec<fancy_regex::Regex>,
+    sources: Vec<String>,
+    message: String,
+    help: Option<String>,
+    label: String,
+    sections: Vec<usize>,
+    examples: Vec<String>,
+}
+
+pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    if def.patterns.is_empty() {
+        return Err(DefError::new(
+            def.id.span(),
+            "pattern 规则至少要有一个 patterns",
+            "此规则",
+        ));
+    }
+    let mut regexes = Vec::new();
+    for p in &def.patterns {
+        let expanded = expand(p, cx)?;
+        let re = fancy_regex::RegexBuilder::new(&expanded)
+            .backtrack_limit(BACKTRACK_LIMIT)
+            .build()
+            .map_err(|e| regex_error(p, cx, &e.to_string()))?;
+        regexes.push(re);
+    }
+    let rule = Pattern {
+        regexes,
+        sources: def.patterns.iter().map(|p| p.get_ref().clone()).collect(),
+        message: def.message.clone(),
+        help: def.help.clone(),
+        label: def.label.clone().unwrap_or_else(|| "此处".into()),
+        sections: resolve_sections(&def.sections, cx.templates)?,
+        examples: def.examples.iter().map(|e| e.get_ref().clone()).collect(),
+    };
+    for e in &def.examples {
+        if rule.hits(e.get_ref()).is_empty() {
+            return Err(
+                DefError::new(e.span(), "示例不符合任何 patterns", "此示例没有被识别")
+                    .help("修改示例或 patterns，使示例能被识别"),
+            );
+        }
+    }
+    for e in &def.counterexamples {
+        if let Some(hit) = rule.hits(e.get_ref()).first() {
+            let text = &e.get_ref()[hit.clone()];
+            return Err(DefError::new(
+                e.span(),
+                format!("反例被误识别：「{text}」"),
+                "此反例不应被识别",
+            ));
+        }
+    }
+    Ok(Box::new(rule))
+}
+
+impl Pattern {
+    /// Byte ranges of the offending text in one line, deduplicated, in order.
+    fn hits(&self, line: &str) -> Vec<Range<usize>> {
+        let mut found = BTreeSet::new();
+        for re in &self.regexes {
+            for caps in re.captures_iter(line).flatten() {
+                let Some(whole) = caps.get(0) else { continue };
+                let hit = caps.name("hit").map_or(whole.range(), |m| m.range());
+                if !hit.is_empty() {
+                    found.insert((hit.start, hit.end));
+                }
+            }
+        }
+        found.into_iter().map(|(a, b)| a..b).collect()
+    }
+}
+
+fn context(line: &str, hit: &Range<usize>) -> String {
+    let before: String = line[..hit.start]
+        .chars()
+        .rev()
+        .take(CONTEXT_CHARS)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after: String = line[hit.end..].chars().take(CONTEXT_CHARS).collect();
+    format!(
+        "{}{}{}",
+        before.trim_start(),
+        &line[hit.clone()],
+        after.trim_end()
+    )
+}
+
+/// Hits closer than this many characters are reported together.
+const CLUSTER_GAP_CHARS: usize = 4;
+
+/// Groups hits of one line that are close together ("?024??日起?024?2?1日").
+fn clusters(line: &str, hits: Vec<Range<usize>>) -> Vec<Vec<Range<usize>>> {
+    let mut out: Vec<Vec<Range<usize>>> = Vec::new();
+    for hit in hits {
+        let close = out.last().and_then(|c| c.last()).is_some_and(|last| {
+            line.get(last.end..hit.start)
+                .is_some_and(|gap| gap.chars().count() <= CLUSTER_GAP_CHARS)
+        });
+        match out.last_mut() {
+            Some(c) if close => c.push(hit),
+            _ => out.push(vec![hit]),
+        }
+    }
+    out
+}
+
+impl Check for Pattern {
+    fn check(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        for l in 0..doc.lines.line_count() {
+            let range = doc.lines.line_range(&doc.text, l);
+            let line = &doc.text[range.clone()];
+            for cluster in clusters(line, self.hits(line)) {
+                let (Some(first), Some(last)) = (cluster.first(), cluster.last()) else {
+                    continue;
+                };
+                let span = range.start + first.start..range.start + first.end;
+                if !in_sections(doc, &self.sections, span.start) {
+                    continue;
+                }
+                let text = &line[first.clone()];
+                let ctx = context(line, &(first.start..last.end));
+                let fill = |s: &str| s.replace("{hit}", text).replace("{context}", &ctx);
+                let mut message = fill(&self.message);
+                if cluster.len() > 1 {
+                    message.push_str(&format!("（共 {} 处）", cluster.len()));
+                }
+                let mut d = cx
+                    .diagnostic(span, message)
+                    .primary_label(fill(&self.label));
+                for other in cluster.iter().skip(1) {
+                    d = d.label(
+                        range.start + other.start..range.start + other.end,
+                        fill(&self.label),
+                    );
+                }
+                if let Some(h) = &self.help {
+                    d = d.help(fill(h));
+                }
+                cx.push(d);
+            }
+        }
+    }
+
+    fn explain(&self, _templates: &Templates) -> Vec<String> {
+        let mut lines: Vec<String> = self.sources.iter().map(|p| format!("正则：{p}")).collect();
+        for e in &self.examples {
+            lines.push(format!("识别的示例：{e}"));
+        }
+        lines
+    }
+}
