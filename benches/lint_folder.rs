@@ -3,7 +3,11 @@
 //! `cargo bench --bench lint_folder` writes 1,000 report files (the example reports in
 //! four layouts) to a temporary folder and lints the folder the way `nianbao check`
 //! does: discover, read, parse, check and render, in parallel. It also times a single
-//! report (what a pre-commit hook pays per file).
+//! report (what a pre-commit hook pays per file). The `*_tables_only` variants turn
+//! the narrative rules (X, N, D, E and the section-content rules) off, to show what
+//! share of the time they take. The `*_tables_only` variants turn
+//! the narrative rules (X, N, D, E and the section-content rules) off, to show what
+//! share of the time they take.
 
 use std::path::{Path, PathBuf};
 
@@ -60,9 +64,29 @@ fn lint_folder(linter: &Linter, dir: &Path) -> usize {
         .sum()
 }
 
+/// The national pack with the narrative rules turned off.
+fn tables_only() -> Pack {
+    let mut pack = Pack::national().expect("pack");
+    for rule in &mut pack.rules {
+        let narrative = matches!(rule.meta.id.chars().next(), Some('X' | 'N' | 'D' | 'E'))
+            || rule.meta.kind == "content";
+        if narrative {
+            rule.enabled = false;
+        }
+    }
+    pack
+}
+
 #[divan::bench(sample_count = 10)]
 fn folder_of_1000_reports(bencher: divan::Bencher) {
     let linter = Linter::new(Pack::national().expect("pack"));
+    let (_guard, dir) = folder();
+    bencher.bench(|| lint_folder(&linter, &dir));
+}
+
+#[divan::bench(sample_count = 10)]
+fn folder_of_1000_reports_tables_only(bencher: divan::Bencher) {
+    let linter = Linter::new(tables_only());
     let (_guard, dir) = folder();
     bencher.bench(|| lint_folder(&linter, &dir));
 }
@@ -76,6 +100,29 @@ fn one_report(bencher: divan::Bencher) {
             .lint_text("r.txt", text.clone())
             .map(|o| o.diagnostics.len())
             .unwrap_or(0)
+    });
+}
+
+#[divan::bench]
+fn one_report_tables_only(bencher: divan::Bencher) {
+    let linter = Linter::new(tables_only());
+    let text = sources().swap_remove(1);
+    bencher.bench(|| {
+        linter
+            .lint_text("r.txt", text.clone())
+            .map(|o| o.diagnostics.len())
+            .unwrap_or(0)
+    });
+}
+
+#[divan::bench]
+fn parse_only(bencher: divan::Bencher) {
+    let pack = Pack::national().expect("pack");
+    let text = sources().swap_remove(1);
+    bencher.bench(|| {
+        nianbao::Document::parse("r.txt", text.clone(), &pack.templates)
+            .tables
+            .len()
     });
 }
 

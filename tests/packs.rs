@@ -207,3 +207,29 @@ fn every_national_rule_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_rule_declared_in_the_national_files_is_loaded() {
+    let p = Pack::national().expect("loads");
+    let mut declared = Vec::new();
+    for entry in std::fs::read_dir(root().join("rules/national")).expect("folder") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        for line in text.lines() {
+            if let Some(id) = line
+                .trim()
+                .strip_prefix("id = \"")
+                .and_then(|r| r.strip_suffix('"'))
+                && id.chars().next().is_some_and(|c| "STXNDE".contains(c))
+                && id.len() >= 4
+            {
+                declared.push(id.to_string());
+            }
+        }
+    }
+    assert!(declared.len() >= 50, "{declared:?}");
+    for id in &declared {
+        assert!(p.rule(id).is_some(), "{id} is declared but not loaded");
+    }
+    assert_eq!(declared.len(), p.rules.len());
+}

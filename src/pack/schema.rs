@@ -55,6 +55,8 @@ pub struct PackFile {
     pub content: Vec<rules::content::Def>,
     #[serde(default)]
     pub pattern: Vec<rules::pattern::Def>,
+    #[serde(default)]
+    pub repetition: Vec<rules::repetition::Def>,
     /// Named regex fragments for the narrative rules: `receive = "收到|受理"`.
     #[serde(default)]
     pub fragment: BTreeMap<String, Spanned<String>>,
@@ -144,6 +146,14 @@ impl PackFile {
             &self.pattern,
             &cx,
             rules::pattern::compile,
+        )?;
+        compile_all(
+            &mut out,
+            source,
+            "repetition",
+            &self.repetition,
+            &cx,
+            rules::repetition::compile,
         )?;
         Ok(out)
     }

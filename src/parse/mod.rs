@@ -34,6 +34,52 @@ pub struct Document {
     pub year: Option<ReportYear>,
     /// The text outside the tables, for narrative rules.
     pub narrative: Narrative,
+    /// Derived data that several rules compute the same way (see `Memo`).
+    pub memo: Memo,
+}
+
+/// Data derived from a document that several rules need — computed by the first rule
+/// that asks, shared with the others (e.g. the breakdown lists used by N101–N103).
+#[derive(Default)]
+pub struct Memo {
+    entries: std::sync::Mutex<
+        std::collections::HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+    >,
+}
+
+impl Memo {
+    /// The value stored under `key`, computing it with `make` the first time.
+    pub fn get_or_insert<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        if let Ok(map) = self.entries.lock()
+            && let Some(v) = map
+                .get(key)
+                .and_then(|v| std::sync::Arc::clone(v).downcast::<T>().ok())
+        {
+            return v;
+        }
+        let value = std::sync::Arc::new(make());
+        if let Ok(mut map) = self.entries.lock() {
+            map.insert(key.to_string(), value.clone());
+        }
+        value
+    }
+}
+
+impl Clone for Memo {
+    /// A copy starts empty: what is memoised belongs to one document value.
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 impl Document {
@@ -62,6 +108,7 @@ impl Document {
             tables,
             year,
             narrative,
+            memo: Memo::default(),
         }
     }
 

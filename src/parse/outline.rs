@@ -197,6 +197,15 @@ fn prefix_match(rest: &str, label: &LabelSet) -> Option<usize> {
         .and_then(|chars| offsets.get(chars - 1).map(|r| r.end))
 }
 
+/// Cheap filter before fuzzy matching: most characters of `title` occur near the start
+/// of `rest`.
+fn shares_most_chars(rest: &[char], title: &str) -> bool {
+    let window = &rest[..rest.len().min(title.chars().count() + 2)];
+    let total = title.chars().count();
+    let found = title.chars().filter(|c| window.contains(c)).count();
+    found * 10 >= total * 7
+}
+
 /// Finds the section title that `rest` (the text after a numeral) starts with.
 /// Returns (template index, match kind, byte length of the title in `rest`).
 fn best_title<'a>(
@@ -219,8 +228,10 @@ fn best_title<'a>(
                     MatchKind::Variant
                 };
                 Some((kind, vlen))
-            } else if at_line_start && !arabic {
-                // Fuzzy: compare with prefixes of about the title's length.
+            } else if at_line_start && !arabic && vi == 0 && shares_most_chars(&norm_chars, variant)
+            {
+                // Fuzzy (against the standard title only): compare with prefixes of
+                // about the title's length.
                 (vlen.saturating_sub(1)..=vlen + 1)
                     .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
                     .map(|n| {

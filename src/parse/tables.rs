@@ -10,6 +10,7 @@
 //! glued together, keeps no values, and a table where too few rows are recognised is
 //! `Unreadable` rather than read wrongly.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::number::Num;
@@ -302,11 +303,37 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
     let labeled: Vec<usize> = (0..tpl.rows.len())
         .filter(|&r| !tpl.rows[r].unlabeled)
         .collect();
+    // Exact labels (standard or variant) → positions in `labeled`, in order: most
+    // tokens of a well-formed table are found here without fuzzy matching.
+    let mut exact: HashMap<&str, Vec<(usize, MatchKind)>> = HashMap::new();
+    for (pos, &r) in labeled.iter().enumerate() {
+        for (i, norm) in tpl.rows[r].label.norms.iter().enumerate() {
+            let kind = if i == 0 {
+                MatchKind::Exact
+            } else {
+                MatchKind::Variant
+            };
+            exact.entry(norm.as_str()).or_default().push((pos, kind));
+        }
+    }
     let mut next = 0;
     let mut out = Vec::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(norm) = tok.norm() else { continue };
         if norm.is_empty() || next >= labeled.len() {
+            continue;
+        }
+        if let Some(&(pos, kind)) = exact
+            .get(norm)
+            .and_then(|v| v.iter().find(|(p, _)| *p >= next))
+        {
+            out.push(RowMatch {
+                token: ti,
+                row: labeled[pos],
+                kind,
+                glued: None,
+            });
+            next = pos + 1;
             continue;
         }
         let glued = split_glued(norm);
@@ -536,6 +563,28 @@ fn find_headers(
 ) -> (Vec<HeaderHit>, Vec<LegacyHit>) {
     let mut headers = Vec::new();
     let mut legacy = Vec::new();
+    let mut exact: HashMap<&str, (HeaderTarget, MatchKind)> = HashMap::new();
+    let targets = tpl
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(h, l)| (HeaderTarget::Header(h), l))
+        .chain(
+            tpl.columns
+                .iter()
+                .enumerate()
+                .map(|(c, col)| (HeaderTarget::Column(c), &col.label)),
+        );
+    for (target, label) in targets {
+        for (i, norm) in label.norms.iter().enumerate() {
+            let kind = if i == 0 {
+                MatchKind::Exact
+            } else {
+                MatchKind::Variant
+            };
+            exact.entry(norm.as_str()).or_insert((target, kind));
+        }
+    }
     for (i, tok) in tokens.iter().enumerate() {
         let Some(norm) = tok.norm() else { continue };
         if used[i] || norm.is_empty() {
@@ -545,6 +594,16 @@ fn find_headers(
             legacy.push(LegacyHit {
                 legacy: li,
                 span: tok.span.clone(),
+            });
+            continue;
+        }
+        if let Some(&(target, kind)) = exact.get(norm) {
+            headers.push(HeaderHit {
+                target,
+                span: tok.span.clone(),
+                norm: norm.to_string(),
+                kind,
+                layout: tok.layout,
             });
             continue;
         }

@@ -59,6 +59,8 @@ const MAX_NAME_CHARS: usize = 24;
 
 struct Breakdown {
     kind: Kind,
+    /// Identifies the list-finding configuration, to share lists between N rules.
+    key: String,
     figure: regex::Regex,
     marker: regex::Regex,
     incomplete: regex::Regex,
@@ -71,11 +73,19 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         r"{NUMBER_PATTERN}\s*(?:余|多)?\s*(?P<unit>{unit})"
     ))
     .map_err(|e| super::regex_error(&def.unit, cx, &e.to_string()))?;
+    let marker = pack_regex(&def.marker, cx)?;
+    let incomplete = pack_regex(&def.incomplete, cx)?;
     Ok(Box::new(Breakdown {
         kind,
+        key: format!(
+            "breakdown\u{1f}{}\u{1f}{}\u{1f}{}",
+            figure.as_str(),
+            marker.as_str(),
+            incomplete.as_str()
+        ),
         figure,
-        marker: pack_regex(&def.marker, cx)?,
-        incomplete: pack_regex(&def.incomplete, cx)?,
+        marker,
+        incomplete,
     }))
 }
 
@@ -97,7 +107,7 @@ struct Part {
 }
 
 #[derive(Clone, Debug)]
-struct List {
+pub(crate) struct List {
     total: Figure,
     parts: Vec<Part>,
     complete: bool,
@@ -199,6 +209,12 @@ impl Breakdown {
         out
     }
 
+    /// The lists of a document, shared by every rule with the same configuration.
+    fn doc_lists(&self, doc: &Document) -> std::sync::Arc<Vec<List>> {
+        doc.memo
+            .get_or_insert(&self.key, || self.lists(&doc.narrative.text))
+    }
+
     fn all_exact(list: &List) -> bool {
         list.total.exact && list.parts.iter().all(|p| p.figure.exact)
     }
@@ -228,14 +244,14 @@ fn parts_note(list: &List) -> String {
 impl Check for Breakdown {
     fn check(&self, cx: &mut Context<'_>) {
         let n = &cx.doc.narrative;
-        for list in self.lists(&n.text) {
+        for list in self.doc_lists(cx.doc).iter() {
             let total_span = n.to_original(list.total.number.clone());
             match self.kind {
                 Kind::Exceeds | Kind::FallsShort => {
-                    if !Self::all_exact(&list) {
+                    if !Self::all_exact(list) {
                         continue;
                     }
-                    let Some(sum) = Self::sum(&list) else {
+                    let Some(sum) = Self::sum(list) else {
                         continue;
                     };
                     let exceeds = sum > list.total.value;
@@ -262,7 +278,7 @@ impl Check for Breakdown {
                         .primary_label(format!("总数 {}", list.total.value))
                         .note(format!(
                             "{} = {sum}，总数 {}",
-                            parts_note(&list),
+                            parts_note(list),
                             list.total.value
                         ));
                     for p in &list.parts {
@@ -311,11 +327,11 @@ impl Check for Breakdown {
         }
         let n = &doc.narrative;
         let mut out = Vec::new();
-        for list in self.lists(&n.text) {
-            if !Self::all_exact(&list) {
+        for list in self.doc_lists(doc).iter() {
+            if !Self::all_exact(list) {
                 continue;
             }
-            let Some(sum) = Self::sum(&list) else {
+            let Some(sum) = Self::sum(list) else {
                 continue;
             };
             out.push(FigureUse {

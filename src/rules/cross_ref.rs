@@ -88,6 +88,8 @@ struct CrossRef {
     cell_name: String,
     patterns: Vec<regex::Regex>,
     zero_patterns: Vec<regex::Regex>,
+    /// Every wording at once: one pass tells whether any of them occurs at all.
+    any: regex::RegexSet,
     sources: Vec<String>,
     alternatives: Vec<Alternative>,
     sections: Vec<usize>,
@@ -167,7 +169,10 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             })
         })
         .collect::<Result<Vec<_>, DefError>>()?;
+    let any = regex::RegexSet::new(patterns.iter().chain(&zero_patterns).map(|r| r.as_str()))
+        .map_err(|e| super::regex_error(&def.patterns[0], cx, &e.to_string()))?;
     let rule = CrossRef {
+        any,
         subject: def.subject.clone(),
         cell_name: def
             .cell_name
@@ -218,6 +223,9 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
 impl CrossRef {
     /// Figures in `text` (offsets into `text`), deduplicated by position.
     fn hits_in(&self, text: &str) -> Vec<Hit> {
+        if !self.any.is_match(text) {
+            return Vec::new();
+        }
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for re in &self.patterns {

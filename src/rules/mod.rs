@@ -19,6 +19,7 @@ pub mod dates;
 pub mod equation;
 pub mod expr;
 pub mod pattern;
+pub mod repetition;
 pub mod sections;
 pub mod table_template;
 

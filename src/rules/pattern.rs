@@ -15,19 +15,19 @@
 //! description = "…"
 //! ```
 //!
-//! Patterns are regular expressions with lookaround and backreferences (fancy-regex),
-//! matched line by line (so a pathological pattern cannot scan the whole document),
-//! and may use the pack's `{fragment}`s. A group named `hit` marks the exact offending
-//! text; otherwise the whole match is reported. The same text found by two patterns of
+//! Patterns are regular expressions (the `regex` crate: linear time, so no pattern a
+//! pack author writes can make a check hang), each run once over the whole text, and
+//! may use the pack's `{fragment}`s. A group named `hit` marks the exact offending text; otherwise
+//! the whole match is reported. Text repeated right after itself ("资金资金") needs a
+//! backreference, which linear-time regexes do not have: that is the `repetition`
+//! kind. The same text found by two patterns of
 //! a rule is reported once. In `message` and `help`, `{hit}` is the offending text and
 //! `{context}` the text around it.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use super::{
-    Check, CompileCx, Context, expand, in_sections, regex_error, resolve_sections, rule_def,
-};
+use super::{Check, CompileCx, Context, in_sections, pack_regex, resolve_sections, rule_def};
 use crate::pack::error::DefError;
 use crate::pack::template::Templates;
 
@@ -49,13 +49,13 @@ rule_def! {
     }
 }
 
-/// Steps a pattern may take on one line before it is abandoned.
-const BACKTRACK_LIMIT: usize = 100_000;
 /// Characters of context shown on each side of a hit.
 const CONTEXT_CHARS: usize = 8;
 
 struct Pattern {
-    regexes: Vec<fancy_regex::Regex>,
+    /// All patterns at once: one pass tells whether any of them occurs at all.
+    any: regex::RegexSet,
+    regexes: Vec<regex::Regex>,
     sources: Vec<String>,
     message: String,
     help: Option<String>,
@@ -72,16 +72,15 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             "此规则",
         ));
     }
-    let mut regexes = Vec::new();
-    for p in &def.patterns {
-        let expanded = expand(p, cx)?;
-        let re = fancy_regex::RegexBuilder::new(&expanded)
-            .backtrack_limit(BACKTRACK_LIMIT)
-            .build()
-            .map_err(|e| regex_error(p, cx, &e.to_string()))?;
-        regexes.push(re);
-    }
+    let regexes = def
+        .patterns
+        .iter()
+        .map(|p| pack_regex(p, cx))
+        .collect::<Result<Vec<_>, _>>()?;
+    let any = regex::RegexSet::new(regexes.iter().map(|r| r.as_str()))
+        .map_err(|e| super::regex_error(&def.patterns[0], cx, &e.to_string()))?;
     let rule = Pattern {
+        any,
         regexes,
         sources: def.patterns.iter().map(|p| p.get_ref().clone()).collect(),
         message: def.message.clone(),
@@ -112,11 +111,14 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
 }
 
 impl Pattern {
-    /// Byte ranges of the offending text in one line, deduplicated, in order.
+    /// Byte ranges of the offending text, deduplicated, in order.
     fn hits(&self, line: &str) -> Vec<Range<usize>> {
+        if !self.any.is_match(line) {
+            return Vec::new();
+        }
         let mut found = BTreeSet::new();
         for re in &self.regexes {
-            for caps in re.captures_iter(line).flatten() {
+            for caps in re.captures_iter(line) {
                 let Some(whole) = caps.get(0) else { continue };
                 let hit = caps.name("hit").map_or(whole.range(), |m| m.range());
                 if !hit.is_empty() {
@@ -128,20 +130,26 @@ impl Pattern {
     }
 }
 
-fn context(line: &str, hit: &Range<usize>) -> String {
-    let before: String = line[..hit.start]
+/// The hit with a few characters on each side, within its line.
+fn context(text: &str, hit: &Range<usize>) -> String {
+    let line_start = text[..hit.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[hit.end..]
+        .find('\n')
+        .map_or(text.len(), |i| hit.end + i);
+    let before: Vec<char> = text[line_start..hit.start]
         .chars()
         .rev()
         .take(CONTEXT_CHARS)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
         .collect();
-    let after: String = line[hit.end..].chars().take(CONTEXT_CHARS).collect();
+    let before: String = before.into_iter().rev().collect();
+    let after: String = text[hit.end..line_end]
+        .chars()
+        .take(CONTEXT_CHARS)
+        .collect();
     format!(
         "{}{}{}",
         before.trim_start(),
-        &line[hit.clone()],
+        &text[hit.clone()],
         after.trim_end()
     )
 }
@@ -149,13 +157,13 @@ fn context(line: &str, hit: &Range<usize>) -> String {
 /// Hits closer than this many characters are reported together.
 const CLUSTER_GAP_CHARS: usize = 4;
 
-/// Groups hits of one line that are close together ("?024??日起?024?2?1日").
-fn clusters(line: &str, hits: Vec<Range<usize>>) -> Vec<Vec<Range<usize>>> {
+/// Groups hits that are close together on one line ("?024??日起?024?2?1日").
+fn clusters(text: &str, hits: Vec<Range<usize>>) -> Vec<Vec<Range<usize>>> {
     let mut out: Vec<Vec<Range<usize>>> = Vec::new();
     for hit in hits {
         let close = out.last().and_then(|c| c.last()).is_some_and(|last| {
-            line.get(last.end..hit.start)
-                .is_some_and(|gap| gap.chars().count() <= CLUSTER_GAP_CHARS)
+            text.get(last.end..hit.start)
+                .is_some_and(|gap| !gap.contains('\n') && gap.chars().count() <= CLUSTER_GAP_CHARS)
         });
         match out.last_mut() {
             Some(c) if close => c.push(hit),
@@ -168,38 +176,31 @@ fn clusters(line: &str, hits: Vec<Range<usize>>) -> Vec<Vec<Range<usize>>> {
 impl Check for Pattern {
     fn check(&self, cx: &mut Context<'_>) {
         let doc = cx.doc;
-        for l in 0..doc.lines.line_count() {
-            let range = doc.lines.line_range(&doc.text, l);
-            let line = &doc.text[range.clone()];
-            for cluster in clusters(line, self.hits(line)) {
-                let (Some(first), Some(last)) = (cluster.first(), cluster.last()) else {
-                    continue;
-                };
-                let span = range.start + first.start..range.start + first.end;
-                if !in_sections(doc, &self.sections, span.start) {
-                    continue;
-                }
-                let text = &line[first.clone()];
-                let ctx = context(line, &(first.start..last.end));
-                let fill = |s: &str| s.replace("{hit}", text).replace("{context}", &ctx);
-                let mut message = fill(&self.message);
-                if cluster.len() > 1 {
-                    message.push_str(&format!("（共 {} 处）", cluster.len()));
-                }
-                let mut d = cx
-                    .diagnostic(span, message)
-                    .primary_label(fill(&self.label));
-                for other in cluster.iter().skip(1) {
-                    d = d.label(
-                        range.start + other.start..range.start + other.end,
-                        fill(&self.label),
-                    );
-                }
-                if let Some(h) = &self.help {
-                    d = d.help(fill(h));
-                }
-                cx.push(d);
+        let text = &doc.text;
+        for cluster in clusters(text, self.hits(text)) {
+            let (Some(first), Some(last)) = (cluster.first(), cluster.last()) else {
+                continue;
+            };
+            if !in_sections(doc, &self.sections, first.start) {
+                continue;
             }
+            let hit = &text[first.clone()];
+            let ctx = context(text, &(first.start..last.end));
+            let fill = |s: &str| s.replace("{hit}", hit).replace("{context}", &ctx);
+            let mut message = fill(&self.message);
+            if cluster.len() > 1 {
+                message.push_str(&format!("（共 {} 处）", cluster.len()));
+            }
+            let mut d = cx
+                .diagnostic(first.clone(), message)
+                .primary_label(fill(&self.label));
+            for other in cluster.iter().skip(1) {
+                d = d.label(other.clone(), fill(&self.label));
+            }
+            if let Some(h) = &self.help {
+                d = d.help(fill(h));
+            }
+            cx.push(d);
         }
     }
 

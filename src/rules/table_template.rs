@@ -363,6 +363,15 @@ impl TableCheck {
                     continue;
                 };
                 let col = &tpl.columns[c];
+                let offending = match (&cell.value, self.kind) {
+                    (CellValue::Placeholder(_), Kind::NonNumeric) => true,
+                    (CellValue::Number(n), Kind::Negative) => n.is_negative(),
+                    (CellValue::Number(n), Kind::NonInteger) => !col.decimal && !n.is_integer(),
+                    _ => false,
+                };
+                if !offending {
+                    continue;
+                }
                 let place = if row.unlabeled {
                     format!("{}「{}」", tpl.name, col.display())
                 } else {
@@ -375,22 +384,20 @@ impl TableCheck {
                     .unwrap_or("")
                     .trim()
                     .to_string();
-                let d = match (&cell.value, self.kind) {
-                    (CellValue::Placeholder(_), Kind::NonNumeric) => cx
+                let d = match self.kind {
+                    Kind::NonNumeric => cx
                         .diagnostic(span, format!("{place}填写的是「{written}」，不是数字"))
                         .primary_label("不是数字")
                         .note("此单元格不参与合计核对")
                         .help("填写数字；没有数据的填 0"),
-                    (CellValue::Number(n), Kind::Negative) if n.is_negative() => cx
-                        .diagnostic(span, format!("{place}为负数 {n}"))
+                    Kind::Negative => cx
+                        .diagnostic(span, format!("{place}为负数 {written}"))
                         .primary_label("件数和金额不能为负")
                         .help("核对此数值"),
-                    (CellValue::Number(n), Kind::NonInteger) if !col.decimal && !n.is_integer() => {
-                        cx.diagnostic(span, format!("{place}为 {n}，件数应为整数"))
-                            .primary_label("不是整数")
-                            .help("核对此数值")
-                    }
-                    _ => continue,
+                    _ => cx
+                        .diagnostic(span, format!("{place}为 {written}，件数应为整数"))
+                        .primary_label("不是整数")
+                        .help("核对此数值"),
                 };
                 cx.push(d);
             }

@@ -1,0 +1,164 @@
+//! Rule kind `repetition`: text repeated right after itself, "资金资金" — left behind
+//! when an edit was not cleaned up. A regex cannot say "the same text again" without
+//! backreferences (which linear-time regex engines do not have), so this is its own
+//! kind: runs of the characters in `chars`, and in them a unit of `min_len` to
+//! `max_len` characters immediately repeated ("认认真真", which doubles single
+//! characters, is not such a unit when `min_len` is 2).
+//!
+//! ```toml
+//! [[repetition]]
+//! id = "E105"
+//! chars = '\p{Han}'
+//! min_len = 2
+//! max_len = 4
+//! message = "「{hit}」中的文字重复"
+//! help = "删除重复的「{unit}」"
+//! ```
+//!
+//! `{hit}` is the repeated text, `{unit}` the part that is repeated.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::{Check, CompileCx, Context, rule_def};
+use crate::pack::error::DefError;
+
+rule_def! {
+    /// `[[repetition]]`
+    pub struct Def {
+        pub chars: toml::Spanned<String>,
+        pub min_len: usize,
+        pub max_len: usize,
+        pub message: String,
+        #[serde(default)]
+        pub label: Option<String>,
+        #[serde(default)]
+        pub help: Option<String>,
+        #[serde(default)]
+        pub examples: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub counterexamples: Vec<toml::Spanned<String>>,
+    }
+}
+
+/// Longest unit length accepted (the scan is linear in it).
+const MAX_UNIT: usize = 16;
+
+struct Repetition {
+    /// Matches text made only of the `chars` class.
+    only_class: regex::Regex,
+    /// Class membership of the ASCII characters, decided when the pack loads.
+    ascii: [bool; 128],
+    min_len: usize,
+    max_len: usize,
+    message: String,
+    label: String,
+    help: Option<String>,
+}
+
+pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    if def.min_len == 0 || def.min_len > def.max_len || def.max_len > MAX_UNIT {
+        return Err(DefError::new(
+            def.id.span(),
+            format!("min_len 和 max_len 应满足 1 ≤ min_len ≤ max_len ≤ {MAX_UNIT}"),
+            "此规则",
+        ));
+    }
+    let class = super::expand(&def.chars, cx)?;
+    let only_class = regex::Regex::new(&format!("^(?:{class})+$"))
+        .map_err(|e| super::regex_error(&def.chars, cx, &e.to_string()))?;
+    let mut ascii = [false; 128];
+    for (b, slot) in ascii.iter_mut().enumerate() {
+        *slot = char::from_u32(b as u32)
+            .is_some_and(|c| only_class.is_match(c.encode_utf8(&mut [0; 4])));
+    }
+    let rule = Repetition {
+        ascii,
+        only_class,
+        min_len: def.min_len,
+        max_len: def.max_len,
+        message: def.message.clone(),
+        label: def.label.clone().unwrap_or_else(|| "重复".into()),
+        help: def.help.clone(),
+    };
+    for e in &def.examples {
+        if rule.hits(e.get_ref()).is_empty() {
+            return Err(DefError::new(
+                e.span(),
+                "示例中没有找到重复的文字",
+                "此示例没有被识别",
+            ));
+        }
+    }
+    for e in &def.counterexamples {
+        if let Some((hit, _)) = rule.hits(e.get_ref()).first() {
+            return Err(DefError::new(
+                e.span(),
+                format!("反例被误识别：「{}」", &e.get_ref()[hit.clone()]),
+                "此反例不应被识别",
+            ));
+        }
+    }
+    Ok(Box::new(rule))
+}
+
+impl Repetition {
+    /// (repeated text, unit) byte ranges in `text`. One pass over the characters: a
+    /// unit is compared only where its first character recurs, and the character
+    /// class is decided once per distinct character (a table for ASCII).
+    fn hits(&self, text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+        let offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let chars: Vec<char> = text.chars().collect();
+        let byte = |i: usize| offsets.get(i).copied().unwrap_or(text.len());
+        let mut other: HashMap<char, bool> = HashMap::new();
+        let mut is_member = |c: char| match u32::from(c) {
+            a @ 0..=127 => self.ascii[a as usize],
+            _ => *other
+                .entry(c)
+                .or_insert_with(|| self.only_class.is_match(c.encode_utf8(&mut [0; 4]))),
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i + 2 * self.min_len <= chars.len() {
+            let mut found = None;
+            for len in (self.min_len..=self.max_len).rev() {
+                let end = i + 2 * len;
+                if end <= chars.len()
+                    && chars[i] == chars[i + len]
+                    && chars[i..i + len] == chars[i + len..end]
+                    && chars[i..end].iter().all(|&c| is_member(c))
+                {
+                    found = Some(len);
+                    break;
+                }
+            }
+            match found {
+                Some(len) => {
+                    out.push((byte(i)..byte(i + 2 * len), byte(i)..byte(i + len)));
+                    i += 2 * len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+impl Check for Repetition {
+    fn check(&self, cx: &mut Context<'_>) {
+        let text = &cx.doc.text;
+        for (hit, unit) in self.hits(text) {
+            let fill = |s: &str| {
+                s.replace("{hit}", &text[hit.clone()])
+                    .replace("{unit}", &text[unit.clone()])
+            };
+            let mut d = cx
+                .diagnostic(hit.clone(), fill(&self.message))
+                .primary_label(fill(&self.label));
+            if let Some(h) = &self.help {
+                d = d.help(fill(h));
+            }
+            cx.push(d);
+        }
+    }
+}
