@@ -29,6 +29,9 @@ pub struct Document {
     /// One per template table, in template order.
     pub tables: Vec<TableReading>,
     pub year: Option<ReportYear>,
+    /// Where `text` came from (file kind, encoding, map back to a web page or Word
+    /// document); a UTF-8 text file unless the loader says otherwise.
+    pub source: crate::load::SourceInfo,
 }
 
 impl Document {
@@ -53,6 +56,7 @@ impl Document {
             outline,
             tables,
             year,
+            source: crate::load::SourceInfo::default(),
         }
     }
 
