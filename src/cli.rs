@@ -139,6 +139,9 @@ struct CheckArgs {
     paths: Vec<String>,
     #[command(flatten)]
     input: InputArgs,
+    /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
+    #[arg(long, value_name = "PATTERN")]
+    glob: Vec<String>,
     /// 输出格式
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -214,7 +217,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
-    let (inputs, discovery_errors) = load::discover(&args.paths);
+    let (inputs, discovery_errors) = load::discover_matching(&args.paths, &args.glob);
     let mut failed = !discovery_errors.is_empty();
     for e in &discovery_errors {
         let mut buf = human::buffer(err_color);

@@ -228,7 +228,8 @@ impl Walk {
         }
         match name {
             // A copy of the content for old readers; tab stop definitions.
-            b"Fallback" | b"tabs" if !empty => self.skip = 1,
+            // Text moved away (tracked as printed: not there any more).
+            b"Fallback" | b"tabs" | b"moveFrom" if !empty => self.skip = 1,
             b"p" => self.paragraphs.push(vec![String::new()]),
             b"t" => self.in_text = true,
             b"tab" if !self.paragraphs.is_empty() => self.push_text("\t"),

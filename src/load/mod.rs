@@ -275,6 +275,23 @@ impl std::error::Error for LoadError {}
 /// Returns the inputs and the errors (missing paths, empty folders) separately, so
 /// that one bad path does not stop the others from being checked.
 pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
+    discover_matching(paths, &[])
+}
+
+/// `discover`, where folders yield the files whose names match one of `globs`
+/// (`*.docx`, `年报-202?.*`; `*` and `?` as in a shell) instead of the report
+/// extensions. Files named on the command line are always taken.
+pub fn discover_matching(paths: &[String], globs: &[String]) -> (Vec<Input>, Vec<LoadError>) {
+    let wanted = |path: &Path| {
+        if globs.is_empty() {
+            return has_report_extension(path);
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        globs.iter().any(|g| glob_match(g, &name))
+    };
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -293,7 +310,7 @@ pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
                 });
             for entry in walker {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && has_report_extension(e.path()) => {
+                    Ok(e) if e.file_type().is_file() && wanted(e.path()) => {
                         inputs.push(Input::File(e.into_path()));
                     }
                     Ok(_) => {}
@@ -318,6 +335,32 @@ pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
         }
     }
     (inputs, errors)
+}
+
+/// Shell-style matching of a file name: `*` any run of characters, `?` one character;
+/// letters compare case-insensitively (`*.DOCX` is `*.docx`). Linear in practice: the
+/// classic backtracking to the last `*` only.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let n: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 fn has_report_extension(path: &Path) -> bool {

@@ -54,11 +54,16 @@ fn split(line: &str) -> Vec<String> {
     if line.trim_end().ends_with('|') {
         cells.pop();
     }
-    // Padding at the end of rows stands for cells covered by merges.
-    while cells.len() > 1 && cells.last().is_some_and(|c| c.is_empty()) {
-        cells.pop();
-    }
     cells
+}
+
+/// Without the empty cells at the end.
+fn stripped(row: &[String]) -> Vec<String> {
+    let mut r = row.to_vec();
+    while r.len() > 1 && r.last().is_some_and(|c| c.is_empty()) {
+        r.pop();
+    }
+    r
 }
 
 fn is_number(s: &str) -> bool {
@@ -94,7 +99,8 @@ fn is_item(s: &str) -> bool {
 
 /// Rows of cells with the national format's merges.
 fn merge(lines: &[&str]) -> Vec<Vec<Cell>> {
-    let rows: Vec<Vec<String>> = lines.iter().map(|l| split(l)).collect();
+    let raw: Vec<Vec<String>> = lines.iter().map(|l| split(l)).collect();
+    let rows: Vec<Vec<String>> = raw.iter().map(|r| stripped(r)).collect();
     let width = rows.iter().map(Vec::len).max().unwrap_or(1);
     let cell = |t: &str| Cell {
         text: t.to_string(),
@@ -162,16 +168,65 @@ fn merge(lines: &[&str]) -> Vec<Vec<Cell>> {
         }
         out.push(cells);
     }
-    if !has_rowspans {
-        // 表二: a short row's last cell spans the rest (`第二十条第（一）项`, `行政许可 | 156`).
-        for row in &mut out {
-            let n = row.len();
-            if let Some(last) = row.last_mut()
-                && n < width
-            {
-                last.colspan = width - n + 1;
-            }
+    // Empty cells at the end of a row are either padding for merged cells or real
+    // empty cells: keep as many as fit in the table's grid.
+    let widths = grid_widths(&out);
+    let grid = widths.iter().copied().max().unwrap_or(1);
+    for (i, row) in out.iter_mut().enumerate() {
+        let title_only = row.len() == 1 && raw[i].len() > 1;
+        let room = grid.saturating_sub(widths[i]);
+        if title_only {
+            // `第二十条第（一）项`: a title across the table.
+            row[0].colspan += room;
+            continue;
         }
+        let blanks = (raw[i].len() - rows[i].len()).min(room);
+        row.extend((0..blanks).map(|_| cell("")));
+        let room = room - blanks;
+        if !has_rowspans
+            && room > 0
+            && let Some(last) = row.last_mut()
+        {
+            // 表二: `行政许可 | 156`, the value spans the rest.
+            last.colspan += room;
+        }
+    }
+    out
+}
+
+/// Each row's width in grid columns: its cells' spans and the places covered by
+/// cells spanning rows from above.
+fn grid_widths(rows: &[Vec<Cell>]) -> Vec<usize> {
+    let mut covered: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let mut col = 0;
+        let mut width = 0;
+        let mut cells = row.iter();
+        loop {
+            if covered.get(col).is_some_and(|&n| n > 0) {
+                covered[col] -= 1;
+                col += 1;
+                width += 1;
+                continue;
+            }
+            let Some(c) = cells.next() else { break };
+            if covered.len() < col + c.colspan {
+                covered.resize(col + c.colspan, 0);
+            }
+            covered[col..col + c.colspan].fill(c.rowspan - 1);
+            col += c.colspan;
+            width += c.colspan;
+        }
+        // Covered places after the last cell.
+        while col < covered.len() {
+            if covered[col] > 0 {
+                covered[col] -= 1;
+                width += 1;
+            }
+            col += 1;
+        }
+        out.push(width);
     }
     out
 }
