@@ -513,3 +513,34 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     from_bytes(name, &bytes, Some(Format::Text), &LoadOptions::default()).map(|l| l.text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_names_like_a_shell() {
+        assert!(glob_match("*.docx", "年报.DOCX"));
+        assert!(glob_match("年报-202?.*", "年报-2024.html"));
+        assert!(!glob_match("*.docx", "年报.docx.bak"));
+        assert!(glob_match("*a*b", "xaxxb"));
+        assert!(!glob_match("a?", "a"));
+    }
+
+    #[test]
+    fn content_decides_over_the_name() {
+        let opts = LoadOptions::default();
+        let pdf = from_bytes("r.txt", b"%PDF-1.7", Some(Format::Text), &opts);
+        assert!(matches!(
+            pdf,
+            Err(LoadError {
+                kind: LoadErrorKind::Binary(Some(_)),
+                ..
+            })
+        ));
+        let html = b"<!DOCTYPE html><html><body><p>\xe4\xb8\x80\xe3\x80\x81</p></body></html>";
+        let l = from_bytes("r.txt", html, Some(Format::Text), &opts).expect("reads");
+        assert_eq!(l.source.kind, SourceKind::Html);
+        assert_eq!(l.text, "一、\n");
+    }
+}
