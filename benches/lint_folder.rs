@@ -103,6 +103,37 @@ fn one_report(bencher: divan::Bencher) {
     });
 }
 
+/// A 50 MB web page (the example report followed by filler paragraphs and tables,
+/// partly on one very long line): reading it must stay linear in its size.
+#[divan::bench(sample_count = 3)]
+fn large_web_page_50mb(bencher: divan::Bencher) {
+    let linter = Linter::new(Pack::national().expect("pack"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page =
+        std::fs::read_to_string(root.join("tests/fixtures/formats/report-with-defects.html"))
+            .expect("fixture");
+    let mut big = page.replace("</div>\n</body>\n</html>\n", "");
+    let para = "<p>附：本栏目其他信息，共 12 条，详见网站。</p>\n";
+    let table = "<table><tr><td width=\"10\">序号</td><td>名称</td></tr><tr><td>1</td><td>通知&nbsp;公告</td></tr></table>";
+    while big.len() < 40 * 1024 * 1024 {
+        big.push_str(para);
+    }
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(table);
+    }
+    big.push_str("</div>\n</body>\n</html>\n");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big.html");
+    std::fs::write(&path, big).expect("write");
+    let input = nianbao::Input::File(path);
+    bencher.bench(|| {
+        linter
+            .lint_input(&input)
+            .map(|o| o.diagnostics.len())
+            .unwrap_or(0)
+    });
+}
+
 #[divan::bench]
 fn one_report_tables_only(bencher: divan::Bencher) {
     let linter = Linter::new(tables_only());

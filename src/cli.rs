@@ -24,7 +24,8 @@ nianbao（年报）：政府信息公开工作年度报告检查工具
 
 示例：
   nianbao check 报告.txt             检查一份报告
-  nianbao check 年报目录/            检查目录下所有 .txt 和 .md 报告
+  nianbao check 报告.docx            检查 Word 文档（也可以是 .html 网页、.md）
+  nianbao check 年报目录/            检查目录下所有 .txt、.md、.docx、.html 报告
   nianbao check --format json 目录/  输出 JSON，供其他程序使用
   nianbao rules                      列出所有规则
   nianbao explain T203               查看一条规则的详细说明";
@@ -49,6 +50,11 @@ enum Command {
     Extract {
         /// 报告文件（或 - 表示标准输入）
         path: String,
+        /// 只输出提取出的纯文本（Word 文档、网页转成的文本，即检查所用的文本）
+        #[arg(long)]
+        text: bool,
+        #[command(flatten)]
+        input: InputArgs,
         #[command(flatten)]
         pack: PackArgs,
     },
@@ -66,6 +72,48 @@ struct PackArgs {
     /// 规则包：national（内置全国规则包）或规则包目录（可 extends 全国规则包）
     #[arg(long, value_name = "DIR", default_value = "national")]
     pack: String,
+}
+
+/// How to read the inputs.
+#[derive(Args)]
+struct InputArgs {
+    /// 输入格式（默认按扩展名判断：.txt 文本、.md Markdown、.html/.htm 网页、.docx Word 文档）
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    from: Option<InputFormat>,
+    /// 文本编码（默认自动识别 UTF-8、UTF-16、GBK/GB18030）：utf-8、utf-16le、utf-16be、gbk、gb18030、big5
+    #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl InputArgs {
+    fn options(&self) -> load::LoadOptions {
+        load::LoadOptions {
+            format: self.from.map(|f| match f {
+                InputFormat::Txt => load::Format::Text,
+                InputFormat::Md => load::Format::Markdown,
+                InputFormat::Html => load::Format::Html,
+                InputFormat::Docx => load::Format::Docx,
+            }),
+            encoding: self.encoding,
+        }
+    }
+}
+
+fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    load::encoding::by_label(s)
+        .ok_or_else(|| format!("不认识的编码「{s}」；可用：{}", load::encoding::NAMES))
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputFormat {
+    /// 纯文本（包括 pdftotext 提取的文本）
+    Txt,
+    /// Markdown
+    Md,
+    /// 网页
+    Html,
+    /// Word 文档
+    Docx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -86,9 +134,14 @@ enum ColorChoice {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// 要检查的报告：文件、目录（其中所有 .txt、.md 文件）或 -（标准输入）
+    /// 要检查的报告：文件、目录（其中所有 .txt、.md、.docx、.html、.htm 文件）或 -（标准输入）
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
+    #[arg(long, value_name = "PATTERN")]
+    glob: Vec<String>,
     /// 输出格式
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -108,7 +161,12 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules(args) => rules(args),
         Command::Explain { id, pack } => explain(&id, pack),
-        Command::Extract { path, pack } => extract(&path, pack),
+        Command::Extract {
+            path,
+            text,
+            input,
+            pack,
+        } => extract(&path, text, &input, pack),
     }
 }
 
@@ -155,11 +213,11 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let linter = nianbao::Linter::new(pack);
+    let linter = nianbao::Linter::new(pack).with_load_options(args.input.options());
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
-    let (inputs, discovery_errors) = load::discover(&args.paths);
+    let (inputs, discovery_errors) = load::discover_matching(&args.paths, &args.glob);
     let mut failed = !discovery_errors.is_empty();
     for e in &discovery_errors {
         let mut buf = human::buffer(err_color);
@@ -232,10 +290,9 @@ fn check_one(
                     .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
             }
             match args.format {
-                Format::Human => human::render(
+                Format::Human => human::render_document(
                     &mut result.stdout,
-                    &outcome.document.path,
-                    &outcome.document.text,
+                    &outcome.document,
                     &outcome.diagnostics,
                 ),
                 Format::Json => {
@@ -259,7 +316,7 @@ fn render_load_error(out: &mut dyn WriteColor, e: &LoadError) {
     human::render_file_error(out, &e.path, &e.message(), e.help().as_deref());
 }
 
-fn extract(path: &str, args: PackArgs) -> ExitCode {
+fn extract(path: &str, text_only: bool, input_args: &InputArgs, args: PackArgs) -> ExitCode {
     let pack = match load_pack(&args.pack) {
         Ok(p) => p,
         Err(code) => return code,
@@ -269,8 +326,8 @@ fn extract(path: &str, args: PackArgs) -> ExitCode {
     } else {
         Input::File(path.into())
     };
-    let text = match load::read(&input) {
-        Ok(t) => t,
+    let loaded = match load::load(&input, &input_args.options()) {
+        Ok(l) => l,
         Err(e) => {
             let mut buf = human::buffer(use_color(
                 ColorChoice::Auto,
@@ -281,7 +338,12 @@ fn extract(path: &str, args: PackArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let doc = nianbao::Document::parse(input.name(), text, &pack.templates);
+    if text_only {
+        write_stdout(loaded.text.as_bytes());
+        return ExitCode::SUCCESS;
+    }
+    let mut doc = nianbao::Document::parse(input.name(), loaded.text, &pack.templates);
+    doc.source = loaded.source;
     let mut out = nianbao::report::extract::render(&doc, &pack.templates);
     out.push_str(&nianbao::report::extract::render_figures(&doc, &pack));
     write_stdout(out.as_bytes());
@@ -291,6 +353,11 @@ fn extract(path: &str, args: PackArgs) -> ExitCode {
 fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
     let doc = &outcome.document;
     let mut s = format!("{}：\n", doc.path);
+    s.push_str(&format!(
+        "  格式：{}，编码 {}\n",
+        doc.source.kind.chinese(),
+        doc.source.encoding
+    ));
     match &doc.year {
         Some(y) => s.push_str(&format!("  {}\n", y.describe())),
         None => s.push_str("  报告年度：无法推断\n"),

@@ -21,7 +21,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 
-pub use load::{Input, LoadError, LoadErrorKind};
+pub use load::{Input, LoadError, LoadErrorKind, LoadOptions, Loaded, SourceInfo};
 pub use pack::{Pack, PackError};
 pub use parse::Document;
 pub use report::{Counts, Diagnostic, Severity};
@@ -29,6 +29,7 @@ pub use report::{Counts, Diagnostic, Severity};
 /// A pack, ready to check documents.
 pub struct Linter {
     pack: Pack,
+    load_options: LoadOptions,
 }
 
 /// A checked document and its findings.
@@ -39,7 +40,16 @@ pub struct Outcome {
 
 impl Linter {
     pub fn new(pack: Pack) -> Self {
-        Linter { pack }
+        Linter {
+            pack,
+            load_options: LoadOptions::default(),
+        }
+    }
+
+    /// How inputs are read (`--from`, `--encoding`).
+    pub fn with_load_options(mut self, options: LoadOptions) -> Self {
+        self.load_options = options;
+        self
     }
 
     pub fn pack(&self) -> &Pack {
@@ -60,9 +70,21 @@ impl Linter {
         })
     }
 
-    /// Reads, parses and checks one input.
+    /// Parses and checks a loaded report (text and where it came from).
+    pub fn lint_loaded(
+        &self,
+        path: impl Into<String>,
+        loaded: Loaded,
+    ) -> Result<Outcome, LoadError> {
+        let mut outcome = self.lint_text(path, loaded.text)?;
+        outcome.document.source = loaded.source;
+        Ok(outcome)
+    }
+
+    /// Reads, parses and checks one input: a text file in any common encoding, a web
+    /// page or a Word document.
     pub fn lint_input(&self, input: &Input) -> Result<Outcome, LoadError> {
-        let text = load::read(input)?;
-        self.lint_text(input.name(), text)
+        let loaded = load::load(input, &self.load_options)?;
+        self.lint_loaded(input.name(), loaded)
     }
 }

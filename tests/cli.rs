@@ -95,13 +95,14 @@ fn bad_inputs_exit_2_with_a_clear_message() {
             "二进制文件",
         ),
         (temp_file(d, "report.pdf.txt", b"%PDF-1.7\n..."), "PDF"),
+        // GBK is read now (tests/formats.rs); Latin-1 is no report encoding.
         (
             temp_file(
                 d,
-                "gbk.txt",
-                &[0xD2, 0xBB, 0xA1, 0xA2, 0xD7, 0xDC, 0xCC, 0xE5],
+                "latin1.txt",
+                b"Caf\xe9 cr\xe8me br\xfbl\xe9e, r\xe9sum\xe9 na\xefve fa\xe7ade",
             ),
-            "UTF-8",
+            "编码",
         ),
         (
             temp_file(d, "novel.txt", "第一章 春天来了。天气很好。".as_bytes()),

@@ -1,14 +1,98 @@
-//! Load: turns command-line paths into report texts. A folder means every `*.txt` and
-//! `*.md` file under it, in sorted order; `-` is standard input. Anything that is not
-//! a readable text file becomes a `LoadError` that says what is wrong and what to do.
+//! Load: turns command-line paths into report texts. A folder means every report file
+//! under it (`*.txt`, `*.md`, `*.html`, `*.htm`, `*.docx`), in sorted order; `-` is
+//! standard input. Text comes in any common encoding (`encoding`); web pages (`html`)
+//! and Word documents (`docx`) are rendered to the plain text the parser reads
+//! (`layout`), with a `SourceInfo` (`source`) that maps it back to the file so that
+//! diagnostics point to places the user can find. Anything that cannot be read becomes
+//! a `LoadError` that says what is wrong and what to do.
+
+pub mod docx;
+pub mod encoding;
+pub mod html;
+pub mod layout;
+pub mod source;
 
 use std::fmt;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub use source::{Origin, SourceInfo, SourceKind, SourceMap};
+
 /// Extensions picked up when a folder is given.
-pub const EXTENSIONS: &[&str] = &["txt", "md"];
+pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "docx"];
+
+/// Largest text or web page read (a report is well under 1 MB).
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+}
+
+impl Format {
+    /// A format by name, for `--from`.
+    pub fn parse(name: &str) -> Option<Format> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "docx" | "word" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+
+    fn by_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" | "shtml" => Some(Format::Html),
+            "docx" => Some(Format::Docx),
+            "txt" => Some(Format::Text),
+            _ => None,
+        }
+    }
+}
+
+/// What the user said about how to read the inputs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// `--from`: the format, whatever the file name says.
+    pub format: Option<Format>,
+    /// `--encoding`: the text encoding, instead of detecting it.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+/// A report's text and where it came from.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub text: String,
+    pub source: SourceInfo,
+}
+
+/// Why a .docx file could not be read.
+#[derive(Debug)]
+pub enum DocxProblem {
+    /// The zip archive is damaged (the detail, from the zip reader).
+    Corrupt(String),
+    /// Protected with a password.
+    Encrypted,
+    /// A zip that is not a Word document: what it is.
+    NotDocx(&'static str),
+    /// Over a safety limit: what, and the limit in MB.
+    TooLarge {
+        what: &'static str,
+        limit_mb: u64,
+    },
+    TooManyEntries {
+        found: usize,
+        limit: usize,
+    },
+}
 
 /// One report to check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +122,27 @@ pub enum LoadErrorKind {
     NotUtf8 {
         offset: usize,
     },
+    /// Not valid in the encoding it was read with (given or detected).
+    Malformed {
+        encoding: &'static str,
+        offset: usize,
+    },
+    /// Neither UTF-8, UTF-16, GBK/GB18030 nor Big5; the closest guess.
+    UnknownEncoding {
+        guess: &'static str,
+        offset: usize,
+    },
+    /// A file too large to be a report.
+    TooLarge {
+        limit_mb: u64,
+    },
+    Docx(DocxProblem),
+    /// Old Word (.doc) or an encrypted Office file.
+    OldOffice {
+        encrypted: bool,
+    },
+    /// A web page or Word document with no text (what it is).
+    NoText(&'static str),
     NotAReport,
 }
 
@@ -62,7 +167,9 @@ impl LoadError {
         match &self.kind {
             LoadErrorKind::NotFound => format!("找不到 `{p}`"),
             LoadErrorKind::Io(e) => format!("无法读取 `{p}`：{e}"),
-            LoadErrorKind::NoReportFiles => format!("目录 `{p}` 中没有 .txt 或 .md 文件"),
+            LoadErrorKind::NoReportFiles => {
+                format!("目录 `{p}` 中没有 .txt 或 .md 文件（也没有 .docx、.html、.htm 文件）")
+            }
             LoadErrorKind::Empty => format!("`{p}` 是空文件"),
             LoadErrorKind::Binary(Some(kind)) => format!("`{p}` 是{kind}，不是文本文件"),
             LoadErrorKind::Binary(None) => format!("`{p}` 是二进制文件，不是文本文件"),
@@ -72,6 +179,39 @@ impl LoadError {
                     offset + 1
                 )
             }
+            LoadErrorKind::Malformed { encoding, offset } => format!(
+                "`{p}` 不是有效的 {encoding} 文本（从第 {} 个字节起无法解码）",
+                offset + 1
+            ),
+            LoadErrorKind::UnknownEncoding { guess, offset } => format!(
+                "无法识别 `{p}` 的文字编码：从第 {} 个字节起不是 UTF-8，也不像 GBK/GB18030、UTF-16 或 Big5（最接近 {guess}）",
+                offset + 1
+            ),
+            LoadErrorKind::TooLarge { limit_mb } => {
+                format!("`{p}` 超过 {limit_mb} MB，不像是一份年度报告")
+            }
+            LoadErrorKind::Docx(d) => match d {
+                DocxProblem::Corrupt(detail) => {
+                    format!("`{p}` 不是完好的 Word 文档（.docx），文件已损坏：{detail}")
+                }
+                DocxProblem::Encrypted => format!("`{p}` 设置了打开密码，无法读取"),
+                DocxProblem::NotDocx(what) => {
+                    format!("`{p}` 是{what}，不是 Word 文档（.docx）")
+                }
+                DocxProblem::TooLarge { what, limit_mb } => format!(
+                    "`{p}` 的{what}超过 {limit_mb} MB，不像是一份年度报告（可能是恶意构造的压缩包）"
+                ),
+                DocxProblem::TooManyEntries { found, limit } => {
+                    format!("`{p}` 中有 {found} 个压缩条目，超过上限 {limit}，不像是 Word 文档")
+                }
+            },
+            LoadErrorKind::OldOffice { encrypted: true } => {
+                format!("`{p}` 是加密的 Office 文档（设置了打开密码），无法读取")
+            }
+            LoadErrorKind::OldOffice { encrypted: false } => {
+                format!("`{p}` 是旧版 Word/Office 文件（.doc），无法直接读取")
+            }
+            LoadErrorKind::NoText(what) => format!("`{p}` 是{what}，但其中没有文字"),
             LoadErrorKind::NotAReport => {
                 format!("`{p}` 中找不到政府信息公开年度报告的章节或统计表")
             }
@@ -82,15 +222,39 @@ impl LoadError {
     pub fn help(&self) -> Option<String> {
         Some(match &self.kind {
             LoadErrorKind::NotFound => "检查路径是否正确".into(),
-            LoadErrorKind::NoReportFiles => "把报告保存为 .txt 或 .md 文件后再检查".into(),
+            LoadErrorKind::NoReportFiles => {
+                "把报告保存为 .txt、.md、.docx 或 .html 文件后再检查".into()
+            }
             LoadErrorKind::Empty => "确认文件已保存了报告内容".into(),
             LoadErrorKind::Binary(Some("PDF 文件")) => {
                 "先用 `pdftotext -layout 报告.pdf 报告.txt` 转为文本再检查".into()
             }
-            LoadErrorKind::Binary(_) => "请把报告另存为纯文本（.txt）后再检查".into(),
-            LoadErrorKind::NotUtf8 { .. } => {
-                "文件可能是 GBK/GB18030 编码：请用记事本或 WPS “另存为” UTF-8 编码后再检查".into()
+            LoadErrorKind::Binary(_) => {
+                "请把报告另存为 Word 文档（.docx）或纯文本（.txt）后再检查".into()
             }
+            LoadErrorKind::NotUtf8 { .. } | LoadErrorKind::Malformed { .. } => format!(
+                "用 `--encoding` 指定正确的编码（{}），或用记事本、WPS “另存为” UTF-8 编码后再检查",
+                encoding::NAMES
+            ),
+            LoadErrorKind::UnknownEncoding { .. } => format!(
+                "若知道文件的编码，用 `--encoding` 指定（{}）；否则用记事本或 WPS “另存为” UTF-8 编码后再检查",
+                encoding::NAMES
+            ),
+            LoadErrorKind::TooLarge { .. } => "确认选对了文件".into(),
+            LoadErrorKind::Docx(DocxProblem::Encrypted)
+            | LoadErrorKind::OldOffice { encrypted: true } => {
+                "在 Word 或 WPS 中取消密码（文件 → 信息 → 保护文档），另存后再检查".into()
+            }
+            LoadErrorKind::Docx(DocxProblem::NotDocx(_)) => {
+                "在 Word 或 WPS 中打开报告，“另存为” Word 文档（.docx）后再检查".into()
+            }
+            LoadErrorKind::Docx(_) => {
+                "用 Word 或 WPS 打开并重新保存为 .docx；打不开时，从原始文稿重新导出".into()
+            }
+            LoadErrorKind::OldOffice { encrypted: false } => {
+                "在 Word 或 WPS 中“另存为” Word 文档（.docx）后再检查".into()
+            }
+            LoadErrorKind::NoText(_) => "确认选对了文件；报告是扫描图片时，需要先做文字识别".into(),
             LoadErrorKind::NotAReport => {
                 "年度报告应有“一、总体情况”等六个部分和三张统计表；确认选对了文件".into()
             }
@@ -111,6 +275,23 @@ impl std::error::Error for LoadError {}
 /// Returns the inputs and the errors (missing paths, empty folders) separately, so
 /// that one bad path does not stop the others from being checked.
 pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
+    discover_matching(paths, &[])
+}
+
+/// `discover`, where folders yield the files whose names match one of `globs`
+/// (`*.docx`, `年报-202?.*`; `*` and `?` as in a shell) instead of the report
+/// extensions. Files named on the command line are always taken.
+pub fn discover_matching(paths: &[String], globs: &[String]) -> (Vec<Input>, Vec<LoadError>) {
+    let wanted = |path: &Path| {
+        if globs.is_empty() {
+            return has_report_extension(path);
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        globs.iter().any(|g| glob_match(g, &name))
+    };
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -129,7 +310,7 @@ pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
                 });
             for entry in walker {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && has_report_extension(e.path()) => {
+                    Ok(e) if e.file_type().is_file() && wanted(e.path()) => {
                         inputs.push(Input::File(e.into_path()));
                     }
                     Ok(_) => {}
@@ -156,73 +337,210 @@ pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
     (inputs, errors)
 }
 
+/// Shell-style matching of a file name: `*` any run of characters, `?` one character;
+/// letters compare case-insensitively (`*.DOCX` is `*.docx`). Linear in practice: the
+/// classic backtracking to the last `*` only.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let n: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
 fn has_report_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Reads an input and decodes it to text.
+/// Reads an input and decodes it to text, whatever its format (for library users who
+/// need no positions in the original; `load` gives those too).
 pub fn read(input: &Input) -> Result<String, LoadError> {
+    load(input, &LoadOptions::default()).map(|l| l.text)
+}
+
+/// Reads an input: its text, and where that text came from.
+pub fn load(input: &Input, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let name = input.name();
-    let bytes = match input {
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| LoadError::new(&name, LoadErrorKind::Io(e)))?;
-            buf
-        }
-        Input::File(path) => fs::read(path).map_err(|e| {
-            let kind = if e.kind() == std::io::ErrorKind::NotFound {
-                LoadErrorKind::NotFound
-            } else {
-                LoadErrorKind::Io(e)
-            };
-            LoadError::new(&name, kind)
-        })?,
+    let bytes = read_bytes(input, &name)?;
+    let hint = match input {
+        Input::File(p) => Format::by_extension(p),
+        Input::Stdin => None,
     };
-    decode(&name, bytes)
+    from_bytes(&name, &bytes, hint, opts)
+}
+
+fn read_bytes(input: &Input, name: &str) -> Result<Vec<u8>, LoadError> {
+    let io_error = |e: std::io::Error| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            LoadErrorKind::NotFound
+        } else {
+            LoadErrorKind::Io(e)
+        };
+        LoadError::new(name, kind)
+    };
+    let mut buf = Vec::new();
+    match input {
+        Input::Stdin => {
+            std::io::stdin()
+                .lock()
+                .take(MAX_TEXT_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(io_error)?;
+        }
+        Input::File(path) => {
+            let file = fs::File::open(path).map_err(io_error)?;
+            file.take(MAX_TEXT_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(io_error)?;
+        }
+    }
+    if buf.len() as u64 > MAX_TEXT_BYTES {
+        return Err(LoadError::new(
+            name,
+            LoadErrorKind::TooLarge {
+                limit_mb: MAX_TEXT_BYTES >> 20,
+            },
+        ));
+    }
+    Ok(buf)
 }
 
 /// Known binary formats by their first bytes.
 const MAGIC: &[(&[u8], &str)] = &[
     (b"%PDF", "PDF 文件"),
-    (b"PK\x03\x04", "压缩包（如 .docx、.zip）"),
-    (b"\xD0\xCF\x11\xE0", "旧版 Office 文件（.doc/.xls）"),
     (b"\x89PNG", "PNG 图片"),
     (b"\xFF\xD8\xFF", "JPEG 图片"),
     (b"GIF8", "GIF 图片"),
     (b"\x7FELF", "可执行文件"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xBC\xAF", "7z 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
 ];
 
-/// Decodes the bytes of a report: UTF-8 (a BOM is dropped). Binary data, other
-/// encodings and empty files are errors.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
-    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
-        return Err(LoadError::new(name, LoadErrorKind::Binary(Some(kind))));
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(LoadError::new(name, LoadErrorKind::NotUtf8 { offset: 0 }));
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return Err(LoadError::new(name, LoadErrorKind::Binary(None)));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        LoadError::new(
-            name,
-            LoadErrorKind::NotUtf8 {
-                offset: e.utf8_error().valid_up_to(),
-            },
-        )
-    })?;
-    let text = match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    if text.trim().is_empty() {
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
+/// OLE compound files: old Office (.doc, .xls) and password-protected .docx.
+const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads the bytes of a report named `name`. `hint` is the format its name suggests;
+/// the content decides when it is unmistakable (a zip, a known binary format).
+pub fn from_bytes(
+    name: &str,
+    bytes: &[u8],
+    hint: Option<Format>,
+    opts: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    if bytes.is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::Empty));
     }
-    Ok(text)
+    let is_zip = bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC);
+    let format = match opts.format {
+        Some(f) => f,
+        None if is_zip => Format::Docx,
+        None => {
+            if bytes.starts_with(CFB_MAGIC) {
+                let encrypted = contains_utf16(bytes, "EncryptedPackage");
+                return Err(LoadError::new(name, LoadErrorKind::OldOffice { encrypted }));
+            }
+            if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+                return Err(LoadError::new(name, LoadErrorKind::Binary(Some(kind))));
+            }
+            hint.unwrap_or(Format::Text)
+        }
+    };
+    let loaded = match format {
+        Format::Docx if !is_zip => {
+            return Err(LoadError::new(
+                name,
+                LoadErrorKind::Docx(DocxProblem::Corrupt("内容不是 zip 压缩格式".into())),
+            ));
+        }
+        Format::Docx => docx::load(name, bytes)?,
+        Format::Html => html::load(name, bytes, opts.encoding)?,
+        Format::Text | Format::Markdown => {
+            let decoded = encoding::decode(name, bytes, opts.encoding, None)?;
+            if opts.format.is_none()
+                && format == Format::Text
+                && html::looks_like_html(&decoded.text)
+            {
+                html::load(name, bytes, opts.encoding)?
+            } else {
+                let kind = if format == Format::Markdown {
+                    SourceKind::Markdown
+                } else {
+                    SourceKind::Text
+                };
+                Loaded {
+                    text: decoded.text,
+                    source: SourceInfo::plain(kind, decoded.encoding.name()),
+                }
+            }
+        }
+    };
+    if loaded.text.trim().is_empty() {
+        return Err(LoadError::new(name, LoadErrorKind::Empty));
+    }
+    Ok(loaded)
+}
+
+/// True when `needle` (ASCII) occurs in `bytes` as UTF-16LE.
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle.bytes().flat_map(|b| [b, 0]).collect();
+    bytes
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
+}
+
+/// Decodes the bytes of a text report (kept for library users): any supported
+/// encoding; binary data, unknown encodings and empty files are errors.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    from_bytes(name, &bytes, Some(Format::Text), &LoadOptions::default()).map(|l| l.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_names_like_a_shell() {
+        assert!(glob_match("*.docx", "年报.DOCX"));
+        assert!(glob_match("年报-202?.*", "年报-2024.html"));
+        assert!(!glob_match("*.docx", "年报.docx.bak"));
+        assert!(glob_match("*a*b", "xaxxb"));
+        assert!(!glob_match("a?", "a"));
+    }
+
+    #[test]
+    fn content_decides_over_the_name() {
+        let opts = LoadOptions::default();
+        let pdf = from_bytes("r.txt", b"%PDF-1.7", Some(Format::Text), &opts);
+        assert!(matches!(
+            pdf,
+            Err(LoadError {
+                kind: LoadErrorKind::Binary(Some(_)),
+                ..
+            })
+        ));
+        let html = b"<!DOCTYPE html><html><body><p>\xe4\xb8\x80\xe3\x80\x81</p></body></html>";
+        let l = from_bytes("r.txt", html, Some(Format::Text), &opts).expect("reads");
+        assert_eq!(l.source.kind, SourceKind::Html);
+        assert_eq!(l.text, "一、\n");
+    }
 }

@@ -36,6 +36,9 @@ pub struct Document {
     pub narrative: Narrative,
     /// Derived data that several rules compute the same way (see `Memo`).
     pub memo: Memo,
+    /// Where `text` came from (file kind, encoding, map back to a web page or Word
+    /// document); a UTF-8 text file unless the loader says otherwise.
+    pub source: crate::load::SourceInfo,
 }
 
 /// Data derived from a document that several rules need — computed by the first rule
@@ -109,6 +112,7 @@ impl Document {
             year,
             narrative,
             memo: Memo::default(),
+            source: crate::load::SourceInfo::default(),
         }
     }
 

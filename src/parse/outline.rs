@@ -178,7 +178,10 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
 
 fn starts_line(text: &str, lines: &LineIndex, at: usize) -> bool {
     let line_start = lines.line_range(text, lines.line_of(at)).start;
-    text[line_start..at].chars().all(char::is_whitespace)
+    // Markdown heading and emphasis marks (`## 一、…`, `**一、…**`) count as indentation.
+    text[line_start..at]
+        .chars()
+        .all(|c| c.is_whitespace() || c == '#' || c == '*')
 }
 
 fn preceded_by_boundary(text: &str, at: usize) -> bool {

@@ -3,6 +3,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::load::SourceKind;
 use crate::pack::Templates;
 use crate::parse::tokens::Layout;
 use crate::parse::{CellValue, Document, RowShape, TableStatus};
@@ -14,8 +15,53 @@ fn pad(s: &str, width: usize) -> String {
     )
 }
 
+/// Where byte `offset` of the text is, as shown in the first column: the line (of the
+/// HTML source for a web page), or for a Word document its paragraph or table row.
+fn place(doc: &Document, offset: usize, width: usize) -> String {
+    let span = offset..offset;
+    match doc.source.location(&span) {
+        Some(loc) => {
+            // `表2 第5行第3列` → `表2 第5行`: the row is what this column shows.
+            let loc = match loc.find("行第") {
+                Some(i) => loc[..i + "行".len()].to_string(),
+                None => loc,
+            };
+            pad_left(&loc, width)
+        }
+        None => format!(
+            "{:>w$}",
+            doc.source.position(&doc.text, &doc.lines, offset).line,
+            w = width
+        ),
+    }
+}
+
+/// `第   12 行` for text and web pages, `第3段` for Word.
+fn heading_place(doc: &Document, offset: usize) -> String {
+    if doc.source.kind == SourceKind::Docx {
+        place(doc, offset, 9)
+    } else {
+        format!("第 {} 行", place(doc, offset, 4))
+    }
+}
+
+fn pad_left(s: &str, width: usize) -> String {
+    format!(
+        "{}{s}",
+        " ".repeat(width.saturating_sub(UnicodeWidthStr::width(s)))
+    )
+}
+
 pub fn render(doc: &Document, templates: &Templates) -> String {
     let mut out = format!("文件：{}\n", doc.path);
+    let source = &doc.source;
+    if source.kind != SourceKind::Text || source.encoding != "UTF-8" {
+        out.push_str(&format!(
+            "格式：{}，编码 {}\n",
+            source.kind.chinese(),
+            source.encoding
+        ));
+    }
     match &doc.year {
         Some(y) => out.push_str(&format!("{}\n", y.describe())),
         None => out.push_str("报告年度：无法推断\n"),
@@ -27,15 +73,15 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
     for h in &doc.outline.sections {
         let tpl = &templates.sections[h.template];
         out.push_str(&format!(
-            "  第 {:>4} 行  {}、{}\n",
-            doc.position(h.heading.start).line,
+            "  {}  {}、{}\n",
+            heading_place(doc, h.heading.start),
             h.numeral,
             doc.text.get(h.title_span.clone()).unwrap_or("")
         ));
         for p in doc.outline.parts.iter().filter(|p| p.section == h.template) {
             out.push_str(&format!(
-                "  第 {:>4} 行      {}\n",
-                doc.position(p.heading.start).line,
+                "  {}      {}\n",
+                heading_place(doc, p.heading.start),
                 doc.text.get(p.heading.clone()).unwrap_or("")
             ));
         }
@@ -68,10 +114,10 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
             + 4;
         for (ri, row) in tpl.rows.iter().enumerate() {
             let reading = &table.rows[ri];
-            let line = reading.anchor.as_ref().map_or_else(
-                || "      ".to_string(),
-                |a| format!("{:>6}", doc.position(a.start).line),
-            );
+            let line = reading
+                .anchor
+                .as_ref()
+                .map_or_else(|| "      ".to_string(), |a| place(doc, a.start, 6));
             let mut cells = Vec::new();
             for &c in &row.columns {
                 let cell = &reading.cells[c];
@@ -122,7 +168,14 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
             out.push_str(&format!("  表头中未找到的列：{}\n", missing.join("、")));
         }
     }
-    out.push_str("\n（第一列为行号；“空”为空白单元格，“?”为无法确定所属列的数值，“-”为未找到）\n");
+    let first_column = match source.kind {
+        SourceKind::Docx => "第一列为 Word 中的段落或表格行",
+        SourceKind::Html => "第一列为网页源代码的行号",
+        _ => "第一列为行号",
+    };
+    out.push_str(&format!(
+        "\n（{first_column}；“空”为空白单元格，“?”为无法确定所属列的数值，“-”为未找到）\n"
+    ));
     out
 }
 

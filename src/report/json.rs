@@ -2,7 +2,9 @@
 //! public interface (documented in the README); add fields, never rename or remove.
 //!
 //! Positions are 1-based; columns count characters (not bytes); `end_line` /
-//! `end_column` point just past the last character of the span.
+//! `end_column` point just past the last character of the span. For a web page they
+//! are positions in its HTML source; for a Word document, in the extracted text
+//! (`nianbao extract --text`), and `location` names the place in Word's terms.
 
 use serde::Serialize;
 
@@ -16,6 +18,9 @@ pub struct JsonLabel {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The place in Word's terms (`表2 第5行第3列`, `第3段`); .docx only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -34,9 +39,22 @@ pub struct JsonDiagnostic {
     pub labels: Vec<JsonLabel>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// The place in Word's terms (`表2 第5行第3列`, `第3段`); .docx only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
+/// Start and end positions of a span: in the HTML source for a web page, else in the
+/// checked text.
 fn place(doc: &Document, span: &std::ops::Range<usize>) -> (usize, usize, usize, usize) {
+    if let Some(r) = doc.source.original_span(span)
+        && let (Some(a), Some(b)) = (
+            doc.source.original_position(r.start),
+            doc.source.original_position(r.end),
+        )
+    {
+        return (a.line, a.column, b.line, b.column);
+    }
     let a = doc.position(span.start);
     let b = doc.position(span.end);
     (a.line, a.column, b.line, b.column)
@@ -65,10 +83,12 @@ pub fn convert(doc: &Document, d: &Diagnostic) -> JsonDiagnostic {
                     column,
                     end_line,
                     end_column,
+                    location: doc.source.location(&l.span),
                 }
             })
             .collect(),
         notes: d.notes.clone(),
         help: d.help.clone(),
+        location: doc.source.location(&d.primary),
     }
 }

@@ -1,0 +1,301 @@
+//! Where the checked text came from. Rules see one plain text (`Document::text`); when
+//! that text was extracted from a web page or a Word document, diagnostics must still
+//! point to a place the user can find. `SourceInfo` is that link: the kind of file, the
+//! original text when it can be shown (HTML), and a `SourceMap` from byte ranges of the
+//! extracted text to their origin (HTML source bytes, a Word paragraph or table cell).
+//!
+//! Plain text and Markdown need no map: the decoded text *is* the file.
+
+use std::ops::Range;
+
+use crate::parse::text::{LineIndex, Position};
+
+/// The kind of file a report was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Plain text (also PDF text from `pdftotext`).
+    #[default]
+    Text,
+    Markdown,
+    Html,
+    Docx,
+}
+
+impl SourceKind {
+    /// The name shown to users.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            SourceKind::Text => "纯文本",
+            SourceKind::Markdown => "Markdown",
+            SourceKind::Html => "网页（HTML）",
+            SourceKind::Docx => "Word 文档（.docx）",
+        }
+    }
+}
+
+/// Where a piece of extracted text came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The piece is verbatim the original text starting at this byte offset.
+    Exact(usize),
+    /// The piece came from somewhere in this byte range of the original (a line, a
+    /// tag): entities, collapsed whitespace or an empty cell.
+    Within(Range<usize>),
+    /// A Word paragraph outside tables; 1-based, counting non-empty paragraphs.
+    Paragraph(usize),
+    /// A Word table cell; all 1-based. `column` counts the cells of the row as Word
+    /// shows them (a merged cell is one).
+    Cell {
+        table: usize,
+        row: usize,
+        column: usize,
+    },
+}
+
+/// One piece of the extracted text and its origin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// Byte range in the extracted text.
+    pub text: Range<usize>,
+    pub origin: Origin,
+}
+
+/// Extracted-text byte ranges → origins. Segments are sorted and disjoint; bytes
+/// between segments (line breaks, separators) belong to the segment before them.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    segments: Vec<Segment>,
+}
+
+impl SourceMap {
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Adds a segment after the last one. Pieces verbatim and contiguous both in the
+    /// extracted text and in the original are merged, so the map stays small.
+    pub fn push(&mut self, text: Range<usize>, origin: Origin) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(last) = self.segments.last_mut() {
+            debug_assert!(last.text.end <= text.start, "segments are pushed in order");
+            if let (Origin::Exact(a), Origin::Exact(b)) = (&last.origin, &origin)
+                && last.text.end == text.start
+                && a + last.text.len() == *b
+            {
+                last.text.end = text.end;
+                return;
+            }
+            if last.origin == origin && last.text.end == text.start && !is_exact(&origin) {
+                last.text.end = text.end;
+                return;
+            }
+        }
+        self.segments.push(Segment { text, origin });
+    }
+
+    /// The segment that holds byte `offset`, or the nearest one before it.
+    pub fn segment_at(&self, offset: usize) -> Option<&Segment> {
+        let i = self.segments.partition_point(|s| s.text.start <= offset);
+        match i {
+            0 => self.segments.first(),
+            i => self.segments.get(i - 1),
+        }
+    }
+}
+
+fn is_exact(o: &Origin) -> bool {
+    matches!(o, Origin::Exact(_))
+}
+
+/// Describes where `Document::text` came from; see the module comment.
+#[derive(Clone, Debug)]
+pub struct SourceInfo {
+    pub kind: SourceKind,
+    /// The encoding the file was decoded from (`UTF-8`, `GBK`, `UTF-16LE`…).
+    pub encoding: &'static str,
+    /// The original text, when diagnostics are shown on it (HTML).
+    pub original: Option<String>,
+    original_lines: LineIndex,
+    /// Empty for plain text and Markdown.
+    pub map: SourceMap,
+}
+
+impl Default for SourceInfo {
+    /// A UTF-8 text: what `Document::parse` assumes until told otherwise.
+    fn default() -> Self {
+        SourceInfo {
+            kind: SourceKind::Text,
+            encoding: "UTF-8",
+            original: None,
+            original_lines: LineIndex::default(),
+            map: SourceMap::default(),
+        }
+    }
+}
+
+impl SourceInfo {
+    /// A text file: positions are the text's own.
+    pub fn plain(kind: SourceKind, encoding: &'static str) -> Self {
+        SourceInfo {
+            kind,
+            encoding,
+            ..SourceInfo::default()
+        }
+    }
+
+    /// Text extracted from `original` (HTML source), with its map.
+    pub fn with_original(
+        kind: SourceKind,
+        encoding: &'static str,
+        original: String,
+        map: SourceMap,
+    ) -> Self {
+        SourceInfo {
+            kind,
+            encoding,
+            original_lines: LineIndex::new(&original),
+            original: Some(original),
+            map,
+        }
+    }
+
+    /// Text extracted from a document that is not shown (Word), with its map.
+    pub fn extracted(kind: SourceKind, encoding: &'static str, map: SourceMap) -> Self {
+        SourceInfo {
+            kind,
+            encoding,
+            map,
+            ..SourceInfo::default()
+        }
+    }
+
+    /// True when diagnostics are shown on the original text rather than the
+    /// extracted one.
+    pub fn shows_original(&self) -> bool {
+        self.original.is_some()
+    }
+
+    /// The byte range of the original text that a span of the extracted text came
+    /// from: exact when the text is verbatim there, else the whole place (the line or
+    /// tag). `None` when there is no original text.
+    pub fn original_span(&self, span: &Range<usize>) -> Option<Range<usize>> {
+        let original = self.original.as_deref()?;
+        let seg = self.map.segment_at(span.start)?;
+        let range = match &seg.origin {
+            Origin::Exact(at) if span.start < seg.text.end => {
+                let start = at + (span.start - seg.text.start);
+                let end = if span.end <= seg.text.end {
+                    at + (span.end.max(span.start) - seg.text.start)
+                } else {
+                    // The span runs on into later pieces: end where its last byte maps.
+                    let last = span.end.saturating_sub(1).max(span.start);
+                    match self.map.segment_at(last) {
+                        Some(Segment {
+                            text,
+                            origin: Origin::Exact(b),
+                        }) if last < text.end => b + (last - text.start) + 1,
+                        _ => at + seg.text.len(),
+                    }
+                };
+                start..end.max(start)
+            }
+            Origin::Exact(at) => {
+                // A separator after a verbatim piece: point just after it.
+                let end = at + seg.text.len();
+                end..end
+            }
+            Origin::Within(r) => r.clone(),
+            Origin::Paragraph(_) | Origin::Cell { .. } => return None,
+        };
+        let end = crate::parse::text::floor_char_boundary(original, range.end);
+        let start = crate::parse::text::floor_char_boundary(original, range.start.min(end));
+        Some(start..end)
+    }
+
+    /// 1-based line and character column in the original text of a byte offset of it.
+    pub fn original_position(&self, offset: usize) -> Option<Position> {
+        let original = self.original.as_deref()?;
+        Some(self.original_lines.position(original, offset))
+    }
+
+    /// The place of a span in the user's terms, for documents whose text is not shown
+    /// as such: `第3段`, `表2 第5行第3列`. `None` for text files and web pages, whose
+    /// line and column say it all.
+    pub fn location(&self, span: &Range<usize>) -> Option<String> {
+        if self.kind != SourceKind::Docx {
+            return None;
+        }
+        match &self.map.segment_at(span.start)?.origin {
+            Origin::Paragraph(n) => Some(format!("第{n}段")),
+            Origin::Cell { table, row, column } => Some(format!("表{table} 第{row}行第{column}列")),
+            _ => None,
+        }
+    }
+
+    /// The position shown for a byte offset of the extracted text: in the original
+    /// when there is one, else in the text itself.
+    pub fn position(&self, text: &str, lines: &LineIndex, offset: usize) -> Position {
+        if let Some(pos) = self
+            .original_span(&(offset..offset))
+            .and_then(|r| self.original_position(r.start))
+        {
+            return pos;
+        }
+        lines.position(text, offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contiguous_exact_pieces_merge() {
+        let mut m = SourceMap::default();
+        m.push(0..2, Origin::Exact(10));
+        m.push(2..5, Origin::Exact(12));
+        m.push(5..6, Origin::Exact(20));
+        m.push(6..8, Origin::Within(30..40));
+        m.push(8..9, Origin::Within(30..40));
+        assert_eq!(m.segments().len(), 3);
+        assert_eq!(m.segment_at(4).map(|s| s.text.clone()), Some(0..5));
+        assert_eq!(m.segment_at(8).map(|s| s.text.clone()), Some(6..9));
+        assert_eq!(m.segment_at(100).map(|s| s.text.clone()), Some(6..9));
+    }
+
+    #[test]
+    fn spans_map_into_the_original() {
+        let original = "<p>ab</p>\n<td>12</td>".to_string();
+        let mut m = SourceMap::default();
+        m.push(0..2, Origin::Exact(3));
+        m.push(3..5, Origin::Exact(14));
+        m.push(5..7, Origin::Within(10..21));
+        let s = SourceInfo::with_original(SourceKind::Html, "UTF-8", original, m);
+        assert_eq!(s.original_span(&(3..5)), Some(14..16));
+        assert_eq!(s.original_span(&(4..5)), Some(15..16));
+        assert_eq!(s.original_span(&(6..7)), Some(10..21));
+        assert_eq!(
+            s.original_position(15),
+            Some(Position { line: 2, column: 6 })
+        );
+    }
+
+    #[test]
+    fn word_places_are_named() {
+        let mut m = SourceMap::default();
+        m.push(0..4, Origin::Paragraph(3));
+        m.push(
+            5..9,
+            Origin::Cell {
+                table: 2,
+                row: 5,
+                column: 3,
+            },
+        );
+        let s = SourceInfo::extracted(SourceKind::Docx, "UTF-8", m);
+        assert_eq!(s.location(&(1..2)).as_deref(), Some("第3段"));
+        assert_eq!(s.location(&(6..7)).as_deref(), Some("表2 第5行第3列"));
+    }
+}
