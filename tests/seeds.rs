@@ -392,3 +392,42 @@ fn every_cross_referenced_figure_is_checked() {
         assert!(checked >= 60, "only {checked} figure changes were tried");
     }
 }
+
+/// Text extracted from PDFs without `-layout` has its numbers in a scrambled order:
+/// the structure and narrative are read, 表三 is reported as unreadable, nothing is
+/// guessed.
+#[test]
+fn raw_pdf_text_is_read_where_certain_and_reported_elsewhere() {
+    for path in shared_files("corpus/pdf-layout", ".raw.txt") {
+        let (text, d) = lint_file(&path);
+        let doc = Document::parse(name(&path), text, &national().pack().templates);
+        assert_eq!(
+            doc.outline.sections.len(),
+            6,
+            "{}: six sections",
+            path.display()
+        );
+        let t3 = national().pack().templates.table_index("t3").unwrap_or(1);
+        assert!(
+            matches!(
+                doc.tables[t3].status,
+                nianbao::parse::TableStatus::Unreadable(_)
+            ),
+            "{}: 表三 {:?}",
+            path.display(),
+            doc.tables[t3].status
+        );
+        assert!(
+            d.iter()
+                .any(|x| x.rule == "T002" && x.message.starts_with("表三")),
+            "{}",
+            path.display()
+        );
+        assert!(
+            table_errors(&d).is_empty(),
+            "{}: {:?}",
+            path.display(),
+            rules_of(&d)
+        );
+    }
+}

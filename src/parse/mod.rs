@@ -96,7 +96,7 @@ impl Document {
             .map(|(ti, tpl)| {
                 let region = table_region(&text, &outline, tpl.section);
                 let toks = tokens::tokenize(&text, &lines, region.clone());
-                tables::read(ti, tpl, &toks, region)
+                tables::read(ti, tpl, &text, &toks, region)
             })
             .collect();
         let year = year::infer(&text, &outline);

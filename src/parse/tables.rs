@@ -198,6 +198,7 @@ struct RowMatch {
 pub fn read(
     template_index: usize,
     tpl: &TableTemplate,
+    text: &str,
     tokens: &[Token],
     region: Range<usize>,
 ) -> TableReading {
@@ -215,7 +216,7 @@ pub fn read(
         let row = &tpl.rows[m.row];
         let (mut reading, consumed) = collect_values(row, ncols, tokens, m.token + 1..limit, &used);
         if let Some(digits) = &m.glued {
-            reading = glued_row(row, ncols, &tokens[m.token], digits);
+            reading = glued_row(row, ncols, text, &tokens[m.token], digits);
         } else {
             for c in consumed {
                 used[c] = true;
@@ -530,8 +531,17 @@ fn value_of(tok: &Token) -> CellValue {
 
 /// A row whose label has digits glued to it. With one column the digits are its
 /// value; with several they cannot be split without guessing.
-fn glued_row(row: &RowTemplate, ncols: usize, tok: &Token, digits: &str) -> RowReading {
-    let span = tok.span.end - digits.len()..tok.span.end;
+fn glued_row(row: &RowTemplate, ncols: usize, text: &str, tok: &Token, digits: &str) -> RowReading {
+    // The digits as written: the last characters of the token (full-width digits are
+    // longer in bytes than their normalised form).
+    let written = text.get(tok.span.clone()).unwrap_or("");
+    let count = digits.chars().count();
+    let start = written
+        .char_indices()
+        .rev()
+        .nth(count.saturating_sub(1))
+        .map_or(tok.span.start, |(i, _)| tok.span.start + i);
+    let span = start..tok.span.end;
     let mut cells = vec![Cell::missing(); ncols];
     let shape = if row.columns.len() == 1 {
         if let (Some(&col), Some(n)) = (row.columns.first(), super::number::parse_number(digits)) {

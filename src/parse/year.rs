@@ -55,10 +55,10 @@ static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d{2})\s*年").expect("valid regex"));
 
 pub fn infer(text: &str, outline: &Outline) -> Option<ReportYear> {
-    let preamble_end = outline
-        .sections
-        .first()
-        .map_or(text.len().min(2000), |s| s.heading.start);
+    let preamble_end = outline.sections.first().map_or_else(
+        || super::text::floor_char_boundary(text, 2000),
+        |s| s.heading.start,
+    );
     let capture = |re: &Regex, hay: &str, source| {
         re.captures(hay).and_then(|c| {
             let m = c.get(1)?;
