@@ -233,3 +233,26 @@ fn every_rule_declared_in_the_national_files_is_loaded() {
     }
     assert_eq!(declared.len(), p.rules.len());
 }
+
+#[test]
+fn a_province_wording_from_the_readme() {
+    let with = |sentence: &str| {
+        replace(
+            &clean(),
+            "（三）政府信息管理情况\n",
+            &format!("{sentence}\n（三）政府信息管理情况\n"),
+        )
+    };
+    let ok = province()
+        .lint_text("t.txt", with("全年登记政府信息公开申请24件。"))
+        .map(|o| o.diagnostics)
+        .unwrap_or_default();
+    assert!(ok.is_empty(), "{:?}", rules_of(&ok));
+    let bad = province()
+        .lint_text("t.txt", with("全年登记政府信息公开申请25件。"))
+        .map(|o| o.diagnostics)
+        .unwrap_or_default();
+    assert_eq!(rules_of(&bad), ["X901"]);
+    // The national pack alone does not know this wording.
+    assert!(common::lint(&with("全年登记政府信息公开申请25件。")).is_empty());
+}

@@ -31,35 +31,61 @@ pub struct Manifest {
     pub severity: BTreeMap<Spanned<String>, Spanned<Severity>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PackFile {
-    pub pack: Option<Manifest>,
-    #[serde(default)]
-    pub section: Vec<SectionDef>,
-    #[serde(default)]
-    pub table: Vec<TableDef>,
-    #[serde(default)]
-    pub structure: Vec<rules::sections::Def>,
-    #[serde(default)]
-    pub table_check: Vec<rules::table_template::Def>,
-    #[serde(default)]
-    pub equation: Vec<rules::equation::Def>,
-    #[serde(default)]
-    pub cross_ref: Vec<rules::cross_ref::Def>,
-    #[serde(default)]
-    pub breakdown: Vec<rules::breakdown::Def>,
-    #[serde(default)]
-    pub date_check: Vec<rules::dates::Def>,
-    #[serde(default)]
-    pub content: Vec<rules::content::Def>,
-    #[serde(default)]
-    pub pattern: Vec<rules::pattern::Def>,
-    #[serde(default)]
-    pub repetition: Vec<rules::repetition::Def>,
-    /// Named regex fragments for the narrative rules: `receive = "收到|受理"`.
-    #[serde(default)]
-    pub fragment: BTreeMap<String, Spanned<String>>,
+/// Declares the rule kinds in one place: each becomes a top-level array of a pack file
+/// (`[[name]]`, parsed into the kind's `Def`) and is compiled with the kind's `compile`.
+/// Adding a kind is one line here (and its module in `src/rules/`).
+macro_rules! rule_kinds {
+    ($($name:ident => $module:ident),* $(,)?) => {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct PackFile {
+            pub pack: Option<Manifest>,
+            #[serde(default)]
+            pub section: Vec<SectionDef>,
+            #[serde(default)]
+            pub table: Vec<TableDef>,
+            /// Named regex fragments for the narrative rules: `receive = "收到|受理"`.
+            #[serde(default)]
+            pub fragment: BTreeMap<String, Spanned<String>>,
+            $(
+                #[serde(default)]
+                pub $name: Vec<rules::$module::Def>,
+            )*
+        }
+
+        impl PackFile {
+            /// Compiles every rule of this file. `source` is this file, for error positions.
+            pub fn compile_rules<'a>(
+                &'a self,
+                source: &Arc<PackSource>,
+                templates: &Templates,
+                fragments: &Fragments,
+            ) -> Result<Vec<CompiledDef<'a>>, PackError> {
+                let cx = CompileCx {
+                    templates,
+                    fragments,
+                    source: &source.text,
+                };
+                let mut out = Vec::new();
+                $(
+                    compile_all(&mut out, source, stringify!($name), &self.$name, &cx, rules::$module::compile)?;
+                )*
+                Ok(out)
+            }
+        }
+    };
+}
+
+rule_kinds! {
+    structure => sections,
+    content => content,
+    table_check => table_template,
+    equation => equation,
+    cross_ref => cross_ref,
+    breakdown => breakdown,
+    date_check => dates,
+    pattern => pattern,
+    repetition => repetition,
 }
 
 /// A rule definition compiled against the templates, with its header.
@@ -67,96 +93,6 @@ pub struct CompiledDef<'a> {
     pub header: rules::DefHeader<'a>,
     pub kind: &'static str,
     pub check: Box<dyn Check>,
-}
-
-impl PackFile {
-    /// Compiles every rule of this file. `source` is this file, for error positions.
-    pub fn compile_rules<'a>(
-        &'a self,
-        source: &Arc<PackSource>,
-        templates: &Templates,
-        fragments: &Fragments,
-    ) -> Result<Vec<CompiledDef<'a>>, PackError> {
-        let cx = CompileCx {
-            templates,
-            fragments,
-            source: &source.text,
-        };
-        let mut out = Vec::new();
-        compile_all(
-            &mut out,
-            source,
-            "structure",
-            &self.structure,
-            &cx,
-            rules::sections::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "content",
-            &self.content,
-            &cx,
-            rules::content::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "table_check",
-            &self.table_check,
-            &cx,
-            rules::table_template::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "equation",
-            &self.equation,
-            &cx,
-            rules::equation::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "cross_ref",
-            &self.cross_ref,
-            &cx,
-            rules::cross_ref::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "breakdown",
-            &self.breakdown,
-            &cx,
-            rules::breakdown::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "date_check",
-            &self.date_check,
-            &cx,
-            rules::dates::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "pattern",
-            &self.pattern,
-            &cx,
-            rules::pattern::compile,
-        )?;
-        compile_all(
-            &mut out,
-            source,
-            "repetition",
-            &self.repetition,
-            &cx,
-            rules::repetition::compile,
-        )?;
-        Ok(out)
-    }
 }
 
 /// The `compile` function of a rule kind.

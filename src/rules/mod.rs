@@ -3,8 +3,7 @@
 //! it runs on a parsed document. The packs in `rules/` hold the rules themselves.
 //!
 //! To add a kind: write `src/rules/<kind>.rs` with `rule_def!` + `compile` + an
-//! `impl Check`, add a `Vec<<kind>::Def>` field named after the kind to
-//! `pack::schema::PackFile`, and one line to `pack::schema::PackFile::compile_rules`.
+//! `impl Check`, and add one line to `rule_kinds!` in `pack::schema`.
 
 use std::ops::Range;
 
