@@ -38,33 +38,12 @@ fn config() -> Config {
     Config::default()
 }
 
-/// Renders the findings of one document.
+/// Renders the findings of one document, on `text` itself.
 pub fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostics: &[Diagnostic]) {
     let mut files = SimpleFiles::new();
     let id = files.add(path, text);
-    let cfg = config();
     for d in diagnostics {
-        let mut labels =
-            vec![CsLabel::primary(id, d.primary.clone()).with_message(&d.primary_label)];
-        labels.extend(
-            d.labels
-                .iter()
-                .map(|l| CsLabel::secondary(id, l.span.clone()).with_message(&l.message)),
-        );
-        let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
-        if let Some(h) = &d.help {
-            notes.push(format!("help: {h}"));
-        }
-        let cs = CsDiagnostic::new(severity(d.severity))
-            .with_code(&d.rule)
-            .with_message(&d.message)
-            .with_labels(labels)
-            .with_notes(notes);
-        // Spans come from the parser of this very text; a failure here is a bug, and
-        // the plain line below still tells the user what was found.
-        if term::emit_to_write_style(out, &cfg, &files, &cs).is_err() {
-            let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
-        }
+        emit(out, &files, id, d);
     }
 }
 
@@ -158,6 +137,8 @@ fn emit(out: &mut dyn WriteColor, files: &SimpleFiles<&str, &str>, id: usize, d:
         .with_message(&d.message)
         .with_labels(labels)
         .with_notes(notes);
+    // Spans come from the parser of this very text; a failure here is a bug, and the
+    // plain line below still tells the user what was found.
     if term::emit_to_write_style(out, &config(), files, &cs).is_err() {
         let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
     }

@@ -446,13 +446,12 @@ fn terms_note(side: &Side, templates: &Templates) -> String {
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let sign = match (i, o.sign) {
-                (0, 1) => "",
-                (0, _) => "-",
-                (_, 1) => " + ",
-                _ => " - ",
-            };
-            format!("{sign}{} {}", operand_name(o, templates), o.value)
+            format!(
+                "{}{} {}",
+                expr::sign_prefix(i, o.sign),
+                operand_name(o, templates),
+                o.value
+            )
         })
         .collect()
 }

@@ -631,12 +631,7 @@ pub fn terms_text(operands: &[Operand], name: &dyn Fn(&Operand) -> String) -> St
         } else {
             format!("{} {}", name(o), o.value)
         };
-        match (i, o.sign) {
-            (0, 1) => {}
-            (0, _) => out.push('-'),
-            (_, 1) => out.push_str(" + "),
-            _ => out.push_str(" - "),
-        }
+        out.push_str(sign_prefix(i, o.sign));
         out.push_str(&label);
     }
     if listed.is_empty() {
@@ -755,19 +750,27 @@ pub fn compile_sum(text: &str, templates: &Templates) -> Result<Vec<Term>, ExprE
     Ok(terms)
 }
 
+/// The sign written before the `i`-th term of a sum: nothing, `-`, ` + ` or ` - `.
+pub fn sign_prefix(i: usize, sign: i64) -> &'static str {
+    match (i, sign) {
+        (0, 1) => "",
+        (0, _) => "-",
+        (_, 1) => " + ",
+        _ => " - ",
+    }
+}
+
 /// Describes a side in the pack's terms, e.g. `表三「一、本年新收」「总计」`.
 pub fn describe_side(terms: &[Term], templates: &Templates) -> String {
     terms
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let sign = match (i, t.sign) {
-                (0, 1) => "",
-                (0, _) => "-",
-                (_, 1) => " + ",
-                _ => " - ",
-            };
-            format!("{sign}{}", describe_term(&t.kind, templates))
+            format!(
+                "{}{}",
+                sign_prefix(i, t.sign),
+                describe_term(&t.kind, templates)
+            )
         })
         .collect()
 }
