@@ -71,3 +71,25 @@ fn rendered_pack_error() {
         .replace(&common::root().display().to_string(), "<root>");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn human_output_for_a_long_scraped_line() {
+    // A web page scraped with a whole section on one line, with a damaged figure.
+    let text = common::clean();
+    let start = text.find("一、总体情况").unwrap_or(0);
+    let end = text.find("二、主动公开政府信息情况").unwrap_or(0);
+    let joined = text[start..end].replace('\n', " ");
+    let damaged = joined.replace("组织业务培训2次", "组织业务培训?次");
+    let long = format!("{}{}\n{}", &text[..start], damaged, &text[end..]);
+    let outcome = common::national()
+        .lint_text("scraped.txt", long)
+        .expect("a report");
+    let mut buf = Buffer::no_color();
+    human::render(
+        &mut buf,
+        "scraped.txt",
+        &outcome.document.text,
+        &outcome.diagnostics,
+    );
+    insta::assert_snapshot!(String::from_utf8_lossy(buf.as_slice()));
+}

@@ -9,13 +9,10 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
+use super::excerpt::Excerpt;
 use super::{Diagnostic, Severity};
 use crate::pack::PackError;
 use crate::parse::Document;
-
-/// Source lines longer than this (minified web pages) are not shown; the extracted
-/// text is shown instead, with the place in the page as a note.
-const MAX_SHOWN_LINE: usize = 400;
 
 fn severity(s: Severity) -> CsSeverity {
     match s {
@@ -40,10 +37,8 @@ fn config() -> Config {
 
 /// Renders the findings of one document, on `text` itself.
 pub fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostics: &[Diagnostic]) {
-    let mut files = SimpleFiles::new();
-    let id = files.add(path, text);
     for d in diagnostics {
-        emit(out, &files, id, d);
+        emit(out, path, text, d);
     }
 }
 
@@ -63,41 +58,28 @@ pub fn render_document(out: &mut dyn WriteColor, doc: &Document, diagnostics: &[
             }
         }
         // Keep file order: findings are rendered one by one.
-        let mut files = SimpleFiles::new();
-        let original_id = files.add(doc.path.as_str(), original);
-        let text_id = files.add(doc.path.as_str(), doc.text.as_str());
         let (mut a, mut b) = (on_original.iter().peekable(), on_text.iter().peekable());
         loop {
             let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.1 <= y.1 => a.next().map(|(d, _)| (d, original_id)),
-                (Some(_), None) => a.next().map(|(d, _)| (d, original_id)),
-                (_, Some(_)) => b.next().map(|(d, _)| (d, text_id)),
+                (Some(x), Some(y)) if x.1 <= y.1 => a.next().map(|(d, _)| (d, original)),
+                (Some(_), None) => a.next().map(|(d, _)| (d, original)),
+                (_, Some(_)) => b.next().map(|(d, _)| (d, doc.text.as_str())),
                 (None, None) => None,
             };
-            let Some((d, id)) = next else { break };
-            emit(out, &files, id, d);
+            let Some((d, text)) = next else { break };
+            emit(out, &doc.path, text, d);
         }
         return;
     }
-    let mut files = SimpleFiles::new();
-    let id = files.add(doc.path.as_str(), doc.text.as_str());
     for d in diagnostics {
-        emit(out, &files, id, &with_location(doc, d).0);
+        emit(out, &doc.path, &doc.text, &with_location(doc, d).0);
     }
 }
 
-/// `d` with its spans moved into the original text, when every span maps there and
-/// every line shown is short enough to read. The second value orders the findings.
-fn to_original(doc: &Document, d: &Diagnostic, original: &str) -> Option<(Diagnostic, usize)> {
-    let map = |span: &std::ops::Range<usize>| {
-        let r = doc.source.original_span(span)?;
-        let line_start = original[..r.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = original[r.end..]
-            .find('\n')
-            .map_or(original.len(), |i| r.end + i);
-        let long = original[line_start..line_end].chars().count() > MAX_SHOWN_LINE;
-        (!long).then_some(r)
-    };
+/// `d` with its spans moved into the original text, when every span maps there. The
+/// second value orders the findings.
+fn to_original(doc: &Document, d: &Diagnostic, _original: &str) -> Option<(Diagnostic, usize)> {
+    let map = |span: &std::ops::Range<usize>| doc.source.original_span(span);
     let mut mapped = d.clone();
     mapped.primary = map(&d.primary)?;
     for (l, orig) in mapped.labels.iter_mut().zip(&d.labels) {
@@ -121,12 +103,18 @@ fn with_location(doc: &Document, d: &Diagnostic) -> (Diagnostic, usize) {
     (d2, d.primary.start)
 }
 
-fn emit(out: &mut dyn WriteColor, files: &SimpleFiles<&str, &str>, id: usize, d: &Diagnostic) {
-    let mut labels = vec![CsLabel::primary(id, d.primary.clone()).with_message(&d.primary_label)];
+/// Renders one finding on `text` (named `name`), showing only the lines it points at.
+fn emit(out: &mut dyn WriteColor, name: &str, text: &str, d: &Diagnostic) {
+    let spans: Vec<std::ops::Range<usize>> = std::iter::once(d.primary.clone())
+        .chain(d.labels.iter().map(|l| l.span.clone()))
+        .collect();
+    let excerpt = Excerpt::new(name, text, &spans);
+    let mut labels =
+        vec![CsLabel::primary((), excerpt.map_span(&d.primary)).with_message(&d.primary_label)];
     labels.extend(
         d.labels
             .iter()
-            .map(|l| CsLabel::secondary(id, l.span.clone()).with_message(&l.message)),
+            .map(|l| CsLabel::secondary((), excerpt.map_span(&l.span)).with_message(&l.message)),
     );
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(h) = &d.help {
@@ -139,7 +127,7 @@ fn emit(out: &mut dyn WriteColor, files: &SimpleFiles<&str, &str>, id: usize, d:
         .with_notes(notes);
     // Spans come from the parser of this very text; a failure here is a bug, and the
     // plain line below still tells the user what was found.
-    if term::emit_to_write_style(out, &config(), files, &cs).is_err() {
+    if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
         let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
     }
 }

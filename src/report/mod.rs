@@ -2,6 +2,7 @@
 //! stable JSON interface (`json`).
 
 mod diagnostic;
+pub mod excerpt;
 pub mod extract;
 pub mod human;
 pub mod json;
