@@ -254,7 +254,11 @@ mod tests {
         let long = format!("{}目标数字98件{}", "前文".repeat(100), "后文".repeat(100));
         let text = format!("第一行\n{long}\n第三行");
         let at = text.find("98").unwrap_or(0);
-        let ex = Excerpt::new("t.txt", &text, &[at..at + 2]);
+        let span = std::ops::Range {
+            start: at,
+            end: at + 2,
+        };
+        let ex = Excerpt::new("t.txt", &text, std::slice::from_ref(&span));
         assert!(
             ex.text.starts_with('…') && ex.text.trim_end().ends_with('…'),
             "{}",
