@@ -456,3 +456,49 @@ pub fn zip_parts(parts: &[(&str, &[u8])]) -> Vec<u8> {
     }
     zip.finish().expect("zip finish").into_inner()
 }
+
+/// A report scraped one cell per line (`label |`, `3 |`) rewritten with one table row
+/// per line, grouped the way nianbao reads its tables: a row's label and its values
+/// form one row; every other cell (headers, group labels) is a row of its own. This is
+/// what a web page or Word table of that report would contain.
+pub fn regroup_cells(text: &str, doc: &nianbao::Document) -> String {
+    let line_of = |at: usize| doc.position(at).line - 1;
+    // The row each line belongs to, for lines that are part of a table row.
+    let mut group: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut next_group = 0;
+    for table in &doc.tables {
+        for row in &table.rows {
+            let mut lines: Vec<usize> = row
+                .cells
+                .iter()
+                .filter_map(|c| c.span.as_ref())
+                .map(|s| line_of(s.start))
+                .collect();
+            if let Some(label) = &row.label {
+                lines.push(line_of(label.span.start));
+            }
+            if lines.len() < 2 {
+                continue;
+            }
+            for l in lines {
+                group.insert(l, next_group);
+            }
+            next_group += 1;
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let g = group.get(&i).copied();
+        if g.is_some() && g == current {
+            let cell = line.trim().trim_end_matches('|').trim();
+            if let Some(last) = out.last_mut() {
+                last.push_str(&format!(" {cell} |"));
+            }
+            continue;
+        }
+        current = g;
+        out.push(line.to_string());
+    }
+    out.join("\n")
+}
