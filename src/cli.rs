@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use rayon::prelude::*;
-use unicode_width::UnicodeWidthStr;
 
+use nianbao::report::extract::pad;
 use nianbao::report::{human, json};
-use nianbao::{Counts, Input, LoadError, Outcome, Pack, Severity, load};
+use nianbao::{Counts, Input, LoadError, Outcome, Pack, load};
 
 const ABOUT: &str = "nianbao（年报）：政府信息公开工作年度报告检查工具";
 const LONG_ABOUT: &str = "\
@@ -417,11 +417,6 @@ fn summary(checked: usize, unreadable: usize, c: Counts) -> String {
     s
 }
 
-fn pad(s: &str, width: usize) -> String {
-    let w = UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
 fn rules(args: PackArgs) -> ExitCode {
     let pack = match load_pack(&args.pack) {
         Ok(p) => p,
@@ -516,7 +511,6 @@ fn explain(id: &str, args: PackArgs) -> ExitCode {
             out.push_str(&format!("  {line}\n"));
         }
     }
-    let _ = Severity::Error;
     write_stdout(out.as_bytes());
     ExitCode::SUCCESS
 }

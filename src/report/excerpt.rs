@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files};
 
+use crate::parse::text::{ceil_char_boundary, floor_char_boundary};
+
 /// Lines longer than this (in characters) are cut to a window around the spans.
 pub const LONG_LINE: usize = 120;
 /// Characters of context kept on each side of the spans in a cut line.
@@ -29,22 +31,6 @@ pub struct Excerpt<'a> {
     /// Start of each excerpt line, and the original line (0-based) it shows.
     lines: Vec<(usize, usize)>,
     pieces: Vec<Piece>,
-}
-
-fn floor(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Byte offset `n` characters before (negative direction) or after `from`, within `limit`.
@@ -72,8 +58,8 @@ impl<'a> Excerpt<'a> {
         let mut shown: Vec<(usize, usize, usize, usize)> = Vec::new();
         for span in spans {
             let (s, e) = (
-                floor(original, span.start),
-                ceil(original, span.end.max(span.start)),
+                floor_char_boundary(original, span.start),
+                ceil_char_boundary(original, span.end.max(span.start)),
             );
             let mut at = line_start(s);
             loop {

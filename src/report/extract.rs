@@ -8,7 +8,8 @@ use crate::pack::Templates;
 use crate::parse::tokens::Layout;
 use crate::parse::{CellValue, Document, RowShape, TableStatus};
 
-fn pad(s: &str, width: usize) -> String {
+/// `s` padded with spaces to `width` display columns (Chinese characters count two).
+pub fn pad(s: &str, width: usize) -> String {
     format!(
         "{s}{}",
         " ".repeat(width.saturating_sub(UnicodeWidthStr::width(s)))
@@ -71,7 +72,6 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
         out.push_str("  （未识别到章节标题）\n");
     }
     for h in &doc.outline.sections {
-        let tpl = &templates.sections[h.template];
         out.push_str(&format!(
             "  {}  {}、{}\n",
             heading_place(doc, h.heading.start),
@@ -85,7 +85,6 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
                 doc.text.get(p.heading.clone()).unwrap_or("")
             ));
         }
-        let _ = tpl;
     }
 
     for (tpl, table) in templates.tables.iter().zip(&doc.tables) {

@@ -52,7 +52,7 @@ pub fn render_document(out: &mut dyn WriteColor, doc: &Document, diagnostics: &[
         let mut on_original = Vec::new();
         let mut on_text = Vec::new();
         for d in diagnostics {
-            match to_original(doc, d, original) {
+            match to_original(doc, d) {
                 Some(mapped) => on_original.push(mapped),
                 None => on_text.push(with_location(doc, d)),
             }
@@ -78,7 +78,7 @@ pub fn render_document(out: &mut dyn WriteColor, doc: &Document, diagnostics: &[
 
 /// `d` with its spans moved into the original text, when every span maps there. The
 /// second value orders the findings.
-fn to_original(doc: &Document, d: &Diagnostic, _original: &str) -> Option<(Diagnostic, usize)> {
+fn to_original(doc: &Document, d: &Diagnostic) -> Option<(Diagnostic, usize)> {
     let map = |span: &std::ops::Range<usize>| doc.source.original_span(span);
     let mut mapped = d.clone();
     mapped.primary = map(&d.primary)?;
