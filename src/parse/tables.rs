@@ -607,37 +607,31 @@ fn find_headers(
             });
             continue;
         }
-        if let Some(&(target, kind)) = exact.get(norm) {
-            headers.push(HeaderHit {
-                target,
-                span: tok.span.clone(),
-                norm: norm.to_string(),
-                kind,
-                layout: tok.layout,
-            });
-            continue;
-        }
-        let candidates = tpl
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(c, col)| (HeaderTarget::Column(c), &col.label))
-            .chain(
-                tpl.headers
-                    .iter()
-                    .enumerate()
-                    .map(|(h, l)| (HeaderTarget::Header(h), l)),
-            );
-        let mut best: Option<(HeaderTarget, MatchKind)> = None;
-        for (target, label) in candidates {
-            let kind = label.score(norm);
-            if kind.score() >= MIN_HEADER_SCORE
-                && best.as_ref().is_none_or(|(_, k)| kind.score() > k.score())
-            {
-                best = Some((target, kind));
+        // An exact label, else the closest one that is close enough.
+        let found = exact.get(norm).copied().or_else(|| {
+            let candidates = tpl
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(c, col)| (HeaderTarget::Column(c), &col.label))
+                .chain(
+                    tpl.headers
+                        .iter()
+                        .enumerate()
+                        .map(|(h, l)| (HeaderTarget::Header(h), l)),
+                );
+            let mut best: Option<(HeaderTarget, MatchKind)> = None;
+            for (target, label) in candidates {
+                let kind = label.score(norm);
+                if kind.score() >= MIN_HEADER_SCORE
+                    && best.as_ref().is_none_or(|(_, k)| kind.score() > k.score())
+                {
+                    best = Some((target, kind));
+                }
             }
-        }
-        if let Some((target, kind)) = best {
+            best
+        });
+        if let Some((target, kind)) = found {
             headers.push(HeaderHit {
                 target,
                 span: tok.span.clone(),
