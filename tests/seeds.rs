@@ -388,6 +388,7 @@ fn every_cross_referenced_figure_is_checked() {
             }
         }
     }
+    eprintln!("{checked} changes of narrative figures, each caught");
     if common::shared().is_some() {
         assert!(checked >= 60, "only {checked} figure changes were tried");
     }
