@@ -27,11 +27,6 @@ impl Num {
         self.0 < 0
     }
 
-    /// The integer value when the number is whole.
-    pub fn as_int(self) -> Option<i64> {
-        self.is_integer().then_some(self.0 / SCALE)
-    }
-
     pub fn checked_add(self, other: Num) -> Option<Num> {
         self.0.checked_add(other.0).map(Num)
     }

@@ -63,13 +63,6 @@ impl Cell {
             span: None,
         }
     }
-
-    pub fn number(&self) -> Option<Num> {
-        match self.value {
-            CellValue::Number(n) => Some(n),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

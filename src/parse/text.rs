@@ -183,11 +183,6 @@ pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Collapses runs of whitespace to nothing, for showing label text found in the report.
-pub fn compact(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// `normalize` that also returns, for each character of the result, the byte range in
 /// `s` it came from, so that a match in normalised text maps back to the original.
 pub fn normalize_with_offsets(s: &str) -> (String, Vec<Range<usize>>) {
