@@ -132,6 +132,8 @@ pub enum HeaderTarget {
 pub struct HeaderHit {
     pub target: HeaderTarget,
     pub span: Range<usize>,
+    /// 0-based line of the label.
+    pub line: usize,
     pub norm: String,
     pub kind: MatchKind,
     pub layout: Layout,
@@ -238,12 +240,7 @@ pub fn read(
         let after_line = headers
             .iter()
             .filter(|h| matches!(h.target, HeaderTarget::Column(_)))
-            .map(|h| {
-                tokens
-                    .iter()
-                    .find(|t| t.span == h.span)
-                    .map_or(0, |t| t.line)
-            })
+            .map(|h| h.line)
             .max();
         let start = tokens
             .iter()
@@ -628,6 +625,7 @@ fn find_headers(
             headers.push(HeaderHit {
                 target,
                 span: tok.span.clone(),
+                line: tok.line,
                 norm: norm.to_string(),
                 kind,
                 layout: tok.layout,

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files};
 
-use crate::parse::text::{ceil_char_boundary, floor_char_boundary};
+use crate::parse::text::{LineIndex, ceil_char_boundary, floor_char_boundary};
 
 /// Lines longer than this (in characters) are cut to a window around the spans.
 pub const LONG_LINE: usize = 120;
@@ -50,8 +50,13 @@ fn step_chars(text: &str, from: usize, n: usize, forward: bool, limit: usize) ->
 }
 
 impl<'a> Excerpt<'a> {
-    /// The excerpt of `original` showing `spans`.
-    pub fn new(name: &'a str, original: &'a str, spans: &[Range<usize>]) -> Self {
+    /// The excerpt of `original` (whose line index is `lines`) showing `spans`.
+    pub fn new(
+        name: &'a str,
+        original: &'a str,
+        lines: &LineIndex,
+        spans: &[Range<usize>],
+    ) -> Self {
         let line_start = |at: usize| original[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = |at: usize| original[at..].find('\n').map_or(original.len(), |i| at + i);
         // Original lines to show, with the spans' extent on each: (start, end, first, last).
@@ -114,7 +119,7 @@ impl<'a> Excerpt<'a> {
                     ex.text.push('\n');
                 }
             }
-            let number = original[..start].matches('\n').count();
+            let number = lines.line_of(start);
             ex.lines.push((ex.text.len(), number));
             let line = &original[start..end];
             let (from, to) = if line.chars().count() > LONG_LINE {
@@ -244,7 +249,12 @@ mod tests {
             start: at,
             end: at + 2,
         };
-        let ex = Excerpt::new("t.txt", &text, std::slice::from_ref(&span));
+        let ex = Excerpt::new(
+            "t.txt",
+            &text,
+            &LineIndex::new(&text),
+            std::slice::from_ref(&span),
+        );
         assert!(
             ex.text.starts_with('…') && ex.text.trim_end().ends_with('…'),
             "{}",

@@ -12,7 +12,7 @@ use codespan_reporting::term::{self, Config};
 use super::excerpt::Excerpt;
 use super::{Diagnostic, Severity};
 use crate::pack::PackError;
-use crate::parse::Document;
+use crate::parse::{Document, LineIndex};
 
 fn severity(s: Severity) -> CsSeverity {
     match s {
@@ -37,8 +37,9 @@ fn config() -> Config {
 
 /// Renders the findings of one document, on `text` itself.
 pub fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostics: &[Diagnostic]) {
+    let lines = LineIndex::new(text);
     for d in diagnostics {
-        emit(out, path, text, d);
+        emit(out, path, text, &lines, d);
     }
 }
 
@@ -57,22 +58,31 @@ pub fn render_document(out: &mut dyn WriteColor, doc: &Document, diagnostics: &[
                 None => on_text.push(with_location(doc, d)),
             }
         }
+        let original_lines = LineIndex::new(original);
         // Keep file order: findings are rendered one by one.
         let (mut a, mut b) = (on_original.iter().peekable(), on_text.iter().peekable());
         loop {
             let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.1 <= y.1 => a.next().map(|(d, _)| (d, original)),
-                (Some(_), None) => a.next().map(|(d, _)| (d, original)),
-                (_, Some(_)) => b.next().map(|(d, _)| (d, doc.text.as_str())),
+                (Some(x), Some(y)) if x.1 <= y.1 => {
+                    a.next().map(|(d, _)| (d, original, &original_lines))
+                }
+                (Some(_), None) => a.next().map(|(d, _)| (d, original, &original_lines)),
+                (_, Some(_)) => b.next().map(|(d, _)| (d, doc.text.as_str(), &doc.lines)),
                 (None, None) => None,
             };
-            let Some((d, text)) = next else { break };
-            emit(out, &doc.path, text, d);
+            let Some((d, text, lines)) = next else { break };
+            emit(out, &doc.path, text, lines, d);
         }
         return;
     }
     for d in diagnostics {
-        emit(out, &doc.path, &doc.text, &with_location(doc, d).0);
+        emit(
+            out,
+            &doc.path,
+            &doc.text,
+            &doc.lines,
+            &with_location(doc, d).0,
+        );
     }
 }
 
@@ -104,11 +114,11 @@ fn with_location(doc: &Document, d: &Diagnostic) -> (Diagnostic, usize) {
 }
 
 /// Renders one finding on `text` (named `name`), showing only the lines it points at.
-fn emit(out: &mut dyn WriteColor, name: &str, text: &str, d: &Diagnostic) {
+fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: &Diagnostic) {
     let spans: Vec<std::ops::Range<usize>> = std::iter::once(d.primary.clone())
         .chain(d.labels.iter().map(|l| l.span.clone()))
         .collect();
-    let excerpt = Excerpt::new(name, text, &spans);
+    let excerpt = Excerpt::new(name, text, lines, &spans);
     let mut labels =
         vec![CsLabel::primary((), excerpt.map_span(&d.primary)).with_message(&d.primary_label)];
     labels.extend(

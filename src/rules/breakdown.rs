@@ -146,7 +146,11 @@ impl Breakdown {
         let mut out = Vec::new();
         for m in self.marker.find_iter(text) {
             // The total: the last figure shortly before the marker, in the same paragraph.
-            let Some(ti) = figures.iter().rposition(|f| f.end <= m.start()) else {
+            // Figures are in text order: the last one ending before the marker.
+            let Some(ti) = figures
+                .partition_point(|f| f.end <= m.start())
+                .checked_sub(1)
+            else {
                 continue;
             };
             let total = &figures[ti];
