@@ -256,3 +256,17 @@ fn a_province_wording_from_the_readme() {
     // The national pack alone does not know this wording.
     assert!(common::lint(&with("全年登记政府信息公开申请25件。")).is_empty());
 }
+
+#[test]
+fn examples_and_counterexamples_are_checked_when_the_pack_loads() {
+    let e = pack_error("bad-example");
+    assert_eq!(position(&e).2, "\"征求意见稿\"");
+    assert!(e.message.contains("示例没有被此规则识别"), "{}", e.message);
+    let e = pack_error("bad-counterexample");
+    assert_eq!(position(&e).2, "\"认认真真\"");
+    assert!(
+        e.message.contains("反例被误识别：「认认」"),
+        "{}",
+        e.message
+    );
+}

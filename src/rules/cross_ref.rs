@@ -198,25 +198,9 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             .map(|r| pack_regex(r, cx))
             .transpose()?,
     };
-    for e in &def.examples {
-        if rule.hits_in(e.get_ref()).is_empty() {
-            return Err(DefError::new(
-                e.span(),
-                "示例不符合任何 patterns 或 zero_patterns",
-                "此示例没有被识别",
-            )
-            .help("修改示例或写法，使示例能被识别"));
-        }
-    }
-    for e in &def.counterexamples {
-        if let Some(h) = rule.hits_in(e.get_ref()).first() {
-            return Err(DefError::new(
-                e.span(),
-                format!("反例被误识别为「{}」", h.wording),
-                "此反例不应被识别",
-            ));
-        }
-    }
+    super::check_examples(&def.examples, &def.counterexamples, |t| {
+        rule.hits_in(t).into_iter().next().map(|h| h.wording)
+    })?;
     Ok(Box::new(rule))
 }
 

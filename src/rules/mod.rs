@@ -201,6 +201,36 @@ pub fn regex_error(
     )
 }
 
+/// Checks a rule against its own `examples` (each must be recognised) and
+/// `counterexamples` (none may be), when the pack loads. `recognise` returns what the
+/// rule finds first in a text, if anything.
+pub fn check_examples(
+    examples: &[toml::Spanned<String>],
+    counterexamples: &[toml::Spanned<String>],
+    recognise: impl Fn(&str) -> Option<String>,
+) -> Result<(), crate::pack::error::DefError> {
+    for e in examples {
+        if recognise(e.get_ref()).is_none() {
+            return Err(crate::pack::error::DefError::new(
+                e.span(),
+                "示例没有被此规则识别",
+                "此示例没有被识别",
+            )
+            .help("修改示例或规则的写法，使示例能被识别"));
+        }
+    }
+    for e in counterexamples {
+        if let Some(found) = recognise(e.get_ref()) {
+            return Err(crate::pack::error::DefError::new(
+                e.span(),
+                format!("反例被误识别：「{found}」"),
+                "此反例不应被识别",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Resolves `sections = [...]` to section indexes (empty: every section).
 pub fn resolve_sections(
     ids: &[toml::Spanned<String>],

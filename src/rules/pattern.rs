@@ -89,24 +89,9 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         sections: resolve_sections(&def.sections, cx.templates)?,
         examples: def.examples.iter().map(|e| e.get_ref().clone()).collect(),
     };
-    for e in &def.examples {
-        if rule.hits(e.get_ref()).is_empty() {
-            return Err(
-                DefError::new(e.span(), "示例不符合任何 patterns", "此示例没有被识别")
-                    .help("修改示例或 patterns，使示例能被识别"),
-            );
-        }
-    }
-    for e in &def.counterexamples {
-        if let Some(hit) = rule.hits(e.get_ref()).first() {
-            let text = &e.get_ref()[hit.clone()];
-            return Err(DefError::new(
-                e.span(),
-                format!("反例被误识别：「{text}」"),
-                "此反例不应被识别",
-            ));
-        }
-    }
+    super::check_examples(&def.examples, &def.counterexamples, |t| {
+        rule.hits(t).first().map(|h| t[h.clone()].to_string())
+    })?;
     Ok(Box::new(rule))
 }
 

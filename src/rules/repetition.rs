@@ -81,24 +81,9 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         label: def.label.clone().unwrap_or_else(|| "重复".into()),
         help: def.help.clone(),
     };
-    for e in &def.examples {
-        if rule.hits(e.get_ref()).is_empty() {
-            return Err(DefError::new(
-                e.span(),
-                "示例中没有找到重复的文字",
-                "此示例没有被识别",
-            ));
-        }
-    }
-    for e in &def.counterexamples {
-        if let Some((hit, _)) = rule.hits(e.get_ref()).first() {
-            return Err(DefError::new(
-                e.span(),
-                format!("反例被误识别：「{}」", &e.get_ref()[hit.clone()]),
-                "此反例不应被识别",
-            ));
-        }
-    }
+    super::check_examples(&def.examples, &def.counterexamples, |t| {
+        rule.hits(t).first().map(|(h, _)| t[h.clone()].to_string())
+    })?;
     Ok(Box::new(rule))
 }
 
