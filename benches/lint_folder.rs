@@ -3,9 +3,8 @@
 //! `cargo bench --bench lint_folder` writes 1,000 report files (the example reports in
 //! four layouts) to a temporary folder and lints the folder the way `nianbao check`
 //! does: discover, read, parse, check and render, in parallel. It also times a single
-//! report (what a pre-commit hook pays per file). The `*_tables_only` variants turn
-//! the narrative rules (X, N, D, E and the section-content rules) off, to show what
-//! share of the time they take. The `*_tables_only` variants turn
+//! report (what a pre-commit hook pays per file). Both run with all rules and with the
+//! narrative rules turned off (`tables_only`), to show what share of the time they take. The `*_tables_only` variants turn
 //! the narrative rules (X, N, D, E and the section-content rules) off, to show what
 //! share of the time they take.
 
@@ -64,36 +63,47 @@ fn lint_folder(linter: &Linter, dir: &Path) -> usize {
         .sum()
 }
 
-/// The national pack with the narrative rules turned off.
-fn tables_only() -> Pack {
+/// Which rules a benchmark runs: all of them, or without the narrative rules (X, N,
+/// D, E and the section-content rules), to show the share those take.
+#[derive(Clone, Copy, Debug)]
+enum Rules {
+    All,
+    TablesOnly,
+}
+
+impl std::fmt::Display for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Rules::All => "all_rules",
+            Rules::TablesOnly => "tables_only",
+        })
+    }
+}
+
+fn linter(rules: Rules) -> Linter {
     let mut pack = Pack::national().expect("pack");
-    for rule in &mut pack.rules {
-        let narrative = matches!(rule.meta.id.chars().next(), Some('X' | 'N' | 'D' | 'E'))
-            || rule.meta.kind == "content";
-        if narrative {
-            rule.enabled = false;
+    if let Rules::TablesOnly = rules {
+        for rule in &mut pack.rules {
+            let narrative = matches!(rule.meta.id.chars().next(), Some('X' | 'N' | 'D' | 'E'))
+                || rule.meta.kind == "content";
+            if narrative {
+                rule.enabled = false;
+            }
         }
     }
-    pack
+    Linter::new(pack)
 }
 
-#[divan::bench(sample_count = 10)]
-fn folder_of_1000_reports(bencher: divan::Bencher) {
-    let linter = Linter::new(Pack::national().expect("pack"));
+#[divan::bench(sample_count = 10, args = [Rules::All, Rules::TablesOnly])]
+fn folder_of_1000_reports(bencher: divan::Bencher, rules: Rules) {
+    let linter = linter(rules);
     let (_guard, dir) = folder();
     bencher.bench(|| lint_folder(&linter, &dir));
 }
 
-#[divan::bench(sample_count = 10)]
-fn folder_of_1000_reports_tables_only(bencher: divan::Bencher) {
-    let linter = Linter::new(tables_only());
-    let (_guard, dir) = folder();
-    bencher.bench(|| lint_folder(&linter, &dir));
-}
-
-#[divan::bench]
-fn one_report(bencher: divan::Bencher) {
-    let linter = Linter::new(Pack::national().expect("pack"));
+#[divan::bench(args = [Rules::All, Rules::TablesOnly])]
+fn one_report(bencher: divan::Bencher, rules: Rules) {
+    let linter = linter(rules);
     let text = sources().swap_remove(1);
     bencher.bench(|| {
         linter
@@ -129,18 +139,6 @@ fn large_web_page_50mb(bencher: divan::Bencher) {
     bencher.bench(|| {
         linter
             .lint_input(&input)
-            .map(|o| o.diagnostics.len())
-            .unwrap_or(0)
-    });
-}
-
-#[divan::bench]
-fn one_report_tables_only(bencher: divan::Bencher) {
-    let linter = Linter::new(tables_only());
-    let text = sources().swap_remove(1);
-    bencher.bench(|| {
-        linter
-            .lint_text("r.txt", text.clone())
             .map(|o| o.diagnostics.len())
             .unwrap_or(0)
     });
