@@ -508,12 +508,6 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
         .any(|w| w == pattern.as_slice())
 }
 
-/// Decodes the bytes of a text report (kept for library users): any supported
-/// encoding; binary data, unknown encodings and empty files are errors.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
-    from_bytes(name, &bytes, Some(Format::Text), &LoadOptions::default()).map(|l| l.text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

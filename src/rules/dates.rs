@@ -24,9 +24,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{
-    Check, CompileCx, Context, in_sections, pack_regex, parse_check, resolve_sections, rule_def,
-};
+use super::{Check, CompileCx, Context, in_sections, parse_check, resolve_sections, rule_def};
 use crate::pack::error::DefError;
 use crate::pack::template::Templates;
 use crate::parse::Document;
@@ -82,7 +80,12 @@ static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
     let kind = parse_check(&def.check, CHECKS)?;
     let plan = match (&def.words, kind) {
-        (Some(w), _) => Some(pack_regex(w, cx)?),
+        (Some(w), _) => {
+            // A year, then (within the clause) one of the plan words.
+            let words = super::expand(w, cx)?;
+            let pattern = format!(r"(?P<y>20\d{{2}})\s*年度?[，,]?[^，。；;\n]{{0,8}}?(?:{words})");
+            Some(Regex::new(&pattern).map_err(|e| super::regex_error(w, cx, &e.to_string()))?)
+        }
         (None, Kind::PlanYear) => {
             return Err(DefError::new(
                 def.check.span(),
@@ -92,17 +95,6 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             .help("如 words = \"将(?:继续|进一步)|计划|拟\""));
         }
         (None, _) => None,
-    };
-    let plan = match plan {
-        Some(p) => {
-            let re = Regex::new(&format!(
-                r"(?P<y>20\d{{2}})\s*年度?[，,]?[^，。；;\n]{{0,8}}?(?:{})",
-                p.as_str()
-            ))
-            .map_err(|e| DefError::new(def.check.span(), format!("words 有误：{e}"), "此处"))?;
-            Some(re)
-        }
-        None => None,
     };
     Ok(Box::new(DateCheck {
         kind,
