@@ -342,8 +342,7 @@ fn extract(path: &str, text_only: bool, input_args: &InputArgs, args: PackArgs) 
         write_stdout(loaded.text.as_bytes());
         return ExitCode::SUCCESS;
     }
-    let mut doc = nianbao::Document::parse(input.name(), loaded.text, &pack.templates);
-    doc.source = loaded.source;
+    let doc = nianbao::parse_loaded(input.name(), loaded, &pack.templates);
     let mut out = nianbao::report::extract::render(&doc, &pack.templates);
     out.push_str(&nianbao::report::extract::render_figures(&doc, &pack));
     write_stdout(out.as_bytes());

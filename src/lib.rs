@@ -26,6 +26,27 @@ pub use pack::{Pack, PackError};
 pub use parse::Document;
 pub use report::{Counts, Diagnostic, Severity};
 
+/// Parses a loaded report: the `Document` every rule reads, with its source. Text in
+/// traditional Chinese is parsed through a simplified copy with the same offsets
+/// (`load::hanzi`), its findings shown on the original.
+pub fn parse_loaded(
+    path: impl Into<String>,
+    loaded: Loaded,
+    templates: &pack::Templates,
+) -> Document {
+    let Loaded { text, mut source } = loaded;
+    let text = match load::hanzi::simplify(&text) {
+        Some(simple) => {
+            source = source.simplified_from(&text);
+            simple
+        }
+        None => text,
+    };
+    let mut document = Document::parse(path, text, templates);
+    document.source = source;
+    document
+}
+
 /// A pack, ready to check documents.
 pub struct Linter {
     pack: Pack,
@@ -58,16 +79,13 @@ impl Linter {
 
     /// Parses and checks a report's text. `path` is the name shown in diagnostics.
     pub fn lint_text(&self, path: impl Into<String>, text: String) -> Result<Outcome, LoadError> {
-        let path = path.into();
-        let document = Document::parse(path.clone(), text, &self.pack.templates);
-        if !document.looks_like_report() {
-            return Err(LoadError::new(path, LoadErrorKind::NotAReport));
-        }
-        let diagnostics = check::run(&document, &self.pack);
-        Ok(Outcome {
-            document,
-            diagnostics,
-        })
+        self.lint_loaded(
+            path,
+            Loaded {
+                text,
+                source: SourceInfo::default(),
+            },
+        )
     }
 
     /// Parses and checks a loaded report (text and where it came from).
@@ -76,9 +94,16 @@ impl Linter {
         path: impl Into<String>,
         loaded: Loaded,
     ) -> Result<Outcome, LoadError> {
-        let mut outcome = self.lint_text(path, loaded.text)?;
-        outcome.document.source = loaded.source;
-        Ok(outcome)
+        let path = path.into();
+        let document = parse_loaded(path.clone(), loaded, &self.pack.templates);
+        if !document.looks_like_report() {
+            return Err(LoadError::new(path, LoadErrorKind::NotAReport));
+        }
+        let diagnostics = check::run(&document, &self.pack);
+        Ok(Outcome {
+            document,
+            diagnostics,
+        })
     }
 
     /// Reads, parses and checks one input: a text file in any common encoding, a web

@@ -8,6 +8,7 @@
 
 pub mod docx;
 pub mod encoding;
+pub mod hanzi;
 pub mod html;
 pub mod layout;
 pub mod source;

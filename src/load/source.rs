@@ -120,6 +120,9 @@ pub struct SourceInfo {
     original_lines: LineIndex,
     /// Empty for plain text and Markdown.
     pub map: SourceMap,
+    /// The original is in traditional Chinese; `Document::text` is its simplified
+    /// copy, character for character (see `load::hanzi`).
+    pub traditional: bool,
 }
 
 impl Default for SourceInfo {
@@ -131,6 +134,7 @@ impl Default for SourceInfo {
             original: None,
             original_lines: LineIndex::default(),
             map: SourceMap::default(),
+            traditional: false,
         }
     }
 }
@@ -158,7 +162,22 @@ impl SourceInfo {
             original_lines: LineIndex::new(&original),
             original: Some(original),
             map,
+            traditional: false,
         }
+    }
+
+    /// Marks the text as a simplified copy of a traditional original (same byte
+    /// offsets). A text file then shows its findings on the original.
+    pub fn simplified_from(mut self, original: &str) -> Self {
+        self.traditional = true;
+        if self.original.is_none() {
+            let mut map = SourceMap::default();
+            map.push(0..original.len(), Origin::Exact(0));
+            self.original_lines = LineIndex::new(original);
+            self.original = Some(original.to_string());
+            self.map = map;
+        }
+        self
     }
 
     /// Text extracted from a document that is not shown (Word), with its map.

@@ -88,17 +88,41 @@ impl std::fmt::Debug for Memo {
 impl Document {
     pub fn parse(path: impl Into<String>, text: String, templates: &Templates) -> Document {
         let lines = LineIndex::new(&text);
-        let outline = outline::find(&text, &lines, templates);
-        let tables: Vec<TableReading> = templates
-            .tables
+        let mut outline = outline::find(&text, &lines, templates);
+        let mut tables: Vec<TableReading> = Vec::with_capacity(templates.tables.len());
+        for (ti, tpl) in templates.tables.iter().enumerate() {
+            let mut region = table_region(&text, &outline, tpl.section);
+            // A table is never looked for inside one read before it (表四 in 表三
+            // when the heading of 四 is missing).
+            for earlier in &tables {
+                if let Some(e) = &earlier.extent
+                    && e.start < region.end
+                    && e.end > region.start
+                {
+                    region.start = region.start.max(e.end).min(region.end);
+                }
+            }
+            let toks = tokens::tokenize(&text, &lines, region.clone());
+            tables.push(tables::read(ti, tpl, &text, &toks, region));
+        }
+        // Sections reached by their tables count for telling a partial text.
+        let reached: Vec<usize> = tables
             .iter()
-            .enumerate()
-            .map(|(ti, tpl)| {
-                let region = table_region(&text, &outline, tpl.section);
-                let toks = tokens::tokenize(&text, &lines, region.clone());
-                tables::read(ti, tpl, &text, &toks, region)
-            })
+            .filter(|t| t.status != TableStatus::Missing)
+            .filter_map(|t| templates.tables.get(t.template).and_then(|tpl| tpl.section))
             .collect();
+        let table_end = tables
+            .iter()
+            .filter_map(|t| t.extent.as_ref())
+            .map(|e| e.end)
+            .max();
+        outline.cut = outline::find_cut(
+            &text,
+            &outline.sections,
+            &reached,
+            table_end,
+            templates.sections.len(),
+        );
         let year = year::infer(&text, &outline);
         let table_text: Vec<Range<usize>> =
             tables.iter().filter_map(|t| t.extent.clone()).collect();

@@ -25,6 +25,9 @@ pub struct SectionHit {
     pub title: String,
     pub title_span: Range<usize>,
     pub kind: MatchKind,
+    /// Which of the title's forms (index into `LabelSet::norms`) the heading matched
+    /// or, for a fuzzy match, was closest to.
+    pub matched: usize,
     /// From the end of the heading to the start of the next heading (or the end).
     pub body: Range<usize>,
 }
@@ -49,6 +52,23 @@ pub struct Outline {
     pub sections: Vec<SectionHit>,
     /// In text order.
     pub parts: Vec<PartHit>,
+    /// Set when the text is visibly not the whole report (a page cut from a web
+    /// capture, one page of a flipbook): the sections it cannot contain are then not
+    /// "missing" from the report, only absent from this text.
+    pub cut: Option<Cut>,
+}
+
+/// Where the text stops being the report: it begins after the start of the report,
+/// ends before its end, or both.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cut {
+    /// The text begins with this section (template index > 0) and nothing before it
+    /// reads as a preamble: sections before it are outside the text.
+    pub starts_at: Option<usize>,
+    /// The text stops in the middle of a sentence or a table after this section
+    /// (template index): the sections after it are outside the text. The byte offset
+    /// where it stops.
+    pub ends_after: Option<(usize, usize)>,
 }
 
 impl Outline {
@@ -56,9 +76,30 @@ impl Outline {
     pub fn first(&self, template: usize) -> Option<&SectionHit> {
         self.sections.iter().find(|s| s.template == template)
     }
+
+    /// True when the section (template index) lies in a part of the report that the
+    /// text does not contain (see `Cut`), so its absence is not a defect.
+    pub fn outside_text(&self, template: usize) -> bool {
+        let Some(cut) = &self.cut else { return false };
+        cut.starts_at.is_some_and(|first| template < first)
+            || cut.ends_after.is_some_and(|(last, _)| template > last)
+    }
 }
 
 const MIN_FUZZY_TITLE: f64 = 0.8;
+/// A heading in the middle of a line (one-line web pages) is taken fuzzily only when
+/// it is this close and carries its own section's numeral.
+const MIN_FUZZY_MIDLINE: f64 = 0.85;
+/// Characters of a line looked at after a numeral: the longest title plus slack for
+/// spaces and punctuation. Bounding the look-ahead keeps heading detection linear in
+/// the text however long its lines are (a whole web page can be one line).
+const TITLE_SLACK_CHARS: usize = 8;
+/// A sub-part heading names its topic within this many characters (`（三）完善公开
+/// 制度规范，加强政府信息管理`).
+const PART_CLAUSE_CHARS: usize = 40;
+/// A text that stops this close after the last statistical table (a row or two of
+/// cells) stops inside that table.
+const TABLE_TAIL_BYTES: usize = 300;
 
 static SECTION_NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([一二三四五六七八九十]{1,2})[、，,．]|([1-9])[、．.]").expect("valid regex")
@@ -72,6 +113,18 @@ fn is_boundary(c: char) -> bool {
     c.is_whitespace() || "。；;！!？?：:）)」”\"|".contains(c)
 }
 
+/// The byte offset `chars` characters after `from`, but not past `limit`.
+fn advance_chars(text: &str, from: usize, chars: usize, limit: usize) -> usize {
+    let limit = limit.min(text.len());
+    if from >= limit {
+        return from.min(limit);
+    }
+    text[from..limit]
+        .char_indices()
+        .nth(chars)
+        .map_or(limit, |(i, _)| from + i)
+}
+
 /// Characters that, right after a title, show it is an item in an inline list
 /// ("一、总体情况；二、…") rather than a heading.
 fn is_list_continuation(c: char) -> bool {
@@ -79,6 +132,14 @@ fn is_list_continuation(c: char) -> bool {
 }
 
 pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
+    let window = templates
+        .sections
+        .iter()
+        .flat_map(|s| s.title.norms.iter())
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        + TITLE_SLACK_CHARS;
     let mut sections: Vec<SectionHit> = Vec::new();
     for m in SECTION_NUMERAL.captures_iter(text) {
         let Some(whole) = m.get(0) else { continue };
@@ -88,22 +149,38 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
             _ => continue,
         };
         let at_line_start = starts_line(text, lines, whole.start());
-        if !at_line_start && (arabic || !preceded_by_boundary(text, whole.start())) {
+        if !at_line_start && arabic {
             continue;
         }
+        // A heading glued to the figures of a table before it (`…311082三、收到…`)
+        // is as good as one after a boundary.
+        let after_break = at_line_start
+            || preceded_by_boundary(text, whole.start())
+            || text[..whole.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit());
         let line_end = lines
             .line_range(text, lines.line_of(whole.end()))
             .end
             .max(whole.end());
-        let rest = &text[whole.end()..line_end];
-        let Some((template, kind, title_len)) = best_title(
-            rest,
-            templates.sections.iter().map(|s| &s.title),
-            at_line_start,
-            arabic,
-        ) else {
+        let rest_end = advance_chars(text, whole.end(), window, line_end);
+        let rest = &text[whole.end()..rest_end];
+        let fuzzy = !arabic && after_break;
+        let Some(found) = best_title(rest, templates.sections.iter().map(|s| &s.title), fuzzy)
+        else {
             continue;
         };
+        let own_numeral = templates.sections[found.template].number == numeral.as_str();
+        let accepted = match found.kind {
+            _ if at_line_start => true,
+            MatchKind::Fuzzy(score) => own_numeral && score >= MIN_FUZZY_MIDLINE,
+            // An exact title in running text: after a boundary, or with its own numeral.
+            _ => after_break || own_numeral,
+        };
+        if !accepted {
+            continue;
+        }
         // A new heading inside the span of the previous one cannot be (overlapping match).
         if sections
             .last()
@@ -111,15 +188,16 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
         {
             continue;
         }
-        let title_span = whole.end()..whole.end() + title_len;
+        let title_span = whole.end()..whole.end() + found.len;
         sections.push(SectionHit {
-            template,
+            template: found.template,
             heading: numeral.start()..title_span.end,
             numeral: numeral.as_str().to_string(),
             numeral_span: numeral.range(),
             title: super::text::normalize(&text[title_span.clone()]),
             title_span,
-            kind,
+            kind: found.kind,
+            matched: found.variant,
             body: 0..0,
         });
     }
@@ -154,14 +232,9 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
                 .line_range(text, lines.line_of(end))
                 .end
                 .clamp(end, body.end);
-            let rest = &text[end..line_end];
-            // Sub-part titles are matched as prefixes only: "主动公开情况" starts with "主动公开".
-            let found = tpl
-                .parts
-                .iter()
-                .enumerate()
-                .find_map(|(pi, p)| prefix_match(rest, &p.title).map(|len| (pi, len)));
-            if let Some((pi, len)) = found {
+            let rest = &text[end..advance_chars(text, end, PART_CLAUSE_CHARS, line_end)];
+            let whole_line = line_end <= end + rest.len();
+            if let Some((pi, len)) = part_title(rest, &tpl.parts, bracketed, whole_line) {
                 parts.push(PartHit {
                     section: si,
                     part: pi,
@@ -173,7 +246,107 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
         }
     }
     parts.sort_by_key(|p| p.heading.start);
-    Outline { sections, parts }
+    Outline {
+        sections,
+        parts,
+        cut: None,
+    }
+}
+
+/// The sub-part a sub-heading names, and the byte length of its heading in `rest`.
+/// The title normally starts the heading (`（一）主动公开情况`); a custom heading that
+/// names its topic inside its first clause (`（三）完善公开制度规范，加强政府信息管理`)
+/// counts too, its heading then being that clause.
+/// Only a bracketed numeral (`（三）`) introduces such a custom heading, and only a
+/// short one: its clause ends within `rest` (`whole_line`: `rest` reaches the end of
+/// the line).
+fn part_title(
+    rest: &str,
+    parts: &[crate::pack::template::PartTemplate],
+    bracketed: bool,
+    whole_line: bool,
+) -> Option<(usize, usize)> {
+    // Sub-part titles are matched as prefixes: "主动公开情况" starts with "主动公开".
+    if let Some(found) = parts
+        .iter()
+        .enumerate()
+        .find_map(|(pi, p)| prefix_match(rest, &p.title).map(|len| (pi, len)))
+    {
+        return Some(found);
+    }
+    if !bracketed {
+        return None;
+    }
+    let clause_end = match rest.find(|c: char| "。；;：:\n".contains(c)) {
+        Some(i) => i,
+        None if whole_line => rest.len(),
+        None => return None,
+    };
+    let clause = &rest[..clause_end];
+    let norm = super::text::normalize(clause);
+    // The earliest-named topic; a longer name wins at the same place.
+    parts
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| p.title.norms.iter().map(move |n| (pi, n)))
+        .filter(|(_, n)| n.chars().count() >= 2)
+        .filter_map(|(pi, n)| {
+            norm.find(n.as_str())
+                .map(|at| (at, std::cmp::Reverse(n.len()), pi))
+        })
+        .min()
+        .map(|(_, _, pi)| (pi, clause.trim_end().len()))
+}
+
+/// True when the text stops in the middle of a sentence: its last line is prose that
+/// does not end with a sentence end, a closing quote or bracket, or a date. A last
+/// line of table cells (`|`) ends cleanly unless it is a row of a statistical table
+/// (`in_table`: the text ends inside one of them).
+fn ends_abruptly(text: &str, in_table: bool) -> bool {
+    let tail = text.trim_end();
+    let last_line = tail.rsplit('\n').next().unwrap_or(tail);
+    if in_table {
+        return true;
+    }
+    if last_line.contains('|') {
+        return false;
+    }
+    match tail.chars().next_back() {
+        None => false,
+        Some(c) => !("。！？!?”\"’）)】》.…日".contains(c) || tail.ends_with("附件下载")),
+    }
+}
+
+/// Whether the text is visibly a part of a report (see `Cut`). `reached` are the
+/// sections (template indexes) whose tables were found, headings or not.
+/// `table_end` is where the last statistical table read ends.
+pub fn find_cut(
+    text: &str,
+    sections: &[SectionHit],
+    reached: &[usize],
+    table_end: Option<usize>,
+    templates: usize,
+) -> Option<Cut> {
+    let last = sections
+        .iter()
+        .map(|s| s.template)
+        .chain(reached.iter().copied())
+        .max()?;
+    // Nothing before the first heading reads as prose (no sentence): a page of a
+    // flipbook or a capture that starts inside the report.
+    let starts_at = sections.first().and_then(|first| {
+        (first.template > 0 && !text[..first.heading.start].contains('。'))
+            .then_some(first.template)
+    });
+    let end = text.trim_end().len();
+    // The text ends in (or a few cells after) the last statistical table read.
+    let in_table = table_end.is_some_and(|e| e + TABLE_TAIL_BYTES >= end);
+    let ends_after = (last + 1 < templates && ends_abruptly(text, in_table))
+        .then(|| (last, text.trim_end().len()));
+    (starts_at.is_some() || ends_after.is_some()).then_some(Cut {
+        starts_at,
+        ends_after,
+    })
 }
 
 fn starts_line(text: &str, lines: &LineIndex, at: usize) -> bool {
@@ -209,18 +382,27 @@ fn shares_most_chars(rest: &[char], title: &str) -> bool {
     found * 10 >= total * 7
 }
 
-/// Finds the section title that `rest` (the text after a numeral) starts with.
-/// Returns (template index, match kind, byte length of the title in `rest`).
+/// A section title found after a numeral.
+struct TitleMatch {
+    template: usize,
+    kind: MatchKind,
+    /// Index into the title's `norms` that matched (or was closest).
+    variant: usize,
+    /// Byte length of the title in `rest`.
+    len: usize,
+}
+
+/// Finds the section title that `rest` (the text after a numeral) starts with: the
+/// standard title or a variant exactly, else (when `fuzzy`) the closest of them.
 fn best_title<'a>(
     rest: &str,
     titles: impl Iterator<Item = &'a LabelSet>,
-    at_line_start: bool,
-    arabic: bool,
-) -> Option<(usize, MatchKind, usize)> {
+    fuzzy: bool,
+) -> Option<TitleMatch> {
     let (norm, offsets) = normalize_with_offsets(rest);
     let norm_chars: Vec<char> = norm.chars().collect();
-    // (template, kind, byte end in `rest`, title length in characters)
-    let mut best: Option<(usize, MatchKind, usize, usize)> = None;
+    // (match, title length in characters)
+    let mut best: Option<(TitleMatch, usize)> = None;
     for (ti, label) in titles.enumerate() {
         for (vi, variant) in label.norms.iter().enumerate() {
             let vlen = variant.chars().count();
@@ -231,10 +413,8 @@ fn best_title<'a>(
                     MatchKind::Variant
                 };
                 Some((kind, vlen))
-            } else if at_line_start && !arabic && vi == 0 && shares_most_chars(&norm_chars, variant)
-            {
-                // Fuzzy (against the standard title only): compare with prefixes of
-                // about the title's length.
+            } else if fuzzy && shares_most_chars(&norm_chars, variant) {
+                // Compare with prefixes of about the title's length.
                 (vlen.saturating_sub(1)..=vlen + 1)
                     .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
                     .map(|n| {
@@ -266,14 +446,23 @@ fn best_title<'a>(
             }
             let better = match &best {
                 None => true,
-                Some((_, bk, _, blen)) => {
-                    kind.score() > bk.score() || (kind.score() == bk.score() && nchars > *blen)
+                Some((b, blen)) => {
+                    kind.score() > b.kind.score()
+                        || (kind.score() == b.kind.score() && nchars > *blen)
                 }
             };
             if better {
-                best = Some((ti, kind, end, nchars));
+                best = Some((
+                    TitleMatch {
+                        template: ti,
+                        kind,
+                        variant: vi,
+                        len: end,
+                    },
+                    nchars,
+                ));
             }
         }
     }
-    best.map(|(ti, kind, end, _)| (ti, kind, end))
+    best.map(|(m, _)| m)
 }

@@ -8,6 +8,9 @@
 //! * `section_title` — the title is close to the standard but not equal (shows a diff).
 //! * `section_numbering` — `1、总体情况`, or a numeral that belongs to another section.
 //! * `missing_part`, `part_order`, `part_numbering` — the same for sub-parts.
+//! * `incomplete_text` — the text is visibly only part of a report (it stops in the
+//!   middle of a sentence or a table, or starts at a later section with no preamble):
+//!   one finding instead of a "missing" finding for every section outside the text.
 //!
 //! ```toml
 //! [[structure]]
@@ -45,6 +48,7 @@ enum Kind {
     MissingPart,
     PartOrder,
     PartNumbering,
+    Incomplete,
 }
 
 const CHECKS: &[(&str, Kind)] = &[
@@ -56,6 +60,7 @@ const CHECKS: &[(&str, Kind)] = &[
     ("missing_part", Kind::MissingPart),
     ("part_order", Kind::PartOrder),
     ("part_numbering", Kind::PartNumbering),
+    ("incomplete_text", Kind::Incomplete),
 ];
 
 struct Structure {
@@ -93,6 +98,7 @@ impl Check for Structure {
             Kind::MissingPart => self.missing_parts(cx),
             Kind::PartOrder => self.part_order(cx),
             Kind::PartNumbering => self.part_numbering(cx),
+            Kind::Incomplete => self.incomplete(cx),
         }
     }
 
@@ -114,6 +120,27 @@ impl Check for Structure {
     }
 }
 
+/// True when a sub-part's bracketed numeral is its place among the sub-parts present
+/// (（三） for the third one written) and a sub-part before it is missing: the numbering
+/// follows from the missing sub-part, which `missing_part` reports.
+fn numbered_in_sequence(doc: &Document, templates: &Templates, p: &crate::parse::PartHit) -> bool {
+    let mut seen: Vec<usize> = Vec::new();
+    for q in doc.outline.parts.iter().filter(|q| q.section == p.section) {
+        if !seen.contains(&q.part) {
+            seen.push(q.part);
+        }
+        if std::ptr::eq(q, p) {
+            break;
+        }
+    }
+    let Some(ordinal) = seen.iter().position(|&x| x == p.part) else {
+        return false;
+    };
+    let parts = &templates.sections[p.section].parts;
+    let missing_before = (0..p.part).any(|k| !seen.contains(&k));
+    missing_before && parts.get(ordinal).is_some_and(|t| t.number == p.numeral)
+}
+
 impl Structure {
     fn in_scope(&self, template: usize) -> bool {
         self.sections.contains(&template)
@@ -127,8 +154,28 @@ impl Structure {
             .iter()
             .map(|h| cx.templates.sections[h.template].number.clone())
             .collect();
+        if doc.outline.sections.is_empty() {
+            // No heading at all: one finding, not one per section.
+            let missing: Vec<String> = self
+                .sections
+                .iter()
+                .filter(|&&s| !doc.outline.outside_text(s))
+                .map(|&s| cx.templates.sections[s].heading())
+                .collect();
+            if missing.is_empty() {
+                return;
+            }
+            let span = end_span(&doc.text[..doc.text.find('\n').unwrap_or(doc.text.len())]);
+            let d = cx
+                .diagnostic(span, "报告中没有任何章节标题".to_string())
+                .primary_label("从这里起找不到「一、总体情况」等章节标题")
+                .note(format!("应有的章节：{}", missing.join("；")))
+                .help("按格式为各部分加上标题（一、至六、）；若标题在转换中丢失，请检查原文");
+            cx.push(d);
+            return;
+        }
         for &s in &self.sections {
-            if doc.outline.first(s).is_some() {
+            if doc.outline.first(s).is_some() || doc.outline.outside_text(s) {
                 continue;
             }
             let tpl = &cx.templates.sections[s];
@@ -231,15 +278,25 @@ impl Structure {
                 continue;
             }
             let tpl = &cx.templates.sections[h.template];
-            let diff = char_diff(tpl.title.norm(), &h.title);
-            let d = cx
+            // Diff against the form the heading is closest to (a heading close to an
+            // accepted variant is shown against that variant).
+            let reference = tpl
+                .title
+                .norms
+                .get(h.matched)
+                .map_or(tpl.title.norm(), String::as_str);
+            let diff = char_diff(reference, &h.title);
+            let mut d = cx
                 .diagnostic(
                     h.title_span.clone(),
                     format!("章节标题与标准不一致：「{diff}」"),
                 )
                 .primary_label(format!("标准标题为「{}」", tpl.title.standard))
-                .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字")
-                .help(format!("改为「{}」", tpl.heading()));
+                .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字");
+            if h.matched != 0 {
+                d = d.note(format!("最接近的常见写法：「{reference}」"));
+            }
+            let d = d.help(format!("改为「{}」", tpl.heading()));
             cx.push(d);
         }
     }
@@ -350,6 +407,53 @@ impl Structure {
         }
     }
 
+    fn incomplete(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        let Some(cut) = &doc.outline.cut else { return };
+        let outside = |range: std::ops::Range<usize>| -> Vec<String> {
+            range
+                .filter(|&s| self.in_scope(s) && doc.outline.first(s).is_none())
+                .map(|s| cx.templates.sections[s].number.clone())
+                .collect()
+        };
+        if let Some(first) = cut.starts_at {
+            let before = outside(0..first);
+            if let (false, Some(hit)) = (before.is_empty(), doc.outline.first(first)) {
+                let d = cx
+                    .diagnostic(
+                        hit.heading.clone(),
+                        format!(
+                            "文本从第{}部分开始，前面没有导语和第{}部分",
+                            cx.templates.sections[first].number,
+                            before.join("、")
+                        ),
+                    )
+                    .primary_label("文本从这里开始")
+                    .note("这像是报告的一页或一段（如翻页电子书的一页），不是全文；缺少的部分不逐一报告")
+                    .help("检查完整的报告；若这就是全文，请补上缺少的部分");
+                cx.push(d);
+            }
+        }
+        if let Some((last, at)) = cut.ends_after {
+            let after = outside(last + 1..cx.templates.sections.len());
+            if !after.is_empty() {
+                let span = end_span(&doc.text[..at.min(doc.text.len())]);
+                let d = cx
+                    .diagnostic(
+                        span,
+                        format!(
+                            "文本在句子或表格中间中断，其后没有第{}部分",
+                            after.join("、")
+                        ),
+                    )
+                    .primary_label("文本在这里中断")
+                    .note("文本末尾不是完整的句子，像是网页或文件只保存了前一部分；中断之后的部分不逐一报告为缺少")
+                    .help("检查完整的报告；若报告确实到此为止，请补全最后一句和缺少的部分");
+                cx.push(d);
+            }
+        }
+    }
+
     fn part_numbering(&self, cx: &mut Context<'_>) {
         for p in &cx.doc.outline.parts {
             if !self.in_scope(p.section) {
@@ -357,6 +461,9 @@ impl Structure {
             }
             let part = &cx.templates.sections[p.section].parts[p.part];
             if p.bracketed && p.numeral == part.number {
+                continue;
+            }
+            if p.bracketed && numbered_in_sequence(cx.doc, cx.templates, p) {
                 continue;
             }
             let message = if p.bracketed {

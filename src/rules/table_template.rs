@@ -162,6 +162,10 @@ fn missing_table(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading
     if table.status != TableStatus::Missing {
         return;
     }
+    // The table's section lies outside a partial text (S106 says so once).
+    if tpl.section.is_some_and(|s| cx.doc.outline.outside_text(s)) {
+        return;
+    }
     let span = table_place(cx, tpl, table);
     let d = cx
         .diagnostic(span, format!("缺少{}（{}统计表）", tpl.name, tpl.title))
