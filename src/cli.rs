@@ -387,10 +387,7 @@ fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
             nianbao::parse::TableStatus::Missing => "未找到".to_string(),
             nianbao::parse::TableStatus::Unreadable(r) => format!("无法识别（{r}）"),
         };
-        let layout = match table.layout {
-            nianbao::parse::tokens::Layout::Pipe => "以“|”分隔",
-            nianbao::parse::tokens::Layout::Columns => "以空格分列",
-        };
+        let layout = table.layout.chinese();
         s.push_str(&format!(
             "  {}：{status}，{found}/{rows} 行，{layout}\n",
             tpl.name

@@ -4,6 +4,7 @@
 //! reported by the rules.
 
 pub mod figures;
+pub mod inline;
 pub mod narrative;
 pub mod number;
 pub mod outline;
@@ -102,7 +103,7 @@ impl Document {
                     region.start = region.start.max(e.end).min(region.end);
                 }
             }
-            let toks = tokens::tokenize(&text, &lines, region.clone());
+            let toks = tokens::tokenize(&text, &lines, region.clone(), tpl);
             tables.push(tables::read(ti, tpl, &text, &toks, region));
         }
         // Sections reached by their tables count for telling a partial text.

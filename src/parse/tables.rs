@@ -209,7 +209,8 @@ pub fn read(
         let limit = matches.get(i + 1).map_or(tokens.len(), |n| n.token);
         let label = join_label(tpl, tokens, m, limit, &mut used);
         let row = &tpl.rows[m.row];
-        let (mut reading, consumed) = collect_values(row, ncols, tokens, m.token + 1..limit, &used);
+        let (mut reading, consumed) =
+            collect_values(row, ncols, text, tokens, m.token + 1..limit, &used);
         if let Some(digits) = &m.glued {
             reading = glued_row(row, ncols, text, &tokens[m.token], digits);
         } else {
@@ -237,21 +238,29 @@ pub fn read(
 
     // Rows without labels (表四): the first run of values after the header.
     for (ri, row) in tpl.rows.iter().enumerate().filter(|(_, r)| r.unlabeled) {
-        let after_line = headers
-            .iter()
-            .filter(|h| matches!(h.target, HeaderTarget::Column(_)))
-            .map(|h| h.line)
-            .max();
-        let start = tokens
-            .iter()
-            .enumerate()
-            .position(|(i, t)| !used[i] && t.is_value() && after_line.is_none_or(|l| t.line > l));
+        // After the header: its last line, or on a glued line its last label.
+        let column_hits = || {
+            headers
+                .iter()
+                .filter(|h| matches!(h.target, HeaderTarget::Column(_)))
+        };
+        let after_line = column_hits().map(|h| h.line).max();
+        let after_label = column_hits().map(|h| h.span.end).max();
+        let start = tokens.iter().enumerate().position(|(i, t)| {
+            !used[i]
+                && t.is_value()
+                && if t.layout == Layout::Inline {
+                    after_label.is_none_or(|e| t.span.start >= e)
+                } else {
+                    after_line.is_none_or(|l| t.line > l)
+                }
+        });
         if let Some(start) = start {
             let end = tokens[start..]
                 .iter()
                 .position(|t| !t.is_value())
                 .map_or(tokens.len(), |p| start + p);
-            let (reading, consumed) = collect_values(row, ncols, tokens, start..end, &used);
+            let (reading, consumed) = collect_values(row, ncols, text, tokens, start..end, &used);
             let accept = after_line.is_some() || reading.shape == RowShape::Complete;
             if accept {
                 for c in consumed {
@@ -420,11 +429,17 @@ fn join_label(
 fn collect_values(
     row: &RowTemplate,
     ncols: usize,
+    text: &str,
     tokens: &[Token],
     range: Range<usize>,
     used: &[bool],
 ) -> (RowReading, Vec<usize>) {
     let n = row.columns.len();
+    if let Some(first) = range.clone().find(|&i| !used[i])
+        && tokens[first].layout == Layout::Inline
+    {
+        return inline_values(row, ncols, text, tokens, range, used);
+    }
     let mut vals: Vec<&Token> = Vec::new();
     let mut extra: Vec<&Token> = Vec::new();
     let mut consumed = Vec::new();
@@ -508,6 +523,84 @@ fn collect_values(
         anchor: vals.first().map(|t| t.span.clone()),
     };
     (reading, consumed)
+}
+
+/// The values of a row on a glued line (`parse::inline`): the figures up to the next
+/// label. As many figures as columns, none written with a leading zero, are the
+/// cells; anything else is one glued run whose boundaries are lost (`RowShape::Glued`:
+/// its digits exactly as written, single spaces kept where the page had them).
+fn inline_values(
+    row: &RowTemplate,
+    ncols: usize,
+    text: &str,
+    tokens: &[Token],
+    range: Range<usize>,
+    used: &[bool],
+) -> (RowReading, Vec<usize>) {
+    let n = row.columns.len();
+    let mut taken: Vec<usize> = Vec::new();
+    for i in range {
+        if used[i] {
+            continue;
+        }
+        match tokens[i].kind {
+            TokenKind::Text { .. } => break,
+            _ => taken.push(i),
+        }
+    }
+    let mut cells = vec![Cell::missing(); ncols];
+    let (Some(&first), Some(&last)) = (taken.first(), taken.last()) else {
+        let shape = if row.group {
+            RowShape::LabelOnly
+        } else {
+            RowShape::Short { found: 0 }
+        };
+        return (
+            RowReading {
+                label: None,
+                cells,
+                shape,
+                anchor: None,
+            },
+            taken,
+        );
+    };
+    let span = tokens[first].span.start..tokens[last].span.end;
+    let pieces: Vec<&Token> = taken.iter().map(|&i| &tokens[i]).collect();
+    let written = |t: &Token| text.get(t.span.clone()).unwrap_or("");
+    // A piece written with a leading zero (`02`) shows that the page's spaces are not
+    // the cell boundaries (`160 02 0 018`).
+    let leading_zero = |t: &&Token| {
+        let w = written(t);
+        w.len() > 1 && w.starts_with('0') && !w.starts_with("0.")
+    };
+    let shape = if pieces.len() == n && !pieces.iter().any(leading_zero) {
+        for (j, &col) in row.columns.iter().enumerate() {
+            cells[col] = Cell {
+                value: value_of(pieces[j]),
+                span: Some(pieces[j].span.clone()),
+            };
+        }
+        RowShape::Complete
+    } else {
+        RowShape::Glued {
+            digits: pieces
+                .iter()
+                .map(|t| written(t))
+                .collect::<Vec<_>>()
+                .join(" "),
+            span: span.clone(),
+        }
+    };
+    (
+        RowReading {
+            label: None,
+            cells,
+            shape,
+            anchor: Some(span),
+        },
+        taken,
+    )
 }
 
 fn value_of(tok: &Token) -> CellValue {
@@ -721,16 +814,19 @@ fn table_extent(tokens: &[Token], used: &[bool], rows: &[RowReading]) -> Option<
 }
 
 fn majority_layout(tokens: &[Token], used: &[bool]) -> Layout {
-    let (pipe, cols) =
-        tokens
-            .iter()
-            .zip(used)
-            .filter(|(_, u)| **u)
-            .fold((0, 0), |(p, c), (t, _)| match t.layout {
-                Layout::Pipe => (p + 1, c),
-                Layout::Columns => (p, c + 1),
-            });
-    if cols > pipe {
+    let mut counts = [0usize; 3];
+    for (t, _) in tokens.iter().zip(used).filter(|(_, u)| **u) {
+        counts[match t.layout {
+            Layout::Pipe => 0,
+            Layout::Columns => 1,
+            Layout::Inline => 2,
+        }] += 1;
+    }
+    // Ties go to the earlier layout (pipe rows).
+    let [pipe, cols, inline] = counts;
+    if inline > pipe && inline > cols {
+        Layout::Inline
+    } else if cols > pipe {
         Layout::Columns
     } else {
         Layout::Pipe

@@ -23,6 +23,19 @@ pub enum Layout {
     Pipe,
     /// Cells separated by runs of spaces.
     Columns,
+    /// Cells glued on one line, cut at the table's labels (`parse::inline`).
+    Inline,
+}
+
+impl Layout {
+    /// How the table's cells were written, for users.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Layout::Pipe => "以“|”分隔",
+            Layout::Columns => "以空格分列",
+            Layout::Inline => "单元格连写在一行，按标签切分",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -76,8 +89,16 @@ pub fn is_page_furniture(line: &str) -> bool {
     !t.is_empty() && PAGE_FURNITURE.is_match(t)
 }
 
-/// Tokens of `region` in reading order.
-pub fn tokenize(text: &str, lines: &LineIndex, region: Range<usize>) -> Vec<Token> {
+/// Tokens of `region` in reading order. `tpl` is the table looked for: a line where
+/// its labels are glued to figures is cut at those labels (`parse::inline`).
+pub fn tokenize(
+    text: &str,
+    lines: &LineIndex,
+    region: Range<usize>,
+    tpl: &crate::pack::template::TableTemplate,
+) -> Vec<Token> {
+    // Built the first time a line looks glued (most reports have none).
+    let mut inline: Option<Option<super::inline::InlineLabels>> = None;
     let mut out = Vec::new();
     if region.is_empty() {
         return out;
@@ -96,11 +117,32 @@ pub fn tokenize(text: &str, lines: &LineIndex, region: Range<usize>) -> Vec<Toke
         }
         if s.contains('|') {
             pipe_tokens(s, seg.start, line, &mut out);
+        } else if may_be_glued(s)
+            && let Some(labels) = inline
+                .get_or_insert_with(|| super::inline::InlineLabels::new(tpl))
+                .as_ref()
+            && labels.is_glued(s)
+        {
+            labels.tokens(s, seg.start, line, &mut out);
         } else {
             column_tokens(s, seg.start, line, &mut out);
         }
     }
     out
+}
+
+/// Cheap test before looking for glued labels: a long line with a digit right after
+/// a letter (or after a letter and one space).
+fn may_be_glued(s: &str) -> bool {
+    s.len() >= 30 && {
+        let (mut letter, mut letter_space) = (false, false);
+        s.chars().any(|c| {
+            let hit = (letter || letter_space) && c.is_ascii_digit();
+            letter_space = letter && c == ' ';
+            letter = !c.is_ascii() && c.is_alphabetic();
+            hit
+        })
+    }
 }
 
 fn classify(cell: &str) -> TokenKind {
@@ -246,9 +288,14 @@ fn column_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
 mod tests {
     use super::*;
 
+    fn t2() -> crate::pack::template::TableTemplate {
+        let pack = crate::pack::Pack::national().expect("national pack");
+        pack.templates.tables[0].clone()
+    }
+
     fn kinds(text: &str) -> Vec<String> {
         let lines = LineIndex::new(text);
-        tokenize(text, &lines, 0..text.len())
+        tokenize(text, &lines, 0..text.len(), &t2())
             .into_iter()
             .map(|t| match t.kind {
                 TokenKind::Text { norm } => norm,
@@ -280,10 +327,43 @@ mod tests {
     }
 
     #[test]
+    fn glued_lines_are_cut_at_the_labels() {
+        assert_eq!(
+            kinds(
+                "信息内容本年制发件数本年废止件数现行有效件数规章 000行政规范性文件693665第二十条第（五）项信息内容本年处理决定数量行政许可2293 行政处罚1282行政强制42"
+            ),
+            [
+                "信息内容",
+                "本年制发件数",
+                "本年废止件数",
+                "现行有效件数",
+                "规章",
+                "#0",
+                "行政规范性文件",
+                "#693665",
+                "第二十条第(五)项",
+                "信息内容",
+                "本年处理决定数量",
+                "行政许可",
+                "#2293",
+                "行政处罚",
+                "#1282",
+                "行政强制",
+                "#42"
+            ]
+        );
+        // A sentence naming the rows is not a table line.
+        assert_eq!(
+            kinds("本年度公开行政许可、行政处罚、行政强制等信息共计2645条，较上年增加12条。"),
+            ["本年度公开行政许可、行政处罚、行政强制等信息共计2645条,较上年增加12条。"]
+        );
+    }
+
+    #[test]
     fn tokens_point_at_the_cell() {
         let text = "规章            1          0        11";
         let lines = LineIndex::new(text);
-        let toks = tokenize(text, &lines, 0..text.len());
+        let toks = tokenize(text, &lines, 0..text.len(), &t2());
         assert_eq!(&text[toks[3].span.clone()], "11");
     }
 }

@@ -93,10 +93,7 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
             TableStatus::Missing => "未找到".to_string(),
             TableStatus::Unreadable(r) => format!("无法识别：{r}"),
         };
-        let layout = match table.layout {
-            Layout::Pipe => "以“|”分隔",
-            Layout::Columns => "以空格分列",
-        };
+        let layout = table.layout.chinese();
         out.push_str(&format!(
             "\n{}（{}）：{status}，{layout}\n",
             tpl.name, tpl.title
