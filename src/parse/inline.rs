@@ -256,9 +256,11 @@ fn runs(seg: &str) -> Vec<Run> {
             if b.is_ascii_digit() {
                 j += 1;
                 end = j;
-            } else if b == b'.' && bytes.get(j + 1).is_some_and(u8::is_ascii_digit) && j > start {
-                j += 1;
-            } else if b == b' ' || b == b'\t' {
+            } else if (b == b'.' && bytes.get(j + 1).is_some_and(u8::is_ascii_digit) && j > start)
+                || b == b' '
+                || b == b'\t'
+            {
+                // A decimal point between digits, or a space between figures.
                 j += 1;
             } else if seg[j..].starts_with('\u{3000}') || seg[j..].starts_with('\u{a0}') {
                 j += seg[j..].chars().next().map_or(1, char::len_utf8);
