@@ -124,6 +124,23 @@ impl Document {
             table_end,
             templates.sections.len(),
         );
+        if let Some(at) = outline
+            .cut
+            .as_ref()
+            .and_then(|c| c.ends_after)
+            .map(|(_, at)| at)
+            && let Some(last) = tables
+                .iter_mut()
+                .filter(|t| t.extent.as_ref().is_some_and(|e| e.end <= at))
+                .max_by_key(|t| t.extent.as_ref().map_or(0, |e| e.end))
+            && last
+                .extent
+                .as_ref()
+                .is_some_and(|e| e.end + outline::TABLE_TAIL_BYTES >= at)
+            && let Some(tpl) = templates.tables.get(last.template)
+        {
+            tables::truncate(tpl, last);
+        }
         let year = year::infer(&text, &outline);
         let table_text: Vec<Range<usize>> =
             tables.iter().filter_map(|t| t.extent.clone()).collect();

@@ -52,6 +52,11 @@ pub struct Outline {
     pub sections: Vec<SectionHit>,
     /// In text order.
     pub parts: Vec<PartHit>,
+    /// Sections whose heading is absent but whose content is there: a sub-heading
+    /// that names the section's topic (`（一）2024 年工作中存在问题的改进情况` for 五)
+    /// where that section should begin — OCR loses headings. (template, span of the
+    /// sub-heading).
+    pub untitled: Vec<(usize, Range<usize>)>,
     /// Set when the text is visibly not the whole report (a page cut from a web
     /// capture, one page of a flipbook): the sections it cannot contain are then not
     /// "missing" from the report, only absent from this text.
@@ -99,7 +104,7 @@ const TITLE_SLACK_CHARS: usize = 8;
 const PART_CLAUSE_CHARS: usize = 40;
 /// A text that stops this close after the last statistical table (a row or two of
 /// cells) stops inside that table.
-const TABLE_TAIL_BYTES: usize = 300;
+pub const TABLE_TAIL_BYTES: usize = 300;
 
 static SECTION_NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([一二三四五六七八九十]{1,2})[、，,．]|([1-9])[、．.]").expect("valid regex")
@@ -123,6 +128,69 @@ fn advance_chars(text: &str, from: usize, chars: usize, limit: usize) -> usize {
         .char_indices()
         .nth(chars)
         .map_or(limit, |(i, _)| from + i)
+}
+
+/// Share of a title's distinct characters a sub-heading must contain to name the
+/// topic of a section whose heading is absent.
+const MIN_TOPIC_SHARE: f64 = 0.8;
+
+/// Sections without a heading whose content starts with a sub-heading naming their
+/// topic, between the headings of the sections around them.
+fn find_untitled(
+    text: &str,
+    sections: &[SectionHit],
+    parts: &[PartHit],
+    templates: &Templates,
+) -> Vec<(usize, Range<usize>)> {
+    static FIRST_PART: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^[ \t#*]*[（(]一[）)]").expect("valid regex"));
+    let mut out = Vec::new();
+    for (si, tpl) in templates.sections.iter().enumerate() {
+        if sections.iter().any(|h| h.template == si) {
+            continue;
+        }
+        let (Some(prev), next) = (
+            sections
+                .iter()
+                .filter(|h| h.template < si)
+                .max_by_key(|h| h.heading.start),
+            sections
+                .iter()
+                .filter(|h| h.template > si)
+                .min_by_key(|h| h.heading.start),
+        ) else {
+            continue;
+        };
+        let end = next.map_or(text.len(), |n| n.heading.start);
+        // After the sub-parts of the section before (its own （一） is not this one).
+        let from = parts
+            .iter()
+            .filter(|p| p.section == prev.template)
+            .map(|p| p.heading.end)
+            .fold(prev.heading.end, usize::max);
+        if from >= end {
+            continue;
+        }
+        let window = &text[from..end];
+        for m in FIRST_PART.find_iter(window) {
+            let start = from + m.end();
+            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let clause_end = advance_chars(text, start, PART_CLAUSE_CHARS, line_end);
+            let clause = super::text::normalize(&text[start..clause_end]);
+            let names_topic = tpl.title.norms.iter().any(|t| {
+                let mut chars: Vec<char> = t.chars().collect();
+                chars.sort_unstable();
+                chars.dedup();
+                let found = chars.iter().filter(|c| clause.contains(**c)).count();
+                !chars.is_empty() && found as f64 >= MIN_TOPIC_SHARE * chars.len() as f64
+            });
+            if names_topic {
+                out.push((si, from + m.start()..clause_end));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Characters that, right after a title, show it is an item in an inline list
@@ -246,9 +314,11 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
         }
     }
     parts.sort_by_key(|p| p.heading.start);
+    let untitled = find_untitled(text, &sections, &parts, templates);
     Outline {
         sections,
         parts,
+        untitled,
         cut: None,
     }
 }

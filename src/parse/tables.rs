@@ -163,6 +163,9 @@ pub struct TableReading {
     pub legacy: Vec<LegacyHit>,
     /// From the first to the last token that belongs to the table.
     pub extent: Option<Range<usize>>,
+    /// The text stops inside this table (a partial capture): rows after the last one
+    /// found are outside the text, not missing.
+    pub truncated: bool,
 }
 
 impl TableReading {
@@ -295,7 +298,20 @@ pub fn read(
         columns_found,
         legacy,
         extent,
+        truncated: false,
     }
+}
+
+/// Marks a table as cut by the end of the text: only the rows up to the last one
+/// found are expected, and the table is judged on them.
+pub fn truncate(tpl: &TableTemplate, table: &mut TableReading) {
+    table.truncated = true;
+    let Some(last) = table.rows.iter().rposition(RowReading::is_found) else {
+        return;
+    };
+    let mut kept = tpl.clone();
+    kept.rows.truncate(last + 1);
+    table.status = judge(&kept, &table.rows[..=last], &table.headers, &[]);
 }
 
 /// Matches text tokens to row labels, in template order.
@@ -504,6 +520,7 @@ fn collect_values(
     // complete row, or a short pipe row (whose blanks are explicit).
     let positional = shape == RowShape::Complete
         || (matches!(shape, RowShape::Short { .. }) && layout == Layout::Pipe);
+    let _ = Layout::Cells;
     let mut cells = vec![Cell::missing(); ncols];
     for (j, &col) in row.columns.iter().enumerate() {
         let Some(tok) = vals.get(j) else { continue };
@@ -814,21 +831,19 @@ fn table_extent(tokens: &[Token], used: &[bool], rows: &[RowReading]) -> Option<
 }
 
 fn majority_layout(tokens: &[Token], used: &[bool]) -> Layout {
-    let mut counts = [0usize; 3];
+    const ORDER: [Layout; 4] = [Layout::Pipe, Layout::Columns, Layout::Inline, Layout::Cells];
+    let mut counts = [0usize; 4];
     for (t, _) in tokens.iter().zip(used).filter(|(_, u)| **u) {
-        counts[match t.layout {
-            Layout::Pipe => 0,
-            Layout::Columns => 1,
-            Layout::Inline => 2,
-        }] += 1;
+        if let Some(i) = ORDER.iter().position(|l| *l == t.layout) {
+            counts[i] += 1;
+        }
     }
     // Ties go to the earlier layout (pipe rows).
-    let [pipe, cols, inline] = counts;
-    if inline > pipe && inline > cols {
-        Layout::Inline
-    } else if cols > pipe {
-        Layout::Columns
-    } else {
-        Layout::Pipe
+    let mut best = 0;
+    for i in 1..ORDER.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
     }
+    ORDER[best]
 }

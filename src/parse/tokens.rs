@@ -25,6 +25,9 @@ pub enum Layout {
     Columns,
     /// Cells glued on one line, cut at the table's labels (`parse::inline`).
     Inline,
+    /// One cell per line (web tables scraped cell by cell); a line holding only
+    /// spaces is an empty cell.
+    Cells,
 }
 
 impl Layout {
@@ -34,6 +37,7 @@ impl Layout {
             Layout::Pipe => "以“|”分隔",
             Layout::Columns => "以空格分列",
             Layout::Inline => "单元格连写在一行，按标签切分",
+            Layout::Cells => "每行一个单元格",
         }
     }
 }
@@ -105,14 +109,39 @@ pub fn tokenize(
     }
     let first = lines.line_of(region.start);
     let last = lines.line_of(region.end.saturating_sub(1));
-    for line in first..=last {
+    let segment = |line: usize| {
         let lr = lines.line_range(text, line);
-        let seg = lr.start.max(region.start)..lr.end.min(region.end);
+        lr.start.max(region.start)..lr.end.min(region.end)
+    };
+    let cells = one_cell_per_line(text, (first..=last).map(segment));
+    for line in first..=last {
+        let seg = segment(line);
         if seg.is_empty() {
             continue;
         }
         let s = &text[seg.clone()];
+        if cells && s.trim().is_empty() {
+            // A line of spaces between cell lines is an empty cell.
+            let at = seg.start;
+            out.push(Token {
+                kind: TokenKind::Blank,
+                span: at..at + s.len().min(1),
+                line,
+                layout: Layout::Cells,
+            });
+            continue;
+        }
         if s.trim().is_empty() || is_page_furniture(s) {
+            continue;
+        }
+        if cells && is_cell_line(s) {
+            let cell = s.trim();
+            out.push(Token {
+                kind: classify(cell),
+                span: trimmed(s, seg.start),
+                line,
+                layout: Layout::Cells,
+            });
             continue;
         }
         if s.contains('|') {
@@ -129,6 +158,48 @@ pub fn tokenize(
         }
     }
     out
+}
+
+/// Longest line (in characters) taken as one cell of a one-cell-per-line table.
+const MAX_CELL_CHARS: usize = 60;
+/// Figures standing alone on their lines that make a region one cell per line.
+const MIN_CELL_FIGURES: usize = 6;
+
+/// A line that holds one cell: no `|`, no gap of several spaces, not long.
+fn is_cell_line(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty()
+        && !t.contains('|')
+        && !t.contains("  ")
+        && !t.contains('\t')
+        && t.chars().count() <= MAX_CELL_CHARS
+}
+
+/// True when the table's figures stand alone on their lines (at least
+/// `MIN_CELL_FIGURES`, and four in five of all figure lines): a web table scraped one
+/// cell per line. Rows are then read as the cells between one label and the next,
+/// whatever the line breaks, and a line of spaces is an empty cell.
+fn one_cell_per_line(text: &str, segs: impl Iterator<Item = Range<usize>>) -> bool {
+    let (mut alone, mut shared) = (0usize, 0usize);
+    for seg in segs {
+        let s = &text[seg];
+        if s.contains('|') {
+            continue;
+        }
+        let figures = s
+            .split_whitespace()
+            .filter(|w| parse_number(w).is_some())
+            .count();
+        if figures == 0 {
+            continue;
+        }
+        if is_cell_line(s) && figures == 1 && parse_number(s.trim()).is_some() {
+            alone += 1;
+        } else {
+            shared += 1;
+        }
+    }
+    alone >= MIN_CELL_FIGURES && alone >= 4 * shared
 }
 
 /// Cheap test before looking for glued labels: a long line with a digit right after

@@ -8,6 +8,8 @@
 //! * `section_title` — the title is close to the standard but not equal (shows a diff).
 //! * `section_numbering` — `1、总体情况`, or a numeral that belongs to another section.
 //! * `missing_part`, `part_order`, `part_numbering` — the same for sub-parts.
+//! * `untitled_section` — a section's heading is absent but its content is there,
+//!   starting with a sub-heading that names its topic (OCR loses headings).
 //! * `incomplete_text` — the text is visibly only part of a report (it stops in the
 //!   middle of a sentence or a table, or starts at a later section with no preamble):
 //!   one finding instead of a "missing" finding for every section outside the text.
@@ -49,6 +51,7 @@ enum Kind {
     PartOrder,
     PartNumbering,
     Incomplete,
+    Untitled,
 }
 
 const CHECKS: &[(&str, Kind)] = &[
@@ -61,6 +64,7 @@ const CHECKS: &[(&str, Kind)] = &[
     ("part_order", Kind::PartOrder),
     ("part_numbering", Kind::PartNumbering),
     ("incomplete_text", Kind::Incomplete),
+    ("untitled_section", Kind::Untitled),
 ];
 
 struct Structure {
@@ -99,6 +103,7 @@ impl Check for Structure {
             Kind::PartOrder => self.part_order(cx),
             Kind::PartNumbering => self.part_numbering(cx),
             Kind::Incomplete => self.incomplete(cx),
+            Kind::Untitled => self.untitled(cx),
         }
     }
 
@@ -175,7 +180,10 @@ impl Structure {
             return;
         }
         for &s in &self.sections {
-            if doc.outline.first(s).is_some() || doc.outline.outside_text(s) {
+            if doc.outline.first(s).is_some()
+                || doc.outline.outside_text(s)
+                || doc.outline.untitled.iter().any(|(t, _)| *t == s)
+            {
                 continue;
             }
             let tpl = &cx.templates.sections[s];
@@ -404,6 +412,28 @@ impl Structure {
                     _ => latest = Some(p),
                 }
             }
+        }
+    }
+
+    fn untitled(&self, cx: &mut Context<'_>) {
+        for (s, span) in &cx.doc.outline.untitled {
+            if !self.in_scope(*s) {
+                continue;
+            }
+            let tpl = &cx.templates.sections[*s];
+            let d = cx
+                .diagnostic(
+                    span.clone(),
+                    format!(
+                        "没有找到第{}部分的标题「{}」，其内容似乎从这里开始",
+                        tpl.number,
+                        tpl.heading()
+                    ),
+                )
+                .primary_label(format!("这一小标题属于第{}部分", tpl.number))
+                .note("标题可能在排版或文字识别（OCR）时丢失；其内容在，所以不报告为缺少该部分")
+                .help(format!("在此之前加上标题「{}」", tpl.heading()));
+            cx.push(d);
         }
     }
 

@@ -178,6 +178,10 @@ fn unreadable(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
     let TableStatus::Unreadable(reason) = &table.status else {
         return;
     };
+    // The text stops before the table's rows (S106 reports the cut).
+    if table.truncated && !table.rows.iter().any(|r| r.is_found()) {
+        return;
+    }
     let span = table_place(cx, tpl, table);
     let d = cx
         .diagnostic(span, format!("{}无法识别：{reason}", tpl.name))
@@ -188,7 +192,13 @@ fn unreadable(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
 }
 
 fn missing_rows(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    // In a table cut by the end of the text, rows after the last one found are
+    // outside the text (S106 reports the cut).
+    let last_found = table.rows.iter().rposition(|r| r.is_found());
     for (ri, row) in tpl.rows.iter().enumerate() {
+        if table.truncated && last_found.is_none_or(|l| ri > l) {
+            continue;
+        }
         if row.group || table.rows[ri].is_found() {
             continue;
         }
