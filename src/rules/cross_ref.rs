@@ -31,7 +31,8 @@ use serde::Deserialize;
 
 use super::expr::{self, Binding, Side, Term, file_span, operand_name};
 use super::{
-    Check, CompileCx, Context, FigureUse, in_sections, pack_regex, resolve_sections, rule_def,
+    Check, CompileCx, Context, FigureUse, in_sections, pack_regex, relation, resolve_sections,
+    rule_def,
 };
 use crate::pack::error::DefError;
 use crate::pack::template::Templates;
@@ -299,7 +300,23 @@ impl Check for CrossRef {
             return;
         };
         for hit in self.hits(cx.doc) {
-            if hit.value == expected.total {
+            let agrees = hit.value == expected.total;
+            // The figure and its cells as one relation, for `check::merge`.
+            let relation = relation::build(
+                vec![relation::Term {
+                    span: hit.span.clone(),
+                    name: format!("正文中的{}", self.subject),
+                    value: hit.value,
+                    sign: 1,
+                }],
+                relation::terms(&expected, cx.templates, !agrees),
+                hit.value,
+                expected.total,
+            );
+            if agrees {
+                if let Some(r) = relation {
+                    cx.holds(r);
+                }
                 continue;
             }
             let alternative = if hit.zero {
@@ -370,6 +387,9 @@ impl Check for CrossRef {
                         format!("{} {}", operand_name(o, cx.templates), o.value),
                     );
                 }
+            }
+            if alternative.is_none() {
+                d.relation = relation;
             }
             if expected.operands.len() > 1 {
                 d = d.note(format!(

@@ -1,0 +1,244 @@
+//! One defect, one finding. A wrong figure usually breaks several relations at once
+//! (a row sum of 表三, the balance of its column, the narrative that quotes it) and each
+//! rule reports its own, with `help` lines that contradict each other. This pass groups
+//! the findings of failing relations that share a figure (by its span) and reports each
+//! group once:
+//!
+//! * exactly one figure, changed to one value, makes every relation of the group hold
+//!   and is in no relation that holds → one finding on that figure, the other relations
+//!   as notes, one help with the value;
+//! * several such figures → one finding naming each with its value;
+//! * none → one finding saying that at least two figures are wrong, naming the figures
+//!   the failing relations share.
+//!
+//! It works on the data rules attach (`Diagnostic::relation`, `Context::holds`): no rule
+//! id is special here.
+
+use std::collections::HashMap;
+
+use crate::parse::number::Num;
+use crate::report::{Diagnostic, Label, Relation, RelationFigure, Severity};
+
+/// Most figures named in one help line.
+const MAX_NAMED: usize = 6;
+
+pub fn merge(diagnostics: Vec<Diagnostic>, holding: &[Relation]) -> Vec<Diagnostic> {
+    let with_relation: Vec<usize> = diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.relation.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if with_relation.len() < 2 {
+        return diagnostics;
+    }
+    // Union-find over the findings that carry a relation, joined by shared figures.
+    let mut parent: Vec<usize> = (0..diagnostics.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: HashMap<std::ops::Range<usize>, usize> = HashMap::new();
+    for &i in &with_relation {
+        let Some(r) = &diagnostics[i].relation else {
+            continue;
+        };
+        for f in &r.figures {
+            match owner.get(&f.span) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    if a != b {
+                        parent[a.max(b)] = a.min(b);
+                    }
+                }
+                None => {
+                    owner.insert(f.span.clone(), i);
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in &with_relation {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut merged_into: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (_, members) in groups {
+        if members.len() >= 2 {
+            merged_into.insert(members[0], members);
+        }
+    }
+    if merged_into.is_empty() {
+        return diagnostics;
+    }
+    let mut slots: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for i in 0..slots.len() {
+        if let Some(members) = merged_into.get(&i) {
+            let group: Vec<Diagnostic> = members.iter().filter_map(|&m| slots[m].take()).collect();
+            out.push(merge_group(group, holding));
+        } else if let Some(d) = slots[i].take() {
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// Figures (of the first relation) that alone explain every relation of the group,
+/// with the value each would need.
+fn explainers(relations: &[&Relation], holding: &[Relation]) -> Vec<(RelationFigure, Num)> {
+    let Some(first) = relations.first() else {
+        return Vec::new();
+    };
+    first
+        .figures
+        .iter()
+        .filter_map(|f| {
+            let fix = f.fix?;
+            let everywhere = relations.iter().all(|r| {
+                r.figures
+                    .iter()
+                    .any(|g| g.span == f.span && g.fix == Some(fix))
+            });
+            let breaks_none = !holding
+                .iter()
+                .any(|r| r.figures.iter().any(|g| g.span == f.span));
+            (everywhere && breaks_none).then(|| (f.clone(), fix))
+        })
+        .collect()
+}
+
+fn merge_group(mut group: Vec<Diagnostic>, holding: &[Relation]) -> Diagnostic {
+    let relations: Vec<Relation> = group.iter_mut().filter_map(|d| d.relation.take()).collect();
+    let refs: Vec<&Relation> = relations.iter().collect();
+    let found = explainers(&refs, holding);
+    let single = match found.as_slice() {
+        [(f, v)] => Some((f.clone(), *v)),
+        _ => None,
+    };
+    // The finding that carries the group: on the explaining figure if one is, the most
+    // serious, then the first rule.
+    let base_index = (0..group.len())
+        .min_by_key(|&i| {
+            let d = &group[i];
+            let on_figure = single.as_ref().is_some_and(|(f, _)| f.span == d.primary);
+            (
+                rank(d.severity),
+                !on_figure,
+                d.rule.clone(),
+                d.primary.start,
+            )
+        })
+        .unwrap_or(0);
+    let mut base = group.remove(base_index);
+    let severity = group
+        .iter()
+        .map(|d| d.severity)
+        .chain([base.severity])
+        .min_by_key(|s| rank(*s))
+        .unwrap_or(base.severity);
+    base.severity = severity;
+    let count = group.len() + 1;
+
+    if let Some((f, _)) = &single
+        && base.primary != f.span
+    {
+        let old = Label {
+            span: base.primary.clone(),
+            message: std::mem::take(&mut base.primary_label),
+        };
+        // The figure's own label (its short name) becomes the primary label.
+        base.primary_label = match base.labels.iter().position(|l| l.span == f.span) {
+            Some(i) => base.labels.remove(i).message,
+            None => format!("{} {}", f.name, f.value),
+        };
+        base.labels.insert(0, old);
+        base.primary = f.span.clone();
+    }
+    group.sort_by(|a, b| (&a.rule, a.primary.start).cmp(&(&b.rule, b.primary.start)));
+    for other in &group {
+        let arithmetic = other
+            .notes
+            .first()
+            .map(|n| format!("：{n}"))
+            .unwrap_or_default();
+        base.notes.push(format!(
+            "同时不成立（{}）：{}{arithmetic}",
+            other.rule, other.message
+        ));
+    }
+    let mut labels = std::mem::take(&mut base.labels);
+    for other in group {
+        labels.push(Label {
+            span: other.primary.clone(),
+            message: other.primary_label,
+        });
+        labels.extend(other.labels);
+    }
+    let mut seen = vec![base.primary.clone()];
+    for l in labels {
+        if !seen.contains(&l.span) {
+            seen.push(l.span.clone());
+            base.labels.push(l);
+        }
+    }
+
+    base.help = Some(match (&single, found.len()) {
+        (Some((f, v)), _) => format!(
+            "{}应为 {v}：只改这一处，这 {count} 项核对就全部成立（其他任何单独一处的改动都做不到）",
+            f.name
+        ),
+        (None, 0) => {
+            let shared = shared_figures(&relations);
+            if shared.is_empty() {
+                format!("没有哪一处单独的改动能使这 {count} 项核对全部成立：至少有两处数值有误")
+            } else {
+                format!(
+                    "没有哪一处单独的改动能使这 {count} 项核对全部成立，至少有两处数值有误；请先核对几项核对共用的：{}",
+                    shared.join("、")
+                )
+            }
+        }
+        (None, _) => {
+            let options: Vec<String> = found
+                .iter()
+                .take(MAX_NAMED)
+                .map(|(f, v)| format!("{}应为 {v}", f.name))
+                .collect();
+            format!(
+                "以下任一处单独改正都能使这 {count} 项核对全部成立：{}；请对照原始数据确定是哪一处",
+                options.join("；")
+            )
+        }
+    });
+    base
+}
+
+/// Names of the figures that appear in more than one of the relations.
+fn shared_figures(relations: &[Relation]) -> Vec<String> {
+    let mut seen: Vec<(&RelationFigure, usize)> = Vec::new();
+    for r in relations {
+        for f in &r.figures {
+            match seen.iter_mut().find(|(g, _)| g.span == f.span) {
+                Some((_, n)) => *n += 1,
+                None => seen.push((f, 1)),
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .take(MAX_NAMED)
+        .map(|(f, _)| format!("{} {}", f.name, f.value))
+        .collect()
+}
