@@ -99,6 +99,13 @@ const SILENT: &[&str] = &[
     "您对本报告有什么意见？",
     "认认真真做好每一项工作。",
     "主动公开信息共计100条，主要包括政策文件、通知公告等。",
+    // A combined category, categories answered, other wordings of the tables' figures.
+    "其中，予以公开及部分公开16件（66.67%），不予公开1件（4.17%）。",
+    "同意公开答复 13 件，部分公开答复 3 件，不予公开答复 1 件。",
+    "全年共收到政府信息公开申请24件，其中同意公开答复13件。",
+    "行政复议数为 2 件，行政诉讼数为 1 件。",
+    "转下一年度办理答复的有 2 件。",
+    "办结依申请公开24件，其中：予以公开13件，占54.17%；部分公开3件，占12.5%。",
 ];
 
 /// Correct sentences about plans, in 五.
@@ -294,6 +301,51 @@ fn a_blank_table_cell_means_nothing_is_compared() {
         "共收到政府信息公开申请99件",
     ));
     assert_eq!(rules_of(&d), ["T104"]);
+}
+
+/// A combined category (予以公开及部分公开) is compared with the sum of its two cells,
+/// never with 部分公开 alone.
+#[test]
+fn x119_combined_category_against_the_sum_of_its_cells() {
+    for wording in [
+        "予以公开及部分公开",
+        "同意公开和部分公开",
+        "予以公开、部分公开",
+    ] {
+        let d = lint(&in_overview(&format!("其中，{wording}13件。")));
+        let x = only(&d, "X119");
+        assert!(x.message.contains("（16）"), "{}", x.message);
+        assert_eq!(x.labels.len(), 2, "both cells are labelled");
+        assert!(lint(&in_overview(&format!("其中，{wording}16件。"))).is_empty());
+    }
+}
+
+/// A category followed by 答复 is that category's count, not the 已答复 total.
+#[test]
+fn a_category_answered_binds_to_that_category() {
+    let text = in_overview("全年共收到政府信息公开申请24件，其中同意公开答复9件。");
+    let x = only(&lint(&text), "X105");
+    assert_eq!(text_at(&text, &x), "9");
+    only(
+        &lint(&in_overview("收到申请24件，不予公开答复2件。")),
+        "X107",
+    );
+    only(&lint(&in_overview("部分公开答复 4 件。")), "X106");
+    only(&lint(&in_overview("不同意公开答复 3 件。")), "X107");
+    // The total answered is still read.
+    only(
+        &lint(&in_overview("全年共收到政府信息公开申请24件，已答复20件。")),
+        "X103",
+    );
+}
+
+#[test]
+fn counts_written_as_shu_wei_and_you_are_read() {
+    only(&lint(&in_overview("行政诉讼数为 3 件。")), "X112");
+    only(&lint(&in_overview("行政复议数为 5 件。")), "X111");
+    let text = in_overview("转下一年度办理答复的有 5 件。");
+    let x = only(&lint(&text), "X104");
+    assert_eq!(text_at(&text, &x), "5");
 }
 
 // ───────────────────────────── N
