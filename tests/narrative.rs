@@ -371,6 +371,64 @@ fn n102_complete_list_falls_short_but_an_open_list_does_not() {
     assert!(lint(&in_overview("办理提案7件，其中主要有主办2件、协办4件。")).is_empty());
 }
 
+/// The results sentence as real reports write it: the total with a remark in
+/// parentheses, parts with their shares in parentheses, a part whose name holds "、".
+const RESULTS: &str = "市政府共受理政府信息公开申请 24 件，办结 24 件（含上年结转 2 件），均在法定期限内答复。其中，予以公开及部分公开 16 件（66.67%），不予公开 1 件（4.17%），因本机关不掌握等原因无法提供 6 件（25%），属信访、重复申请等不予处理 1 件（4.17%），其他处理 0 件（0%，含申请人主动撤回 0 件）。";
+
+#[test]
+fn breakdowns_skip_remarks_in_parentheses() {
+    assert!(lint(&in_overview(RESULTS)).is_empty());
+    let text = in_overview(&RESULTS.replace("无法提供 6 件", "无法提供 9 件"));
+    let d = lint(&text);
+    let n = d.iter().find(|x| x.rule == "N101").expect("N101");
+    assert_eq!(
+        text_at(&text, n),
+        "24",
+        "the total, not the 2 in its remark"
+    );
+    assert!(n.notes[0].contains("= 27"), "{}", n.notes[0]);
+}
+
+/// A page whose whole body is one line: a breakdown ends at sentence punctuation and
+/// never runs across a heading, exactly as on a wrapped page.
+#[test]
+fn breakdowns_on_a_one_line_page() {
+    let one_line = |sentences: &str| {
+        let text = in_overview(sentences);
+        let mut out = String::new();
+        for line in text.lines() {
+            out.push_str(line.trim());
+            out.push(' ');
+        }
+        out
+    };
+    let n_rules = |text: &str| -> Vec<String> {
+        lint(text)
+            .into_iter()
+            .filter(|d| d.rule.starts_with('N'))
+            .map(|d| format!("{} {}", d.rule, d.message))
+            .collect()
+    };
+    let bad = one_line("主动公开信息共计120条，其中机构信息30条，政策文件50条，工作动态45条。");
+    let found = n_rules(&bad);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("N101"), "{found:?}");
+    let good = one_line("主动公开信息共计125条，其中机构信息30条，政策文件50条，工作动态45条。");
+    assert!(n_rules(&good).is_empty(), "{:?}", n_rules(&good));
+    // The figure before a heading is not the total of the list after it.
+    let across = one_line("办理提案7件 （二）依申请公开 其中主办2件、协办6件。");
+    assert!(n_rules(&across).is_empty(), "{:?}", n_rules(&across));
+    // A list broken by a semicolon clause stays a partial list.
+    let semicolons = one_line(
+        "办结申请81件，其中：予以公开42件，占51.85%；不予公开5件；行政复议案件2件、行政诉讼案件7件。",
+    );
+    assert!(
+        n_rules(&semicolons).is_empty(),
+        "{:?}",
+        n_rules(&semicolons)
+    );
+}
+
 #[test]
 fn n103_category_named_twice() {
     let text = in_overview("公开信息共计10条，其中规划计划1条、工作动态7条、规划计划2条。");
