@@ -387,6 +387,11 @@ fn breakdowns_skip_remarks_in_parentheses() {
         "the total, not the 2 in its remark"
     );
     assert!(n.notes[0].contains("= 27"), "{}", n.notes[0]);
+    // The same with ASCII punctuation, as web pages often have it.
+    let ascii = |s: &str| s.replace('，', ",").replace('（', "(").replace('）', ")");
+    assert!(lint(&in_overview(&ascii(RESULTS))).is_empty());
+    let text = in_overview(&ascii(&RESULTS.replace("无法提供 6 件", "无法提供 9 件")));
+    assert!(lint(&text).iter().any(|x| x.rule == "N101"));
 }
 
 /// A page whose whole body is one line: a breakdown ends at sentence punctuation and

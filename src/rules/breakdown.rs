@@ -306,9 +306,8 @@ impl Breakdown {
                 }
                 match rest.chars().next() {
                     Some(c @ ('，' | '、' | ',')) => {
-                        let c = if c == ',' { '，' } else { c };
-                        separator.get_or_insert(c);
                         pos = end + c.len_utf8();
+                        separator.get_or_insert(if c == ',' { '，' } else { c });
                     }
                     _ => break,
                 }
