@@ -501,6 +501,40 @@ fn following_the_help_of_a_merged_finding_fixes_everything() {
     assert!(merged >= 20, "only {merged} changes gave a merged finding");
 }
 
+/// A relation that fails alone, whose total agrees with the narrative: the help does not
+/// tell the editor to change the total (that would break the narrative check) but names
+/// the parts.
+#[test]
+fn a_help_never_breaks_a_check_that_holds() {
+    let row = "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |";
+    let bad = "2 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |";
+    // Without a narrative figure, the total is the first suspect.
+    let d = lint(&replace(&clean(), row, bad));
+    let t = find(&d, "T204");
+    assert!(
+        t.help.as_deref().unwrap_or("").contains("总计应为 3"),
+        "{:?}",
+        t.help
+    );
+    // The narrative says 2, like the total: the parts are named instead.
+    let text = replace(
+        &clean(),
+        "（三）政府信息管理情况\n",
+        "因政府信息公开被申请行政复议2件。\n（三）政府信息管理情况\n",
+    );
+    assert!(lint(&text).is_empty());
+    let d = lint(&replace(&text, row, bad));
+    assert_eq!(rules_of(&d), ["T204"], "{d:#?}");
+    let help = d[0].help.as_deref().unwrap_or("");
+    assert!(!help.contains("总计应为"), "{help}");
+    assert!(help.contains("结果维持」应为 1"), "{help}");
+    assert!(
+        d[0].notes.iter().any(|n| n.contains("X111")),
+        "{:?}",
+        d[0].notes
+    );
+}
+
 #[test]
 fn t204_t205_t206_table_four_groups() {
     let row = "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |";

@@ -29,7 +29,7 @@ pub fn merge(diagnostics: Vec<Diagnostic>, holding: &[Relation]) -> Vec<Diagnost
         .filter(|(_, d)| d.relation.is_some())
         .map(|(i, _)| i)
         .collect();
-    if with_relation.len() < 2 {
+    if with_relation.is_empty() {
         return diagnostics;
     }
     // Union-find over the findings that carry a relation, joined by shared figures.
@@ -66,10 +66,17 @@ pub fn merge(diagnostics: Vec<Diagnostic>, holding: &[Relation]) -> Vec<Diagnost
         groups.entry(r).or_default().push(i);
     }
     let mut merged_into: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut alone = Vec::new();
     for (_, members) in groups {
         if members.len() >= 2 {
             merged_into.insert(members[0], members);
+        } else {
+            alone.extend(members);
         }
+    }
+    let mut diagnostics = diagnostics;
+    for i in alone {
+        redirect_help(&mut diagnostics[i], holding);
     }
     if merged_into.is_empty() {
         return diagnostics;
@@ -85,6 +92,48 @@ pub fn merge(diagnostics: Vec<Diagnostic>, holding: &[Relation]) -> Vec<Diagnost
         }
     }
     out
+}
+
+/// A relation that fails alone: its help names the figure it points at. When that
+/// figure agrees with another check (the narrative quotes the same total), changing it
+/// would break that check: the help names the other figures instead.
+fn redirect_help(d: &mut Diagnostic, holding: &[Relation]) {
+    let Some(r) = &d.relation else {
+        return;
+    };
+    let Some(agreeing) = holding
+        .iter()
+        .find(|h| h.figures.iter().any(|g| g.span == d.primary))
+    else {
+        return;
+    };
+    let Some(primary) = r.figures.iter().find(|f| f.span == d.primary) else {
+        return;
+    };
+    let options: Vec<String> = r
+        .figures
+        .iter()
+        .filter(|f| f.span != d.primary)
+        .filter(|f| {
+            !holding
+                .iter()
+                .any(|h| h.figures.iter().any(|g| g.span == f.span))
+        })
+        .filter_map(|f| Some(format!("{}应为 {}", f.name, f.fix?)))
+        .take(MAX_NAMED)
+        .collect();
+    d.notes.push(format!(
+        "{} {} 与 {} 的核对一致，改动它会使该项核对不成立",
+        primary.name, primary.value, agreeing.rule
+    ));
+    d.help = Some(if options.is_empty() {
+        "请对照原始数据核对这些数值：没有哪一处单独的改动能使所有核对都成立".to_string()
+    } else {
+        format!(
+            "问题更可能在其他数值：{}（任改其一即可使此项成立）",
+            options.join("；")
+        )
+    });
 }
 
 fn rank(s: Severity) -> u8 {

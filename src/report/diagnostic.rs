@@ -50,6 +50,8 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Relation {
     pub figures: Vec<RelationFigure>,
+    /// The rule that checked it (set by `Context::holds` for relations that hold).
+    pub rule: String,
 }
 
 /// One figure of a relation.

@@ -139,7 +139,8 @@ impl Context<'_> {
     }
 
     /// Records a relation that holds: a figure in it is not a good one to change.
-    pub fn holds(&mut self, relation: Relation) {
+    pub fn holds(&mut self, mut relation: Relation) {
+        relation.rule.clone_from(&self.meta.id);
         self.holding.push(relation);
     }
 }

@@ -78,6 +78,7 @@ pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> 
     }
     Some(Relation {
         figures: figures.into_iter().map(|(f, _)| f).collect(),
+        rule: String::new(),
     })
 }
 
@@ -103,7 +104,10 @@ mod tests {
             Num::from_int(23),
             Num::from_int(24),
         )
-        .unwrap_or(Relation { figures: vec![] });
+        .unwrap_or(Relation {
+            figures: vec![],
+            rule: String::new(),
+        });
         let fixes: Vec<Option<Num>> = r.figures.iter().map(|f| f.fix).collect();
         assert_eq!(
             fixes,
@@ -120,7 +124,10 @@ mod tests {
             Num::from_int(7),
             Num::from_int(3),
         )
-        .unwrap_or(Relation { figures: vec![] });
+        .unwrap_or(Relation {
+            figures: vec![],
+            rule: String::new(),
+        });
         assert_eq!(r.figures.len(), 3);
         assert_eq!(r.figures[0].fix, Some(Num::from_int(1)));
         assert_eq!(r.figures[1].fix, None, "x cancels out");
@@ -132,7 +139,10 @@ mod tests {
             Num::from_int(1),
             Num::from_int(5),
         )
-        .unwrap_or(Relation { figures: vec![] });
+        .unwrap_or(Relation {
+            figures: vec![],
+            rule: String::new(),
+        });
         let fixes: Vec<Option<Num>> = r.figures.iter().map(|f| f.fix).collect();
         assert_eq!(fixes, [Some(Num::from_int(5)), None, None]);
     }
