@@ -188,6 +188,25 @@ fn x101_new_plus_carried_is_a_warning_that_says_so() {
     );
 }
 
+/// "受理" often counts 新收 + 上年结转 (受理 749 = 新收 713 + 结转 36): a warning at most,
+/// and the answered total (X103) knows the same alternative.
+#[test]
+fn received_including_carried_over_is_at_most_a_warning() {
+    for sentence in [
+        "全年共受理政府信息公开申请26件。",
+        "全年共收到政府信息公开申请26件。",
+    ] {
+        let x = only(&lint(&in_overview(sentence)), "X101");
+        assert_eq!(x.severity, Severity::Warning, "{sentence}");
+        assert!(x.help.as_deref().unwrap_or("").contains("应为 24"));
+    }
+    let x = only(
+        &lint(&in_overview("全年共收到政府信息公开申请24件，已答复26件。")),
+        "X103",
+    );
+    assert_eq!(x.severity, Severity::Warning);
+}
+
 #[test]
 fn approximate_and_damaged_figures_are_not_compared() {
     let d = lint(&replace(
