@@ -291,3 +291,116 @@ fn shared_figures(relations: &[Relation]) -> Vec<String> {
         .map(|(f, _)| format!("{} {}", f.name, f.value))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(span: usize, value: i64, fix: Option<i64>) -> RelationFigure {
+        RelationFigure {
+            span: span..span + 1,
+            name: format!("c{span}"),
+            value: Num::from_int(value),
+            fix: fix.map(Num::from_int),
+        }
+    }
+
+    fn finding(rule: &str, primary: usize, figures: Vec<RelationFigure>) -> Diagnostic {
+        Diagnostic::new(
+            rule,
+            Severity::Error,
+            primary..primary + 1,
+            format!("{rule} 不成立"),
+        )
+        .help(format!("{rule} 的建议"))
+        .relation(Relation {
+            figures,
+            rule: String::new(),
+        })
+    }
+
+    #[test]
+    fn one_figure_explaining_every_relation_gives_one_finding_on_it() {
+        // c1 is in both relations and needs 5 in both; c0 and c2 are in one only.
+        let d = merge(
+            vec![
+                finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
+                finding("B", 2, vec![fig(2, 9, Some(8)), fig(1, 4, Some(5))]),
+            ],
+            &[],
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].primary, 1..2, "re-pointed at the explaining figure");
+        assert!(d[0].notes.iter().any(|n| n.starts_with("同时不成立（B）")));
+        assert!(d[0].help.as_deref().unwrap_or("").starts_with("c1应为 5"));
+        assert!(
+            d[0].labels.iter().any(|l| l.span == (0..1)),
+            "old primary kept"
+        );
+    }
+
+    #[test]
+    fn several_explaining_figures_are_all_named() {
+        let d = merge(
+            vec![
+                finding("A", 0, vec![fig(1, 4, Some(5)), fig(3, 1, Some(2))]),
+                finding("B", 2, vec![fig(1, 4, Some(5)), fig(3, 1, Some(2))]),
+            ],
+            &[],
+        );
+        assert_eq!(d.len(), 1);
+        let help = d[0].help.as_deref().unwrap_or("");
+        assert!(
+            help.contains("c1应为 5") && help.contains("c3应为 2"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn no_single_explanation_names_the_shared_figures() {
+        // c1 needs 5 in one relation and 6 in the other: two figures are wrong.
+        let d = merge(
+            vec![
+                finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
+                finding("B", 2, vec![fig(2, 9, Some(8)), fig(1, 4, Some(6))]),
+            ],
+            &[],
+        );
+        assert_eq!(d.len(), 1);
+        let help = d[0].help.as_deref().unwrap_or("");
+        assert!(
+            help.contains("至少有两处") && help.contains("c1 4"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_figure_in_a_relation_that_holds_does_not_explain() {
+        let holding = [Relation {
+            figures: vec![fig(1, 4, Some(4))],
+            rule: "C".into(),
+        }];
+        let d = merge(
+            vec![
+                finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
+                finding("B", 2, vec![fig(2, 9, Some(8)), fig(1, 4, Some(5))]),
+            ],
+            &holding,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].help.as_deref().unwrap_or("").contains("至少有两处"));
+    }
+
+    #[test]
+    fn unrelated_findings_are_left_alone() {
+        let d = merge(
+            vec![
+                finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
+                finding("B", 2, vec![fig(2, 9, Some(8)), fig(3, 4, Some(5))]),
+            ],
+            &[],
+        );
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].help.as_deref(), Some("A 的建议"));
+    }
+}
