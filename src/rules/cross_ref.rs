@@ -428,7 +428,9 @@ impl Check for CrossRef {
                     );
                 }
             }
-            if alternative.is_none() {
+            // A negated statement ("未发生…行政复议、行政诉讼") is one wording for several
+            // zeros: it is not a figure to merge by.
+            if alternative.is_none() && !hit.zero {
                 d.relation = relation;
             }
             if expected.operands.len() > 1 {
