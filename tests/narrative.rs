@@ -195,6 +195,7 @@ fn received_including_carried_over_is_at_most_a_warning() {
     for sentence in [
         "全年共受理政府信息公开申请26件。",
         "全年共收到政府信息公开申请26件。",
+        "2024年，全区收到申请26件。",
     ] {
         let x = only(&lint(&in_overview(sentence)), "X101");
         assert_eq!(x.severity, Severity::Warning, "{sentence}");
