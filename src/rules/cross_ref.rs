@@ -107,8 +107,10 @@ struct CrossRef {
     examples: Vec<String>,
     same_year_only: bool,
     skip_if: Option<regex::Regex>,
-    /// `not_after`, anchored at the end of the text it is matched against.
+    /// `not_after`, anchored at the end of the text it is matched against, and as
+    /// written in the pack.
     not_after: Option<regex::Regex>,
+    not_after_source: Option<String>,
 }
 
 /// How far back `not_after` looks (bytes; a category name is a few characters).
@@ -222,6 +224,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
                     .map_err(|e| super::regex_error(r, cx, &e.to_string()))
             })
             .transpose()?,
+        not_after_source: def.not_after.as_ref().map(|r| r.get_ref().clone()),
     };
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits_in(t).into_iter().next().map(|h| h.wording)
@@ -477,12 +480,7 @@ impl Check for CrossRef {
                 expr::describe_side(&a.terms, templates)
             ));
         }
-        if let Some(re) = &self.not_after {
-            let written = re.as_str();
-            let written = written
-                .strip_prefix("(?:")
-                .and_then(|w| w.strip_suffix(")$"))
-                .unwrap_or(written);
+        if let Some(written) = &self.not_after_source {
             lines.push(format!(
                 "紧跟在以下写法之后的不算（属于其他类别）：{written}"
             ));
