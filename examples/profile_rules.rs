@@ -29,6 +29,7 @@ fn main() {
                     templates: &pack.templates,
                     meta: &rule.meta,
                     out: &mut out,
+                    holding: &mut vec![],
                 };
                 rule.check.check(&mut cx);
                 let e = t.elapsed().as_secs_f64();

@@ -99,6 +99,13 @@ const SILENT: &[&str] = &[
     "您对本报告有什么意见？",
     "认认真真做好每一项工作。",
     "主动公开信息共计100条，主要包括政策文件、通知公告等。",
+    // A combined category, categories answered, other wordings of the tables' figures.
+    "其中，予以公开及部分公开16件（66.67%），不予公开1件（4.17%）。",
+    "同意公开答复 13 件，部分公开答复 3 件，不予公开答复 1 件。",
+    "全年共收到政府信息公开申请24件，其中同意公开答复13件。",
+    "行政复议数为 2 件，行政诉讼数为 1 件。",
+    "转下一年度办理答复的有 2 件。",
+    "办结依申请公开24件，其中：予以公开13件，占54.17%；部分公开3件，占12.5%。",
 ];
 
 /// Correct sentences about plans, in 五.
@@ -179,6 +186,26 @@ fn x101_new_plus_carried_is_a_warning_that_says_so() {
         "{}",
         x.message
     );
+}
+
+/// "受理" often counts 新收 + 上年结转 (受理 749 = 新收 713 + 结转 36): a warning at most,
+/// and the answered total (X103) knows the same alternative.
+#[test]
+fn received_including_carried_over_is_at_most_a_warning() {
+    for sentence in [
+        "全年共受理政府信息公开申请26件。",
+        "全年共收到政府信息公开申请26件。",
+        "2024年，全区收到申请26件。",
+    ] {
+        let x = only(&lint(&in_overview(sentence)), "X101");
+        assert_eq!(x.severity, Severity::Warning, "{sentence}");
+        assert!(x.help.as_deref().unwrap_or("").contains("应为 24"));
+    }
+    let x = only(
+        &lint(&in_overview("全年共收到政府信息公开申请24件，已答复26件。")),
+        "X103",
+    );
+    assert_eq!(x.severity, Severity::Warning);
 }
 
 #[test]
@@ -296,6 +323,51 @@ fn a_blank_table_cell_means_nothing_is_compared() {
     assert_eq!(rules_of(&d), ["T104"]);
 }
 
+/// A combined category (予以公开及部分公开) is compared with the sum of its two cells,
+/// never with 部分公开 alone.
+#[test]
+fn x119_combined_category_against_the_sum_of_its_cells() {
+    for wording in [
+        "予以公开及部分公开",
+        "同意公开和部分公开",
+        "予以公开、部分公开",
+    ] {
+        let d = lint(&in_overview(&format!("其中，{wording}13件。")));
+        let x = only(&d, "X119");
+        assert!(x.message.contains("（16）"), "{}", x.message);
+        assert_eq!(x.labels.len(), 2, "both cells are labelled");
+        assert!(lint(&in_overview(&format!("其中，{wording}16件。"))).is_empty());
+    }
+}
+
+/// A category followed by 答复 is that category's count, not the 已答复 total.
+#[test]
+fn a_category_answered_binds_to_that_category() {
+    let text = in_overview("全年共收到政府信息公开申请24件，其中同意公开答复9件。");
+    let x = only(&lint(&text), "X105");
+    assert_eq!(text_at(&text, &x), "9");
+    only(
+        &lint(&in_overview("收到申请24件，不予公开答复2件。")),
+        "X107",
+    );
+    only(&lint(&in_overview("部分公开答复 4 件。")), "X106");
+    only(&lint(&in_overview("不同意公开答复 3 件。")), "X107");
+    // The total answered is still read.
+    only(
+        &lint(&in_overview("全年共收到政府信息公开申请24件，已答复20件。")),
+        "X103",
+    );
+}
+
+#[test]
+fn counts_written_as_shu_wei_and_you_are_read() {
+    only(&lint(&in_overview("行政诉讼数为 3 件。")), "X112");
+    only(&lint(&in_overview("行政复议数为 5 件。")), "X111");
+    let text = in_overview("转下一年度办理答复的有 5 件。");
+    let x = only(&lint(&text), "X104");
+    assert_eq!(text_at(&text, &x), "5");
+}
+
 // ───────────────────────────── N
 
 #[test]
@@ -317,6 +389,69 @@ fn n102_complete_list_falls_short_but_an_open_list_does_not() {
     assert_eq!(n.severity, Severity::Warning);
     assert!(lint(&in_overview("办理提案7件，其中主办2件、协办4件等。")).is_empty());
     assert!(lint(&in_overview("办理提案7件，其中主要有主办2件、协办4件。")).is_empty());
+}
+
+/// The results sentence as real reports write it: the total with a remark in
+/// parentheses, parts with their shares in parentheses, a part whose name holds "、".
+const RESULTS: &str = "市政府共受理政府信息公开申请 24 件，办结 24 件（含上年结转 2 件），均在法定期限内答复。其中，予以公开及部分公开 16 件（66.67%），不予公开 1 件（4.17%），因本机关不掌握等原因无法提供 6 件（25%），属信访、重复申请等不予处理 1 件（4.17%），其他处理 0 件（0%，含申请人主动撤回 0 件）。";
+
+#[test]
+fn breakdowns_skip_remarks_in_parentheses() {
+    assert!(lint(&in_overview(RESULTS)).is_empty());
+    let text = in_overview(&RESULTS.replace("无法提供 6 件", "无法提供 9 件"));
+    let d = lint(&text);
+    let n = d.iter().find(|x| x.rule == "N101").expect("N101");
+    assert_eq!(
+        text_at(&text, n),
+        "24",
+        "the total, not the 2 in its remark"
+    );
+    assert!(n.notes[0].contains("= 27"), "{}", n.notes[0]);
+    // The same with ASCII punctuation, as web pages often have it.
+    let ascii = |s: &str| s.replace('，', ",").replace('（', "(").replace('）', ")");
+    assert!(lint(&in_overview(&ascii(RESULTS))).is_empty());
+    let text = in_overview(&ascii(&RESULTS.replace("无法提供 6 件", "无法提供 9 件")));
+    assert!(lint(&text).iter().any(|x| x.rule == "N101"));
+}
+
+/// A page whose whole body is one line: a breakdown ends at sentence punctuation and
+/// never runs across a heading, exactly as on a wrapped page.
+#[test]
+fn breakdowns_on_a_one_line_page() {
+    let one_line = |sentences: &str| {
+        let text = in_overview(sentences);
+        let mut out = String::new();
+        for line in text.lines() {
+            out.push_str(line.trim());
+            out.push(' ');
+        }
+        out
+    };
+    let n_rules = |text: &str| -> Vec<String> {
+        lint(text)
+            .into_iter()
+            .filter(|d| d.rule.starts_with('N'))
+            .map(|d| format!("{} {}", d.rule, d.message))
+            .collect()
+    };
+    let bad = one_line("主动公开信息共计120条，其中机构信息30条，政策文件50条，工作动态45条。");
+    let found = n_rules(&bad);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("N101"), "{found:?}");
+    let good = one_line("主动公开信息共计125条，其中机构信息30条，政策文件50条，工作动态45条。");
+    assert!(n_rules(&good).is_empty(), "{:?}", n_rules(&good));
+    // The figure before a heading is not the total of the list after it.
+    let across = one_line("办理提案7件 （二）依申请公开 其中主办2件、协办6件。");
+    assert!(n_rules(&across).is_empty(), "{:?}", n_rules(&across));
+    // A list broken by a semicolon clause stays a partial list.
+    let semicolons = one_line(
+        "办结申请81件，其中：予以公开42件，占51.85%；不予公开5件；行政复议案件2件、行政诉讼案件7件。",
+    );
+    assert!(
+        n_rules(&semicolons).is_empty(),
+        "{:?}",
+        n_rules(&semicolons)
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{clean, lint, replace, rules_of};
+use common::{clean, errors_of, lint, replace, rules_of};
 use nianbao::{Diagnostic, Severity};
 
 /// The clean example has no finding at all: every test below adds exactly one defect.
@@ -340,7 +340,19 @@ fn t201_row_total_with_arithmetic_and_fix() {
     let d = lint(&text);
     let t = find(&d, "T201");
     assert_eq!(&text[t.primary.clone()], "23");
-    assert_eq!(t.labels.len(), 6, "every applicant column is labelled");
+    let applicants: Vec<&str> = t.labels[..6].iter().map(|l| l.message.as_str()).collect();
+    assert_eq!(
+        applicants,
+        [
+            "自然人 20",
+            "商业企业 3",
+            "科研机构 0",
+            "社会公益组织 0",
+            "法律服务机构 1",
+            "其他 0"
+        ],
+        "every applicant column is labelled"
+    );
     assert_eq!(
         t.notes[0],
         "自然人 20 + 商业企业 3 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 1 + 其他 0 = 24，表中总计 23"
@@ -375,6 +387,151 @@ fn t203_balance_of_table_three() {
         t.notes[0].contains("一、本年新收 20 + 二、上年结转 2 = 22"),
         "{}",
         t.notes[0]
+    );
+}
+
+// ───────────────────────────── one defect, one finding
+
+/// 表三's 新收 total changed: its row sum (T201), the column balance (T203) and the
+/// narrative (X101) all fail; one cell explains all three, so there is one finding on
+/// it, the other relations as notes and one help with the value.
+#[test]
+fn one_wrong_cell_is_one_finding_on_that_cell() {
+    let text = replace(&clean(), "| 1 | 0 | 24 | |\n二、", "| 1 | 0 | 25 | |\n二、");
+    let d = lint(&text);
+    assert_eq!(rules_of(&d), ["T201"], "{d:#?}");
+    let t = &d[0];
+    assert_eq!(&text[t.primary.clone()], "25");
+    assert!(
+        t.notes.iter().any(|n| n.contains("（T203）")),
+        "{:?}",
+        t.notes
+    );
+    assert!(
+        t.notes.iter().any(|n| n.contains("（X101）")),
+        "{:?}",
+        t.notes
+    );
+    assert_eq!(
+        t.help.as_deref(),
+        Some(
+            "表三「一、本年新收」总计应为 24：只改这一处，这 3 项核对就全部成立（其他任何单独一处的改动都做不到）"
+        )
+    );
+    // The narrative figure is still shown, as evidence.
+    assert!(t.labels.iter().any(|l| l.message == "正文为 24"));
+}
+
+/// A wrong part (自然人 of 一): the finding moves to that cell, not to the row total the
+/// row-sum rule would point at.
+#[test]
+fn the_finding_moves_to_the_cell_that_explains_every_failure() {
+    let text = replace(&clean(), "申请数量 | 20 | 3 |", "申请数量 | 21 | 3 |");
+    let d = lint(&text);
+    assert_eq!(rules_of(&d), ["T201"], "{d:#?}");
+    assert_eq!(&text[d[0].primary.clone()], "21");
+    assert!(
+        d[0].primary_label.starts_with("自然人 21"),
+        "{}",
+        d[0].primary_label
+    );
+    assert!(d[0].help.as_deref().unwrap_or("").contains("自然人应为 20"));
+}
+
+/// Two wrong cells: no single change fixes the three failing relations, so one finding
+/// says so and names the cells they share; no help gives a value.
+#[test]
+fn two_wrong_cells_are_one_finding_naming_the_candidates() {
+    let text = replace(&clean(), "申请数量 | 20 | 3 |", "申请数量 | 21 | 4 |");
+    let d = lint(&text);
+    assert_eq!(errors_of(&d).len(), 1, "{d:#?}");
+    let help = d[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("至少有两处数值有误"), "{help}");
+    assert!(
+        help.contains("自然人 21") && help.contains("商业企业 4"),
+        "{help}"
+    );
+    assert!(!help.contains("应为"), "{help}");
+}
+
+/// Every single number of 表三 and 表四 of the clean report changed by one gives one
+/// error; when that error merges several relations, it is on the changed cell and its
+/// help restores the original value — following it leaves nothing to report.
+#[test]
+fn following_the_help_of_a_merged_finding_fixes_everything() {
+    let pack = common::national().pack();
+    let text = clean();
+    let doc = nianbao::Document::parse("clean", text.clone(), &pack.templates);
+    let mut merged = 0;
+    for table in &doc.tables[1..] {
+        for row in &table.rows {
+            for cell in &row.cells {
+                let (Some(span), nianbao::parse::CellValue::Number(v)) = (&cell.span, &cell.value)
+                else {
+                    continue;
+                };
+                let changed = v.checked_add(nianbao::parse::number::Num::from_int(1));
+                let Some(changed) = changed else { continue };
+                let mutated = format!("{}{changed}{}", &text[..span.start], &text[span.end..]);
+                let d = lint(&mutated);
+                let errors = errors_of(&d);
+                assert_eq!(
+                    errors.len(),
+                    1,
+                    "{} → {changed}: {d:#?}",
+                    &text[span.clone()]
+                );
+                let e = errors[0];
+                if !e.notes.iter().any(|n| n.starts_with("同时不成立")) {
+                    continue;
+                }
+                merged += 1;
+                assert_eq!(e.primary.start, span.start, "{e:#?}");
+                let help = e.help.as_deref().unwrap_or("");
+                assert!(help.contains(&format!("应为 {v}：")), "{help}");
+                let restored = format!(
+                    "{}{v}{}",
+                    &mutated[..e.primary.start],
+                    &mutated[e.primary.end..]
+                );
+                assert!(lint(&restored).is_empty());
+            }
+        }
+    }
+    assert!(merged >= 20, "only {merged} changes gave a merged finding");
+}
+
+/// A relation that fails alone, whose total agrees with the narrative: the help does not
+/// tell the editor to change the total (that would break the narrative check) but names
+/// the parts.
+#[test]
+fn a_help_never_breaks_a_check_that_holds() {
+    let row = "1 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |";
+    let bad = "2 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |";
+    // Without a narrative figure, the total is the first suspect.
+    let d = lint(&replace(&clean(), row, bad));
+    let t = find(&d, "T204");
+    assert!(
+        t.help.as_deref().unwrap_or("").contains("总计应为 3"),
+        "{:?}",
+        t.help
+    );
+    // The narrative says 2, like the total: the parts are named instead.
+    let text = replace(
+        &clean(),
+        "（三）政府信息管理情况\n",
+        "因政府信息公开被申请行政复议2件。\n（三）政府信息管理情况\n",
+    );
+    assert!(lint(&text).is_empty());
+    let d = lint(&replace(&text, row, bad));
+    assert_eq!(rules_of(&d), ["T204"], "{d:#?}");
+    let help = d[0].help.as_deref().unwrap_or("");
+    assert!(!help.contains("总计应为"), "{help}");
+    assert!(help.contains("结果维持」应为 1"), "{help}");
+    assert!(
+        d[0].notes.iter().any(|n| n.contains("X111")),
+        "{:?}",
+        d[0].notes
     );
 }
 

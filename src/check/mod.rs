@@ -1,5 +1,8 @@
-//! Check: runs every enabled rule of a pack over a parsed document and returns the
-//! findings in document order.
+//! Check: runs every enabled rule of a pack over a parsed document, merges the
+//! findings that one wrong figure explains (`merge`), and returns them in document
+//! order.
+
+mod merge;
 
 use crate::pack::Pack;
 use crate::parse::Document;
@@ -8,15 +11,18 @@ use crate::rules::Context;
 
 pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut holding = Vec::new();
     for rule in pack.enabled_rules() {
         let mut cx = Context {
             doc,
             templates: &pack.templates,
             meta: &rule.meta,
             out: &mut out,
+            holding: &mut holding,
         };
         rule.check.check(&mut cx);
     }
+    let mut out = merge::merge(out, &holding);
     out.sort_by(|a, b| {
         (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))
     });

@@ -27,6 +27,17 @@ fn ends_paragraph(c: char) -> bool {
     "。！？!?；;：:）)」”\"".contains(c)
 }
 
+/// What is left of a line beside a table must have this many CJK characters to be
+/// read as prose (not a stray `|`, a unit or a cell).
+const MIN_PROSE_CHARS: usize = 6;
+
+fn is_prose(s: &str) -> bool {
+    s.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .nth(MIN_PROSE_CHARS - 1)
+        .is_some()
+}
+
 /// A line that starts a heading or list item begins a new paragraph.
 fn starts_heading(line: &str) -> bool {
     let mut chars = line.chars();
@@ -40,8 +51,10 @@ fn starts_heading(line: &str) -> bool {
 }
 
 impl Narrative {
-    /// Builds the narrative from every line that does not overlap `exclude` (the
-    /// tables), dropping page furniture.
+    /// Builds the narrative from the text outside `exclude` (the tables), line by
+    /// line, dropping page furniture. A line that a table covers only in part (a page
+    /// whose whole body is one line) keeps what lies outside the table, as separate
+    /// paragraphs, when that is prose (see `MIN_PROSE_CHARS`).
     pub fn build(text: &str, lines: &LineIndex, exclude: &[Range<usize>]) -> Narrative {
         let mut out = Narrative::default();
         let mut excluded = exclude.to_vec();
@@ -56,34 +69,55 @@ impl Narrative {
             {
                 next_exclusion += 1;
             }
-            if excluded
-                .get(next_exclusion)
-                .is_some_and(|r| r.start < range.end.max(range.start + 1))
-            {
-                continue;
+            let overlapping = excluded[next_exclusion.min(excluded.len())..]
+                .iter()
+                .take_while(|r| r.start < range.end.max(range.start + 1));
+            let mut pieces = vec![range.clone()];
+            let mut partial = false;
+            for r in overlapping {
+                partial = true;
+                pieces = pieces
+                    .into_iter()
+                    .flat_map(|p| {
+                        [
+                            p.start..r.start.clamp(p.start, p.end),
+                            r.end.clamp(p.start, p.end)..p.end,
+                        ]
+                    })
+                    .filter(|p| !p.is_empty())
+                    .collect();
             }
-            let raw = &text[range.clone()];
-            let trimmed = raw.trim();
-            if trimmed.is_empty() || is_page_furniture(trimmed) {
-                continue;
+            for (i, piece) in pieces.into_iter().enumerate() {
+                let raw = &text[piece.clone()];
+                let trimmed = raw.trim();
+                if trimmed.is_empty()
+                    || is_page_furniture(trimmed)
+                    || (partial && !is_prose(trimmed))
+                {
+                    continue;
+                }
+                let start = piece.start + (raw.len() - raw.trim_start().len());
+                let wrapped = out
+                    .text
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !ends_paragraph(c) && c != '\n');
+                let heading = starts_heading(trimmed);
+                // Text on both sides of a table is never one sentence.
+                let after_table = partial && i > 0;
+                if !out.text.is_empty()
+                    && (!wrapped || heading || previous_was_heading || after_table || partial)
+                {
+                    out.text.push('\n');
+                }
+                previous_was_heading = heading;
+                out.pieces.push(Piece {
+                    narrative: out.text.len(),
+                    original: start,
+                    len: trimmed.len(),
+                });
+                out.text.push_str(trimmed);
             }
-            let start = range.start + (raw.len() - raw.trim_start().len());
-            let wrapped = out
-                .text
-                .chars()
-                .next_back()
-                .is_some_and(|c| !ends_paragraph(c) && c != '\n');
-            let heading = starts_heading(trimmed);
-            if !out.text.is_empty() && (!wrapped || heading || previous_was_heading) {
-                out.text.push('\n');
-            }
-            previous_was_heading = heading;
-            out.pieces.push(Piece {
-                narrative: out.text.len(),
-                original: start,
-                len: trimmed.len(),
-            });
-            out.text.push_str(trimmed);
         }
         out
     }
@@ -116,6 +150,32 @@ impl Narrative {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_inside_a_one_line_page_keeps_the_prose_around_it() {
+        let text = "收到申请24件，其中自然人20件。一、本年新收 20 3 24 二、上年结转 2 0 2 办结24件，其中予以公开13件。";
+        let lines = LineIndex::new(text);
+        let from = text.find("一、本年新收").unwrap_or(0);
+        let to = text.find(" 办结").unwrap_or(0);
+        let table = std::ops::Range {
+            start: from,
+            end: to,
+        };
+        let n = Narrative::build(text, &lines, std::slice::from_ref(&table));
+        assert_eq!(
+            n.text,
+            "收到申请24件，其中自然人20件。\n办结24件，其中予以公开13件。"
+        );
+        let at = n.text.find("13").unwrap_or(0);
+        assert_eq!(&text[n.to_original(at..at + 2)], "13");
+        // A stray cell or pipe beside a table is not prose.
+        let text = "一、本年新收 | 20 | 24 | |\n正文。";
+        let lines = LineIndex::new(text);
+        let end = text.find(" | |").unwrap_or(0);
+        let table = std::ops::Range { start: 0, end };
+        let n = Narrative::build(text, &lines, std::slice::from_ref(&table));
+        assert_eq!(n.text, "正文。");
+    }
 
     #[test]
     fn wrapped_lines_are_joined_and_map_back() {

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::parse::number::Num;
+
 /// How serious a finding is. Only `Error` makes `nianbao check` exit with 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +43,30 @@ pub struct Label {
     pub message: String,
 }
 
+/// A relation between figures (cells of the tables, figures of the narrative) as data,
+/// so that `check::merge` can tell when one wrong figure explains several failing
+/// relations. Rules attach it to the finding of a failing relation, and hand the
+/// relations that hold to `Context::holds`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relation {
+    pub figures: Vec<RelationFigure>,
+    /// The rule that checked it (set by `Context::holds` for relations that hold).
+    pub rule: String,
+}
+
+/// One figure of a relation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationFigure {
+    /// Where it is written: its identity (one cell, one narrative figure).
+    pub span: Range<usize>,
+    /// Its full name for messages, e.g. `表三「一、本年新收」总计`.
+    pub name: String,
+    pub value: Num,
+    /// The value that would make the relation hold if only this figure changed
+    /// (`None` when no single value does).
+    pub fix: Option<Num>,
+}
+
 /// One finding in one document. Spans are byte ranges into `Document::text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -59,6 +85,8 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// `= help:` line (what would be right).
     pub help: Option<String>,
+    /// The failing relation this finding is about, when it is one (not rendered).
+    pub relation: Option<Relation>,
 }
 
 impl Diagnostic {
@@ -72,6 +100,7 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,
+            relation: None,
         }
     }
 
@@ -95,6 +124,11 @@ impl Diagnostic {
 
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
+        self
+    }
+
+    pub fn relation(mut self, relation: Relation) -> Self {
+        self.relation = Some(relation);
         self
     }
 }

@@ -7,7 +7,7 @@ pub mod extract;
 pub mod human;
 pub mod json;
 
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, Label, Relation, RelationFigure, Severity};
 
 /// Counts of findings by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

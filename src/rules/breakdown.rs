@@ -117,6 +117,85 @@ fn is_separator(c: char) -> bool {
     "，、,；;。\n".contains(c)
 }
 
+/// A heading or list number inside running text ("（二）", "三、", "2."): a
+/// breakdown never runs across one.
+static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[、．](?:[^0-9]|$)")
+        .expect("valid regex")
+});
+
+/// Parenthesised remarks ("（17.46%）", "（含上年结转 189 件）"), outermost only, in
+/// text order. An unclosed parenthesis ends at the sentence end and is not a remark.
+fn parentheses(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '（' | '(' => {
+                if depth == 0 {
+                    open = Some(i);
+                }
+                depth += 1;
+            }
+            '）' | ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0
+                    && let Some(start) = open.take()
+                {
+                    out.push(start..i + c.len_utf8());
+                }
+            }
+            '。' | '\n' => {
+                depth = 0;
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `s` (starting at byte `offset` of the text) without the remarks in it.
+fn without(s: &str, offset: usize, parens: &[Range<usize>]) -> String {
+    let mut out = String::new();
+    let mut at = offset;
+    let end = offset + s.len();
+    for p in parens.iter().filter(|p| p.start < end && p.end > offset) {
+        if p.start > at {
+            out.push_str(&s[at - offset..p.start - offset]);
+        }
+        at = at.max(p.end.min(end));
+    }
+    if at < end {
+        out.push_str(&s[at - offset..]);
+    }
+    out
+}
+
+/// Where a part really ends: after a remark in parentheses right after its figure
+/// ("208 件（17.46%）") and a share clause ("，占51.85%").
+fn skip_remarks(text: &str, end: usize, parens: &[Range<usize>]) -> usize {
+    let mut at = end;
+    let rest = &text[at..];
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    if let Some(p) = parens.iter().find(|p| p.start == at + spaces) {
+        at = p.end;
+    }
+    let rest = &text[at..];
+    if let Some(after_comma) = rest.strip_prefix('，').or_else(|| rest.strip_prefix(','))
+        && after_comma.starts_with('占')
+    {
+        let clause_len = after_comma
+            .find(['，', ',', '、', '；', ';', '。', '\n'])
+            .unwrap_or(after_comma.len());
+        if after_comma[..clause_len].ends_with(['%', '％']) {
+            at += rest.len() - after_comma.len() + clause_len;
+        }
+    }
+    at
+}
+
 impl Breakdown {
     fn figures(&self, text: &str) -> Vec<Figure> {
         self.figure
@@ -140,28 +219,38 @@ impl Breakdown {
             .collect()
     }
 
-    /// Every breakdown list in `text`.
+    /// Every breakdown list in `text`. Boundaries come from the text's punctuation
+    /// and headings, never from line breaks alone, so a page whose body is one line
+    /// reads the same as a wrapped one.
     fn lists(&self, text: &str) -> Vec<List> {
         let figures = self.figures(text);
+        let parens = parentheses(text);
+        let in_paren = |at: usize| {
+            let i = parens.partition_point(|p| p.end <= at);
+            parens.get(i).is_some_and(|p| p.start <= at)
+        };
         let mut out = Vec::new();
         for m in self.marker.find_iter(text) {
-            // The total: the last figure shortly before the marker, in the same paragraph.
-            // Figures are in text order: the last one ending before the marker.
-            let Some(ti) = figures
-                .partition_point(|f| f.end <= m.start())
-                .checked_sub(1)
+            // The total: the last figure shortly before the marker, in the same
+            // paragraph; figures in parentheses ("（含上年结转189件）") are remarks.
+            let before = figures.partition_point(|f| f.end <= m.start());
+            let Some(ti) = (0..before)
+                .rev()
+                .find(|&i| !in_paren(figures[i].number.start))
             else {
                 continue;
             };
             let total = &figures[ti];
-            let between = &text[total.end..m.start()];
+            let raw_between = &text[total.end..m.start()];
+            let between = without(raw_between, total.end, &parens);
             let gap_ok = between.chars().count() <= MAX_TOTAL_GAP
                 && !between.contains(['\n', '；', ';'])
                 && between
                     .trim_end_matches(['。', '，', ',', '：', ':', ' '])
                     .chars()
                     .all(|c| !c.is_ascii_digit())
-                && !between.trim_end().trim_end_matches('。').contains('。');
+                && !between.trim_end().trim_end_matches('。').contains('。')
+                && !HEADING.is_match(raw_between);
             if !gap_ok {
                 continue;
             }
@@ -173,17 +262,35 @@ impl Breakdown {
 
             let mut parts: Vec<Part> = Vec::new();
             let mut pos = m.end()
-                + (after_marker.len() - after_marker.trim_start_matches(['：', ':', ' ']).len());
+                + (after_marker.len()
+                    - after_marker
+                        .trim_start_matches(['：', ':', ' ', '，', ','])
+                        .len());
             let mut closed_by_open_word = false;
+            // Whether the list ended where the sentence or clause does (rather than at
+            // a part it could not read).
+            let mut ended_cleanly = true;
+            // The separator between parts: with "，", a part's name may hold "、"
+            // ("属信访、重复申请等不予处理 80 件").
+            let mut separator: Option<char> = None;
             for f in figures.iter().skip(ti + 1) {
                 if f.number.start < pos {
                     continue;
                 }
                 let name = &text[pos..f.number.start];
+                let name_separates = name
+                    .contains(|c: char| is_separator(c) && !(c == '、' && separator == Some('，')));
                 if name.chars().count() > MAX_NAME_CHARS
-                    || name.contains(is_separator)
+                    || name_separates
                     || f.unit != total.unit
+                    || in_paren(f.number.start)
+                    || HEADING.is_match(name)
                 {
+                    // A new clause, sentence or heading ends the list; a name that
+                    // runs on within the clause is a part that could not be read.
+                    ended_cleanly = f.unit != total.unit
+                        || HEADING.is_match(name)
+                        || name.contains(['，', ',', '。', '；', ';', '\n']);
                     break;
                 }
                 parts.push(Part {
@@ -191,13 +298,17 @@ impl Breakdown {
                     name_span: pos..f.number.start,
                     figure: f.clone(),
                 });
-                let rest = &text[f.end..];
+                let end = skip_remarks(text, f.end, &parens);
+                let rest = &text[end..];
                 if self.incomplete.find(rest).is_some_and(|x| x.start() == 0) {
                     closed_by_open_word = true;
                     break;
                 }
                 match rest.chars().next() {
-                    Some(c @ ('，' | '、' | ',')) => pos = f.end + c.len_utf8(),
+                    Some(c @ ('，' | '、' | ',')) => {
+                        pos = end + c.len_utf8();
+                        separator.get_or_insert(if c == ',' { '，' } else { c });
+                    }
                     _ => break,
                 }
             }
@@ -206,7 +317,10 @@ impl Breakdown {
             }
             out.push(List {
                 total: total.clone(),
-                complete: !opens_incomplete && !closed_by_open_word && parts.len() >= 2,
+                complete: !opens_incomplete
+                    && !closed_by_open_word
+                    && ended_cleanly
+                    && parts.len() >= 2,
                 parts,
             });
         }

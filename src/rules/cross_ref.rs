@@ -17,6 +17,12 @@
 //! counterexamples = ["办理人大代表建议和政协委员提案7件"] # must not match
 //! ```
 //!
+//! `not_after` (optional) skips a figure whose wording comes right after text it
+//! matches: the wording's start, or the start of its named group `word` when the
+//! pattern has one (`(?P<word>答复|办结)`). "予以公开及部分公开208件" is a combined
+//! category, not 部分公开; "不予公开答复2件" is not the 已答复 total. A combined
+//! category has its own rule with the sum of its cells.
+//!
 //! Patterns are regexes built from the pack's `{fragment}`s; `{n}` is the figure
 //! (Arabic, full-width or Chinese numerals). A figure marked approximate (余, 多, 约,
 //! 左右…) or touched by a lost character is not compared. When the figure differs from
@@ -31,7 +37,8 @@ use serde::Deserialize;
 
 use super::expr::{self, Binding, Side, Term, file_span, operand_name};
 use super::{
-    Check, CompileCx, Context, FigureUse, in_sections, pack_regex, resolve_sections, rule_def,
+    Check, CompileCx, Context, FigureUse, in_sections, pack_regex, relation, resolve_sections,
+    rule_def,
 };
 use crate::pack::error::DefError;
 use crate::pack::template::Templates;
@@ -65,6 +72,10 @@ rule_def! {
         /// Skip a figure whose clause matches this regex (comparisons: 同比, 较上年…).
         #[serde(default)]
         pub skip_if: Option<toml::Spanned<String>>,
+        /// Skip a figure whose wording (or its group `word`) comes right after text
+        /// this regex matches.
+        #[serde(default)]
+        pub not_after: Option<toml::Spanned<String>>,
     }
 }
 
@@ -96,7 +107,14 @@ struct CrossRef {
     examples: Vec<String>,
     same_year_only: bool,
     skip_if: Option<regex::Regex>,
+    /// `not_after`, anchored at the end of the text it is matched against, and as
+    /// written in the pack.
+    not_after: Option<regex::Regex>,
+    not_after_source: Option<String>,
 }
+
+/// How far back `not_after` looks (bytes; a category name is a few characters).
+const NOT_AFTER_WINDOW: usize = 60;
 
 static YEAR: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"(20\d{2})\s*年").expect("valid regex"));
@@ -197,6 +215,16 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             .as_ref()
             .map(|r| pack_regex(r, cx))
             .transpose()?,
+        not_after: def
+            .not_after
+            .as_ref()
+            .map(|r| {
+                let expanded = super::expand(r, cx)?;
+                regex::Regex::new(&format!("(?:{expanded})$"))
+                    .map_err(|e| super::regex_error(r, cx, &e.to_string()))
+            })
+            .transpose()?,
+        not_after_source: def.not_after.as_ref().map(|r| r.get_ref().clone()),
     };
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits_in(t).into_iter().next().map(|h| h.wording)
@@ -218,6 +246,10 @@ impl CrossRef {
                     continue;
                 };
                 if reliability(text, n.range(), whole.end()) != Reliability::Exact {
+                    continue;
+                }
+                let anchor = caps.name("word").map_or(whole.start(), |w| w.start());
+                if self.comes_after_excluded(text, anchor) {
                     continue;
                 }
                 let Some(value) = parse_figure(n.as_str()) else {
@@ -246,6 +278,18 @@ impl CrossRef {
             }
         }
         out
+    }
+
+    /// True when the text right before `at` matches `not_after`.
+    fn comes_after_excluded(&self, text: &str, at: usize) -> bool {
+        let Some(re) = &self.not_after else {
+            return false;
+        };
+        let mut from = at.saturating_sub(NOT_AFTER_WINDOW);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        text.get(from..at).is_some_and(|before| re.is_match(before))
     }
 
     /// True when the clause of a figure speaks of another period.
@@ -299,7 +343,23 @@ impl Check for CrossRef {
             return;
         };
         for hit in self.hits(cx.doc) {
-            if hit.value == expected.total {
+            let agrees = hit.value == expected.total;
+            // The figure and its cells as one relation, for `check::merge`.
+            let relation = relation::build(
+                vec![relation::Term {
+                    span: hit.span.clone(),
+                    name: format!("正文中的{}", self.subject),
+                    value: hit.value,
+                    sign: 1,
+                }],
+                relation::terms(&expected, cx.templates, !agrees),
+                hit.value,
+                expected.total,
+            );
+            if agrees {
+                if let Some(r) = relation {
+                    cx.holds(r);
+                }
                 continue;
             }
             let alternative = if hit.zero {
@@ -371,6 +431,11 @@ impl Check for CrossRef {
                     );
                 }
             }
+            // A negated statement ("未发生…行政复议、行政诉讼") is one wording for several
+            // zeros: it is not a figure to merge by.
+            if alternative.is_none() && !hit.zero {
+                d.relation = relation;
+            }
             if expected.operands.len() > 1 {
                 d = d.note(format!(
                     "表中 {} = {}",
@@ -413,6 +478,11 @@ impl Check for CrossRef {
                 "若数字等于{}（{}），只报警告",
                 a.name,
                 expr::describe_side(&a.terms, templates)
+            ));
+        }
+        if let Some(written) = &self.not_after_source {
+            lines.push(format!(
+                "紧跟在以下写法之后的不算（属于其他类别）：{written}"
             ));
         }
         lines.push(

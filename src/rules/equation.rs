@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 use super::expr::{
     self, Binding, MAX_LISTED, Naming, Op, Operand, Side, Term, TermKind, file_span, terms_text,
 };
-use super::{Check, Context, rule_def};
+use super::{Check, Context, relation, rule_def};
 use crate::pack::error::DefError;
 use crate::pack::template::{TableTemplate, Templates};
 use crate::parse::number::Num;
@@ -181,11 +181,25 @@ impl Check for Equation {
                 if lhs.operands.is_empty() && rhs.operands.is_empty() {
                     continue;
                 }
-                if !self.op.holds(lhs.total, rhs.total) {
-                    let d = self.diagnostic(cx, b, &lhs, &rhs);
-                    if let Some(d) = d {
-                        cx.push(d);
+                let holds = self.op.holds(lhs.total, rhs.total);
+                // An equality is also recorded as data, for `check::merge`.
+                let relation = (self.op == Op::Eq)
+                    .then(|| {
+                        relation::build(
+                            relation::terms(&lhs, cx.templates, !holds),
+                            relation::terms(&rhs, cx.templates, !holds),
+                            lhs.total,
+                            rhs.total,
+                        )
+                    })
+                    .flatten();
+                if holds {
+                    if let Some(r) = relation {
+                        cx.holds(r);
                     }
+                } else if let Some(mut d) = self.diagnostic(cx, b, &lhs, &rhs) {
+                    d.relation = relation;
+                    cx.push(d);
                 }
             }
         }

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use crate::pack::template::Templates;
 use crate::parse::Document;
-use crate::report::{Diagnostic, Severity};
+use crate::report::{Diagnostic, Relation, Severity};
 
 pub mod breakdown;
 pub mod content;
@@ -18,6 +18,7 @@ pub mod dates;
 pub mod equation;
 pub mod expr;
 pub mod pattern;
+pub mod relation;
 pub mod repetition;
 pub mod sections;
 pub mod table_template;
@@ -123,6 +124,8 @@ pub struct Context<'a> {
     pub templates: &'a Templates,
     pub meta: &'a RuleMeta,
     pub out: &'a mut Vec<Diagnostic>,
+    /// Relations that were checked and hold (see `check::merge`).
+    pub holding: &'a mut Vec<Relation>,
 }
 
 impl Context<'_> {
@@ -133,6 +136,12 @@ impl Context<'_> {
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.out.push(diagnostic);
+    }
+
+    /// Records a relation that holds: a figure in it is not a good one to change.
+    pub fn holds(&mut self, mut relation: Relation) {
+        relation.rule.clone_from(&self.meta.id);
+        self.holding.push(relation);
     }
 }
 
