@@ -9,6 +9,16 @@ use crate::rules::Context;
 pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in pack.enabled_rules() {
+        // A rule limited to some issuing-body levels runs only where the level is known.
+        if !rule.meta.levels.is_empty()
+            && !doc
+                .body
+                .as_ref()
+                .is_some_and(|b| rule.meta.levels.contains(&b.level))
+        {
+            continue;
+        }
+        let start = out.len();
         let mut cx = Context {
             doc,
             templates: &pack.templates,
@@ -16,6 +26,7 @@ pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
             out: &mut out,
         };
         rule.check.check(&mut cx);
+        crate::pack::amend::restyle(&rule.meta, &mut out[start..]);
     }
     out.sort_by(|a, b| {
         (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))

@@ -69,7 +69,7 @@ rule_def! {
 }
 
 /// Another cell a writer may plausibly have meant.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlternativeDef {
     pub cell: toml::Spanned<String>,
