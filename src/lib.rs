@@ -15,8 +15,10 @@
 //! ```
 
 pub mod check;
+pub mod config;
 pub mod load;
 pub mod pack;
+pub mod packtest;
 pub mod parse;
 pub mod report;
 pub mod rules;
@@ -30,6 +32,8 @@ pub use report::{Counts, Diagnostic, Severity};
 pub struct Linter {
     pack: Pack,
     load_options: LoadOptions,
+    /// The report year when a report does not say (a configuration's `year`).
+    default_year: Option<i32>,
 }
 
 /// A checked document and its findings.
@@ -43,12 +47,19 @@ impl Linter {
         Linter {
             pack,
             load_options: LoadOptions::default(),
+            default_year: None,
         }
     }
 
     /// How inputs are read (`--from`, `--encoding`).
     pub fn with_load_options(mut self, options: LoadOptions) -> Self {
         self.load_options = options;
+        self
+    }
+
+    /// The report year used when a report does not say (`year` of `nianbao.toml`).
+    pub fn with_default_year(mut self, year: Option<i32>) -> Self {
+        self.default_year = year;
         self
     }
 
@@ -59,7 +70,16 @@ impl Linter {
     /// Parses and checks a report's text. `path` is the name shown in diagnostics.
     pub fn lint_text(&self, path: impl Into<String>, text: String) -> Result<Outcome, LoadError> {
         let path = path.into();
-        let document = Document::parse(path.clone(), text, &self.pack.templates);
+        let mut document = Document::parse(path.clone(), text, &self.pack.templates);
+        if document.year.is_none()
+            && let Some(year) = self.default_year
+        {
+            document.year = Some(parse::ReportYear {
+                year,
+                source: parse::year::YearSource::Configured,
+                span: 0..0,
+            });
+        }
         if !document.looks_like_report() {
             return Err(LoadError::new(path, LoadErrorKind::NotAReport));
         }

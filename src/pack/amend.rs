@@ -234,6 +234,12 @@ impl Check for Combined {
         out
     }
 
+    fn wordings(&self) -> Vec<(String, &regex::Regex)> {
+        let mut out = self.first.wordings();
+        out.extend(self.added.wordings());
+        out
+    }
+
     fn explain(&self, templates: &Templates) -> Vec<String> {
         let mut out = self.first.explain(templates);
         let added = self.added.explain(templates);

@@ -36,6 +36,8 @@ impl Location {
 
 /// One pack of the chain, parsed.
 struct Layer {
+    /// `Location::key`, to load a pack reached twice (by `extend`) only once.
+    key: String,
     name: String,
     manifest_source: Arc<PackSource>,
     files: Vec<(Arc<PackSource>, PackFile)>,
@@ -48,9 +50,18 @@ impl Layer {
 }
 
 pub(super) fn load(location: Location) -> Result<Pack, PackError> {
+    load_extended(location, &[])
+}
+
+/// A pack and, on top of it, the layers of other packs (a configuration's `extend`):
+/// the packs they extend that are already loaded are not loaded again.
+pub(super) fn load_extended(location: Location, extend: &[Location]) -> Result<Pack, PackError> {
     let mut layers = Vec::new();
     let mut visiting = Vec::new();
     load_chain(location.clone(), &mut visiting, &mut layers, None)?;
+    for e in extend {
+        load_chain(e.clone(), &mut visiting, &mut layers, None)?;
+    }
     merge(layers, location)
 }
 
@@ -88,7 +99,10 @@ fn load_chain(
             .collect();
         return Err(err.note(format!("extends 链：{}", chain.join(" → "))));
     }
-    visiting.push(key);
+    if layers.iter().any(|l| l.key == key) {
+        return Ok(());
+    }
+    visiting.push(key.clone());
 
     let sources = read_sources(&location, referrer)?;
     let mut errors = Errors::default();
@@ -149,6 +163,7 @@ fn load_chain(
     let manifest_source = Arc::clone(manifest_source);
     errors.finish(())?;
     layers.push(Layer {
+        key,
         name,
         manifest_source,
         files,

@@ -122,6 +122,11 @@ impl Pack {
         load::load(location)
     }
 
+    /// A pack with the rules of other packs added on top (a configuration's `extend`).
+    pub fn load_extended(location: Location, extend: &[Location]) -> Result<Pack, PackError> {
+        load::load_extended(location, extend)
+    }
+
     /// A built-in pack name, a pack folder, or a folder's `pack.toml`.
     pub fn from_arg(arg: &str) -> Result<Pack, PackError> {
         load::load(Location::from_arg(arg, None))

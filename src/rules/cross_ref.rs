@@ -294,6 +294,14 @@ impl CrossRef {
 }
 
 impl Check for CrossRef {
+    fn wordings(&self) -> Vec<(String, &regex::Regex)> {
+        self.sources
+            .iter()
+            .cloned()
+            .zip(self.patterns.iter().chain(&self.zero_patterns))
+            .collect()
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         let Some(expected) = self.expected(cx.doc, cx.templates) else {
             return;

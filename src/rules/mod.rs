@@ -128,6 +128,13 @@ pub trait Check: Send + Sync {
     fn explain(&self, _templates: &Templates) -> Vec<String> {
         Vec::new()
     }
+
+    /// The wordings this rule recognises, as written in the pack and compiled, so that
+    /// `nianbao test` can name a wording that no fixture reaches (rules of the
+    /// `cross_ref` and `pattern` kinds; empty for the others).
+    fn wordings(&self) -> Vec<(String, &regex::Regex)> {
+        Vec::new()
+    }
 }
 
 /// What a check sees: the document, the templates, and where to put findings.
