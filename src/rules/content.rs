@@ -13,6 +13,10 @@
 //! what = "信息处理费的收取情况"
 //! ```
 //!
+//! `section = "preamble"` is the text before the first section heading (the title and
+//! the opening paragraph, where a report cites its legal basis); a report without any
+//! heading is not checked.
+//!
 //! A missing section is reported by the `structure` rules, not here.
 
 use super::{Check, CompileCx, Context, pack_regex, rule_def};
@@ -32,30 +36,23 @@ rule_def! {
     }
 }
 
+/// The section id that stands for the text before the first heading.
+const PREAMBLE: &str = "preamble";
+
 struct Content {
-    section: usize,
+    /// `None`: the preamble.
+    section: Option<usize>,
     must_mention: Option<regex::Regex>,
     what: String,
     min_chars: Option<usize>,
 }
 
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
-    let section = super::resolve_ids(
-        std::slice::from_ref(&def.section),
-        cx.templates.sections.len(),
-        |id| cx.templates.section_index(id),
-        || {
-            cx.templates
-                .sections
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect()
-        },
-        "章节",
-    )?
-    .first()
-    .copied()
-    .unwrap_or(0);
+    let section = if def.section.get_ref() == PREAMBLE {
+        None
+    } else {
+        Some(section_index(def, cx)?)
+    };
     if def.must_mention.is_none() && def.min_chars.is_none() {
         return Err(DefError::new(
             def.section.span(),
@@ -75,15 +72,38 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
     }))
 }
 
+fn section_index(def: &Def, cx: &CompileCx<'_>) -> Result<usize, DefError> {
+    Ok(super::resolve_ids(
+        std::slice::from_ref(&def.section),
+        cx.templates.sections.len(),
+        |id| cx.templates.section_index(id),
+        || {
+            cx.templates
+                .sections
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect()
+        },
+        "章节",
+    )?
+    .first()
+    .copied()
+    .unwrap_or(0))
+}
+
 /// Words that stand for "nothing to report".
 const NOTHING: &[&str] = &["无", "暂无", "没有", "无其他需要报告的事项", "无其他事项"];
 
 impl Check for Content {
     fn check(&self, cx: &mut Context<'_>) {
-        let Some(hit) = cx.doc.outline.first(self.section) else {
+        let Some(section) = self.section else {
+            self.check_preamble(cx);
             return;
         };
-        let tpl = &cx.templates.sections[self.section];
+        let Some(hit) = cx.doc.outline.first(section) else {
+            return;
+        };
+        let tpl = &cx.templates.sections[section];
         let body = cx.doc.text.get(hit.body.clone()).unwrap_or("");
         if let Some(re) = &self.must_mention
             && !re.is_match(body)
@@ -117,11 +137,14 @@ impl Check for Content {
     }
 
     fn explain(&self, templates: &Templates) -> Vec<String> {
-        let heading = templates
-            .sections
-            .get(self.section)
-            .map(|s| s.heading())
-            .unwrap_or_default();
+        let heading = match self.section {
+            None => "导语（第一个章节标题之前的文字）".to_string(),
+            Some(s) => templates
+                .sections
+                .get(s)
+                .map(|s| s.heading())
+                .unwrap_or_default(),
+        };
         let mut lines = Vec::new();
         if let Some(re) = &self.must_mention {
             lines.push(format!(
@@ -134,5 +157,38 @@ impl Check for Content {
             lines.push(format!("「{heading}」至少 {min} 个字，不能只写“无”"));
         }
         lines
+    }
+}
+
+impl Content {
+    /// `must_mention` on the text before the first heading, reported at its first line.
+    fn check_preamble(&self, cx: &mut Context<'_>) {
+        let Some(re) = &self.must_mention else {
+            return;
+        };
+        let Some(first) = cx.doc.outline.sections.first() else {
+            return;
+        };
+        let preamble = cx.doc.text.get(..first.heading.start).unwrap_or("");
+        if re.is_match(preamble) {
+            return;
+        }
+        // The first non-empty line (the title), else the first heading.
+        let mut at = first.heading.clone();
+        let mut offset = 0;
+        for line in preamble.split_inclusive('\n') {
+            let content = line.trim_end();
+            let lead = content.len() - content.trim_start().len();
+            if !content.trim().is_empty() {
+                at = offset + lead..offset + content.len();
+                break;
+            }
+            offset += line.len();
+        }
+        let d = cx
+            .diagnostic(at, format!("导语中没有说明{}", self.what))
+            .primary_label(format!("报告开头应说明{}", self.what))
+            .help(format!("在报告开头（第一部分之前）写明{}", self.what));
+        cx.push(d);
     }
 }
