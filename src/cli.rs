@@ -293,12 +293,12 @@ fn check(args: CheckArgs) -> ExitCode {
         unusable += inputs.len();
     }
     // The output format: the option, else the configuration of the first file.
-    let format = args.format.unwrap_or_else(|| {
-        match groups.first().map(|g| g.config.format.value) {
-            Some(nianbao::config::OutputFormat::Json) => Format::Json,
-            _ => Format::Human,
-        }
-    });
+    let format =
+        args.format
+            .unwrap_or_else(|| match groups.first().map(|g| g.config.format.value) {
+                Some(nianbao::config::OutputFormat::Json) => Format::Json,
+                _ => Format::Human,
+            });
 
     let mut counts = Counts::default();
     let mut all_json = Vec::new();

@@ -70,12 +70,7 @@ pub fn run(args: ConfigCmd) -> ExitCode {
 }
 
 fn line<T>(name: &str, value: String, setting: &Setting<T>) -> String {
-    format!(
-        "{:<18}{:<34}# {}\n",
-        name,
-        value,
-        setting.origin.describe()
-    )
+    format!("{:<18}{:<34}# {}\n", name, value, setting.origin.describe())
 }
 
 fn quoted(list: &[String]) -> String {
@@ -86,14 +81,28 @@ fn quoted(list: &[String]) -> String {
 fn render(target: &str, c: &Config) -> String {
     let mut s = match &c.file {
         Some(f) => format!("{target} 的配置文件：{}\n\n", f.display()),
-        None => format!("{target}：没有配置文件（未找到 nianbao.toml，或用了 --isolated），使用默认设置\n\n"),
+        None => format!(
+            "{target}：没有配置文件（未找到 nianbao.toml，或用了 --isolated），使用默认设置\n\n"
+        ),
     };
-    s.push_str(&line("pack", format!("{:?}", c.pack.value.display()), &c.pack));
+    s.push_str(&line(
+        "pack",
+        format!("{:?}", c.pack.value.display()),
+        &c.pack,
+    ));
     for e in &c.extend {
         s.push_str(&line("extend", format!("{:?}", e.value.display()), e));
     }
-    s.push_str(&line("format", format!("{:?}", c.format.value.as_str()), &c.format));
-    s.push_str(&line("fail-on", format!("{:?}", c.fail_on.value.as_str()), &c.fail_on));
+    s.push_str(&line(
+        "format",
+        format!("{:?}", c.format.value.as_str()),
+        &c.format,
+    ));
+    s.push_str(&line(
+        "fail-on",
+        format!("{:?}", c.fail_on.value.as_str()),
+        &c.fail_on,
+    ));
     s.push_str(&line(
         "year",
         c.year

@@ -160,7 +160,10 @@ fn init_pack(parent: &Path, name: &str) -> Result<String, String> {
         (dir.join("pack.toml"), manifest(name)),
         (dir.join("rules.toml"), RULES.to_string()),
         (dir.join("tests").join("E901-报告.txt"), firing),
-        (dir.join("tests").join("无问题.txt"), CLEAN_REPORT.to_string()),
+        (
+            dir.join("tests").join("无问题.txt"),
+            CLEAN_REPORT.to_string(),
+        ),
     ];
     for (path, text) in &files {
         write_new(path, text)?;

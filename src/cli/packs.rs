@@ -19,11 +19,16 @@ pub enum PackCommand {
 }
 
 pub fn list() -> ExitCode {
-    let mut out = String::from("内置规则包（用 --pack 名称 使用，nianbao pack show 名称 查看）：\n\n");
+    let mut out =
+        String::from("内置规则包（用 --pack 名称 使用，nianbao pack show 名称 查看）：\n\n");
     for name in builtin_names() {
         match Pack::builtin(name) {
             Ok(pack) => {
-                let own = pack.rules.iter().filter(|r| r.meta.pack == pack.name).count();
+                let own = pack
+                    .rules
+                    .iter()
+                    .filter(|r| r.meta.pack == pack.name)
+                    .count();
                 let base = if pack.chain.len() > 1 {
                     format!("继承 {}，", pack.chain[..pack.chain.len() - 1].join(" → "))
                 } else {

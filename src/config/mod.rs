@@ -60,7 +60,10 @@ const KEYS: &[&str] = &[
 pub enum Origin {
     Default,
     /// A configuration file and the 1-based line of the key.
-    File { path: PathBuf, line: usize },
+    File {
+        path: PathBuf,
+        line: usize,
+    },
     /// A command-line option.
     CommandLine(&'static str),
 }
@@ -181,9 +184,8 @@ impl Config {
     /// Reads a configuration file. Errors are `PackError`s (the same rustc-style
     /// rendering), all of them at once.
     pub fn from_file(path: &Path) -> Result<Config, PackError> {
-        let text = fs::read_to_string(path).map_err(|e| {
-            PackError::new(format!("无法读取配置文件 `{}`：{e}", path.display()))
-        })?;
+        let text = fs::read_to_string(path)
+            .map_err(|e| PackError::new(format!("无法读取配置文件 `{}`：{e}", path.display())))?;
         Config::from_text(path, text)
     }
 
@@ -235,8 +237,7 @@ impl Config {
             });
         }
         for d in raw.disable {
-            self.spans
-                .insert(format!("rule:{}", d.get_ref()), d.span());
+            self.spans.insert(format!("rule:{}", d.get_ref()), d.span());
             self.disable.push(Setting {
                 value: d.get_ref().clone(),
                 origin: set(self, d.span()),
@@ -322,8 +323,7 @@ impl Config {
         let pack_name = pack.name.clone();
         let mut unknown = |id: &str| {
             let mut err = PackError::new(format!("规则包「{pack_name}」中没有规则「{id}」"));
-            if let (Some(src), Some(span)) = (&self.source, self.spans.get(&format!("rule:{id}")))
-            {
+            if let (Some(src), Some(span)) = (&self.source, self.spans.get(&format!("rule:{id}"))) {
                 err = err.at(src, span.clone(), "没有这条规则");
             }
             if let Some(close) = did_you_mean(id, ids.iter().map(String::as_str)) {

@@ -58,11 +58,19 @@ pub(super) fn load(location: Location) -> Result<Pack, PackError> {
 pub(super) fn load_extended(location: Location, extend: &[Location]) -> Result<Pack, PackError> {
     let mut layers = Vec::new();
     let mut visiting = Vec::new();
-    load_chain(location.clone(), &mut visiting, &mut layers, None)?;
+    // Errors in the files go on: the rest of the pack is still checked.
+    let mut errors = Errors::default();
+    load_chain(
+        location.clone(),
+        &mut visiting,
+        &mut layers,
+        None,
+        &mut errors,
+    )?;
     for e in extend {
-        load_chain(e.clone(), &mut visiting, &mut layers, None)?;
+        load_chain(e.clone(), &mut visiting, &mut layers, None, &mut errors)?;
     }
-    merge(layers, location)
+    merge(layers, location, errors)
 }
 
 /// What an `extends` value names: a built-in pack, or a folder relative to `from`.
@@ -79,11 +87,14 @@ pub(super) fn resolve_extends(value: &str, from: &Location) -> Result<Location, 
     }
 }
 
+/// Loads a pack and the packs it extends into `layers`, base first. Errors in the
+/// files are collected in `errors`; only a pack that cannot be read at all is `Err`.
 fn load_chain(
     location: Location,
     visiting: &mut Vec<String>,
     layers: &mut Vec<Layer>,
     referrer: Option<PackSpan>,
+    errors: &mut Errors,
 ) -> Result<(), PackError> {
     let key = location.key();
     if visiting.contains(&key) {
@@ -105,11 +116,10 @@ fn load_chain(
     visiting.push(key.clone());
 
     let sources = read_sources(&location, referrer)?;
-    let mut errors = Errors::default();
     let files: Vec<(Arc<PackSource>, PackFile)> = sources
         .into_iter()
         .map(|src| {
-            let file = PackFile::parse(&src, &mut errors);
+            let file = PackFile::parse(&src, errors);
             (src, file)
         })
         .collect();
@@ -134,7 +144,7 @@ fn load_chain(
                     .help("加上 [pack] 段，至少写明 name = \"规则包名称\""),
             );
         }
-        return Err(errors
+        return Err(std::mem::take(errors)
             .finish(())
             .err()
             .unwrap_or_else(|| PackError::new("pack.toml 缺少 [pack] 段")));
@@ -145,23 +155,28 @@ fn load_chain(
             source: Arc::clone(manifest_source),
             span: parent.span(),
         };
-        match resolve_extends(parent.get_ref(), &location) {
+        // Without the pack it extends, this pack's references cannot be checked: stop.
+        let parent = match resolve_extends(parent.get_ref(), &location) {
             Ok(parent_location) => {
-                if let Err(e) = load_chain(parent_location, visiting, layers, Some(place)) {
-                    errors.push(e);
-                }
+                load_chain(parent_location, visiting, layers, Some(place), errors)
             }
             Err(mut e) => {
                 e.primary = Some(place);
                 e.primary_label = "不是内置规则包".into();
-                errors.push(e.note(format!("内置规则包：{}", builtin_names().join("、"))));
+                Err(e.note(format!("内置规则包：{}", builtin_names().join("、"))))
             }
+        };
+        if let Err(e) = parent {
+            errors.push(e);
+            return Err(std::mem::take(errors)
+                .finish(())
+                .err()
+                .unwrap_or_else(|| PackError::new("无法读取被继承的规则包")));
         }
     }
 
     let name = manifest.name.get_ref().clone();
     let manifest_source = Arc::clone(manifest_source);
-    errors.finish(())?;
     layers.push(Layer {
         key,
         name,
@@ -245,8 +260,7 @@ fn read_file(path: &Path) -> Result<Arc<PackSource>, PackError> {
     }))
 }
 
-fn merge(layers: Vec<Layer>, location: Location) -> Result<Pack, PackError> {
-    let mut errors = Errors::default();
+fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<Pack, PackError> {
     let sections: Vec<(Arc<PackSource>, &SectionDef)> = layers
         .iter()
         .flat_map(|l| l.files.iter())
@@ -258,7 +272,15 @@ fn merge(layers: Vec<Layer>, location: Location) -> Result<Pack, PackError> {
         .flat_map(|(src, f)| f.table.iter().map(move |d| (Arc::clone(src), d)))
         .collect();
     // Rules refer to the templates: without them, nothing more can be checked.
-    let mut templates = template::build(&sections, &tables)?;
+    let mut templates = match template::build(&sections, &tables) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            return errors
+                .finish(())
+                .and(Err(PackError::new("规则包的模板有误")));
+        }
+    };
     for layer in &layers {
         for (src, file) in &layer.files {
             for v in &file.variant {

@@ -22,10 +22,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::Linter;
 use crate::load::{self, Input, LoadOptions, SourceKind};
 use crate::pack::{Location, Pack, PackError};
 use crate::report::json;
-use crate::Linter;
 
 /// `<!-- expect: X101, T201 -->` alone on a line.
 static EXPECT_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -150,7 +150,12 @@ pub fn run(dir: &Path) -> Result<TestReport, TestError> {
     }
 
     let mut unreached = Vec::new();
-    for rule in linter.pack().rules.iter().filter(|r| own.contains(&r.meta.id)) {
+    for rule in linter
+        .pack()
+        .rules
+        .iter()
+        .filter(|r| own.contains(&r.meta.id))
+    {
         for (source, re) in rule.check.wordings() {
             if !texts.iter().any(|t: &String| re.is_match(t)) {
                 unreached.push((rule.meta.id.clone(), source));
@@ -170,11 +175,7 @@ pub fn run(dir: &Path) -> Result<TestReport, TestError> {
 
 /// Checks one fixture; also returns the text the checks saw (for the wording coverage).
 fn run_fixture(linter: &Linter, dir: &Path, path: &Path) -> (FixtureResult, Option<String>) {
-    let name = path
-        .strip_prefix(dir)
-        .unwrap_or(path)
-        .display()
-        .to_string();
+    let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
     let mut result = FixtureResult {
         name,
         expected: Vec::new(),

@@ -217,9 +217,23 @@ fn from_title(text: &str, preamble_end: usize) -> Option<IssuingBody> {
     None
 }
 
-/// `标题` of a scraped page's metadata is not part of a name.
+/// Words before a name that are not part of it: `标题` of a scraped page's metadata,
+/// "现公布…" of an opening sentence.
 fn strip_label(name: &str) -> &str {
-    name.strip_prefix("标题").unwrap_or(name)
+    const LEADS: &[&str] = &[
+        "标题",
+        "现将",
+        "现予公布",
+        "现公布",
+        "特此公布",
+        "公布",
+        "发布",
+    ];
+    let mut name = name;
+    while let Some(rest) = LEADS.iter().find_map(|l| name.strip_prefix(l)) {
+        name = rest;
+    }
+    name
 }
 
 fn from_self_reference(text: &str, outline: &Outline, preamble_end: usize) -> Option<IssuingBody> {
@@ -289,6 +303,11 @@ mod tests {
             &Outline::default(),
         );
         assert_eq!(b.map(|b| b.name), Some("某某市".to_string()));
+        let b = infer(
+            "现公布某某镇2023年政府信息公开工作年度报告。\n",
+            &Outline::default(),
+        );
+        assert_eq!(b.map(|b| b.name), Some("某某镇".to_string()));
     }
 
     #[test]
