@@ -81,6 +81,9 @@ impl<'a> Configs<'a> {
     }
 }
 
+/// A configuration that cannot be read, and the inputs it was meant for.
+pub type Broken = (Arc<PackError>, Vec<Input>);
+
 /// Groups the inputs by configuration. Files found inside a folder (not named on the
 /// command line) are left out when the configuration's `include`/`exclude` says so.
 /// Configurations that cannot be read are returned with the inputs they concern.
@@ -88,9 +91,9 @@ pub fn group(
     configs: &mut Configs<'_>,
     named: &[String],
     inputs: Vec<Input>,
-) -> (Vec<Group>, Vec<(Arc<PackError>, Vec<Input>)>) {
+) -> (Vec<Group>, Vec<Broken>) {
     let mut groups: Vec<Group> = Vec::new();
-    let mut broken: Vec<(Arc<PackError>, Vec<Input>)> = Vec::new();
+    let mut broken: Vec<Broken> = Vec::new();
     for input in inputs {
         let path = match &input {
             Input::File(p) => Some(p.as_path()),

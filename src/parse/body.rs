@@ -237,7 +237,8 @@ fn strip_label(name: &str) -> &str {
 }
 
 fn from_self_reference(text: &str, outline: &Outline, preamble_end: usize) -> Option<IssuingBody> {
-    let mut ranges = vec![0..preamble_end];
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(2);
+    ranges.push(0..preamble_end);
     if let Some(first) = outline.sections.iter().find(|s| s.template == 0) {
         let end = super::text::floor_char_boundary(
             text,
