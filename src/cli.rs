@@ -608,6 +608,13 @@ fn explain(id: &str, args: PackArgs) -> ExitCode {
         m.kind,
         m.pack
     ));
+    if !m.levels.is_empty() {
+        let levels: Vec<&str> = m.levels.iter().map(|l| l.chinese()).collect();
+        out.push_str(&format!(
+            "只适用于：{}（发布机关推断不出时不检查）\n\n",
+            levels.join("、")
+        ));
+    }
     out.push_str(&m.description);
     out.push('\n');
     let details = rule.check.explain(&pack.templates);

@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module each: **load** (paths → text), **parse** (text →
 //! `Document`: sections, tables, cells with spans), **check** (rules from a TOML
-//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON).
+//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON). **config** finds
+//! and applies a project's `nianbao.toml`; **packtest** runs a pack's own fixtures.
 //!
 //! ```no_run
 //! let linter = nianbao::Linter::new(nianbao::Pack::national()?);

@@ -478,3 +478,47 @@ fn folders_follow_include_and_exclude() {
         "a file named on the command line is checked"
     );
 }
+
+/// On the real reports of `../shared`, a province pack adds no error to what the national
+/// pack reports: its additions are warnings and hints (and the level-dependent S501 only on
+/// reports whose title names a 人民政府).
+#[test]
+fn province_packs_add_no_error_on_the_real_reports() {
+    let mut files = common::shared_files("seeds", ".txt");
+    files.extend(common::shared_files("corpus/pdf-layout", ".txt"));
+    files.extend(common::shared_files("corpus/web", ".txt"));
+    files.extend(common::shared_files("corpus/web/excerpts", ".txt"));
+    if files.is_empty() {
+        eprintln!("no real reports: skipping");
+        return;
+    }
+    let national = Linter::new(Pack::national().unwrap_or_else(|e| panic!("{e}")));
+    let errors = |linter: &Linter, text: &str| -> Vec<(String, usize)> {
+        linter
+            .lint_text("r.txt", text.to_string())
+            .map(|o| {
+                o.diagnostics
+                    .iter()
+                    .filter(|d| d.severity == nianbao::Severity::Error)
+                    .map(|d| (d.rule.clone(), d.primary.start))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for name in ["common", "fujian", "shandong", "sichuan", "shanghai"] {
+        let linter = Linter::new(Pack::builtin(name).unwrap_or_else(|e| panic!("{e}")));
+        let mut added = 0;
+        for f in &files {
+            let text = fs::read_to_string(f).unwrap_or_default();
+            let base = errors(&national, &text);
+            let with_pack = errors(&linter, &text);
+            for e in &with_pack {
+                if !base.contains(e) {
+                    eprintln!("{name}: {} {:?}", f.display(), e);
+                    added += 1;
+                }
+            }
+        }
+        assert_eq!(added, 0, "{name} adds errors on the real reports");
+    }
+}
