@@ -13,6 +13,10 @@
 //! what = "信息处理费的收取情况"
 //! ```
 //!
+//! `part = "oversight"` narrows the check to one sub-part of the section (from its heading
+//! to the next heading); it is not checked when the sub-part is missing (S201 reports
+//! that) or runs to the end of the text (a cut page: what follows is unknown).
+//!
 //! `section = "preamble"` is the text before the first section heading (the title and
 //! the opening paragraph, where a report cites its legal basis); a report without any
 //! heading is not checked.
@@ -27,6 +31,9 @@ rule_def! {
     /// `[[content]]`
     pub struct Def {
         pub section: toml::Spanned<String>,
+        /// A sub-part of `section` (its id).
+        #[serde(default)]
+        pub part: Option<toml::Spanned<String>>,
         #[serde(default)]
         pub must_mention: Option<toml::Spanned<String>>,
         #[serde(default)]
@@ -42,6 +49,8 @@ const PREAMBLE: &str = "preamble";
 struct Content {
     /// `None`: the preamble.
     section: Option<usize>,
+    /// A sub-part of `section`.
+    part: Option<usize>,
     must_mention: Option<regex::Regex>,
     what: String,
     min_chars: Option<usize>,
@@ -60,8 +69,36 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             "此规则没有要求",
         ));
     }
+    let part = match (&def.part, section) {
+        (None, _) => None,
+        (Some(p), None) => {
+            return Err(DefError::new(
+                p.span(),
+                "导语没有子项",
+                "preamble 不能加 part",
+            ));
+        }
+        (Some(p), Some(s)) => {
+            let parts = &cx.templates.sections[s].parts;
+            let found = parts.iter().position(|x| x.id == *p.get_ref());
+            Some(found.ok_or_else(|| {
+                let ids: Vec<&str> = parts.iter().map(|x| x.id.as_str()).collect();
+                DefError::new(
+                    p.span(),
+                    format!(
+                        "章节「{}」中没有子项「{}」",
+                        def.section.get_ref(),
+                        p.get_ref()
+                    ),
+                    "没有这个子项",
+                )
+                .help(format!("可用的子项：{}", ids.join("、")))
+            })?)
+        }
+    };
     Ok(Box::new(Content {
         section,
+        part,
         must_mention: def
             .must_mention
             .as_ref()
@@ -104,15 +141,42 @@ impl Check for Content {
             return;
         };
         let tpl = &cx.templates.sections[section];
-        let body = cx.doc.text.get(hit.body.clone()).unwrap_or("");
+        let mut at = hit.heading.clone();
+        let mut heading = tpl.heading();
+        let mut range = hit.body.clone();
+        if let Some(part) = self.part {
+            let parts = &cx.doc.outline.parts;
+            let Some(p) = parts
+                .iter()
+                .find(|p| p.section == section && p.part == part)
+            else {
+                return;
+            };
+            let next_part = parts
+                .iter()
+                .map(|x| x.heading.start)
+                .filter(|&s| s > p.heading.start && s < hit.body.end)
+                .min();
+            let next_section = cx
+                .doc
+                .outline
+                .sections
+                .iter()
+                .map(|x| x.heading.start)
+                .find(|&s| s > p.heading.start);
+            let Some(end) = next_part.or(next_section) else {
+                return; // runs to the end of the text: perhaps cut
+            };
+            at = p.heading.clone();
+            heading = tpl.parts[part].heading();
+            range = p.heading.end.min(end)..end;
+        }
+        let body = cx.doc.text.get(range).unwrap_or("");
         if let Some(re) = &self.must_mention
             && !re.is_match(body)
         {
             let d = cx
-                .diagnostic(
-                    hit.heading.clone(),
-                    format!("「{}」中没有说明{}", tpl.heading(), self.what),
-                )
+                .diagnostic(at.clone(), format!("「{heading}」中没有说明{}", self.what))
                 .primary_label(format!("本部分应说明{}", self.what))
                 .help(format!(
                     "补充{}（即使没有，也应写明，如“未收取”）",
@@ -125,10 +189,7 @@ impl Check for Content {
             let count = letters.chars().count();
             if count < min || NOTHING.contains(&letters.as_str()) {
                 let d = cx
-                    .diagnostic(
-                        hit.heading.clone(),
-                        format!("「{}」没有实际内容（{count} 个字）", tpl.heading()),
-                    )
+                    .diagnostic(at, format!("「{heading}」没有实际内容（{count} 个字）"))
                     .primary_label("本部分内容过少")
                     .help("具体说明存在的问题和改进措施，不能只写“无”");
                 cx.push(d);
@@ -142,7 +203,10 @@ impl Check for Content {
             Some(s) => templates
                 .sections
                 .get(s)
-                .map(|s| s.heading())
+                .map(|t| match self.part.and_then(|p| t.parts.get(p)) {
+                    Some(p) => format!("{}·{}", t.heading(), p.heading()),
+                    None => t.heading(),
+                })
                 .unwrap_or_default(),
         };
         let mut lines = Vec::new();
