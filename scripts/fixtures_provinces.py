@@ -3,6 +3,14 @@ NO_OVERSIGHT = [("将政府信息公开工作纳入年度考核，组织业务�
 write("rules/common", "部门报告-不适用.txt", edit(CLEAN, NO_OVERSIGHT))
 write("rules/common", "人民政府-未说明考核追责.txt", edit(CLEAN, GOV + NO_OVERSIGHT))
 write("rules/common", "人民政府-已说明.txt", edit(CLEAN, GOV))
+TOWN = [("青山县交通运输局2024年政府信息公开工作年度报告", "青山镇人民政府2024年政府信息公开工作年度报告")]
+write("rules/common", "乡镇-未说明考核追责.txt", edit(CLEAN, TOWN + NO_OVERSIGHT))
+def published(date): return [("年度报告\n\n本报告根据", "年度报告\n发布时间：" + date + " 09:30\n\n本报告根据")]
+write("rules/common", "部门-逾期发布.txt", edit(CLEAN, published("2025-02-10")))
+write("rules/common", "部门-按期发布.txt", edit(CLEAN, published("2025-01-20")))
+write("rules/common", "人民政府-二月发布.txt", edit(CLEAN, GOV + published("2025-02-10")))
+write("rules/common", "人民政府-逾期发布.txt", edit(CLEAN, GOV + published("2025-04-02")))
+write("rules/common", "乡镇-逾期落款.txt", edit(CLEAN, TOWN + [("本年度无其他需要报告的事项。", "本年度无其他需要报告的事项。\n\n青山镇人民政府\n2025年2月12日")]))
 
 FJ_BASIS = [("（以下简称《条例》）和《国务院", "（以下简称《条例》）、《福建省政府信息公开办法》和《国务院")]
 write("rules/fujian", "无问题.txt", edit(CLEAN, FJ_BASIS))

@@ -1,5 +1,6 @@
-//! Infers who issued a report and at which level: a people's government (本级政府,
-//! 乡镇, 街道 — `Level::Government`) or a department (局, 委, 办公室… — `Level::Department`).
+//! Infers who issued a report and at which level: a people's government at county level
+//! or above (`Level::Government`), a township or street office (乡镇, 街道 —
+//! `Level::Township`) or a department (局, 委, 办公室… — `Level::Department`).
 //! Some requirements depend on it (a 人民政府 must report 工作考核、社会评议、责任追究 in
 //! 监督保障; departments need not), so a rule may say which levels it applies to and is
 //! skipped when the level cannot be told. The name is read from the title (the line
@@ -21,8 +22,10 @@ use super::outline::Outline;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
-    /// A people's government: 省/市/县/区 本级, 乡镇, 街道办事处.
+    /// A people's government at county level or above: 省/市/县/区 本级.
     Government,
+    /// A township government or street office: 乡、镇人民政府, 街道办事处.
+    Township,
     /// A department or office of a government (局、委、厅、办公室、中心…).
     Department,
 }
@@ -31,13 +34,15 @@ impl Level {
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Government => "government",
+            Level::Township => "township",
             Level::Department => "department",
         }
     }
 
     pub fn chinese(self) -> &'static str {
         match self {
-            Level::Government => "人民政府（本级政府、乡镇、街道）",
+            Level::Government => "县级以上人民政府",
+            Level::Township => "乡镇人民政府或街道办事处",
             Level::Department => "政府部门",
         }
     }
@@ -97,9 +102,10 @@ static HAN_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SELF_DEPARTMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:我|本)(?:局|委|厅|办|中心|院|署|所)").expect("valid regex"));
-static SELF_GOVERNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"我(?:省|市|区|县|镇|乡|街道)|本(?:街道|镇|乡)").expect("valid regex")
-});
+static SELF_GOVERNMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"我(?:省|市|区|县)").expect("valid regex"));
+static SELF_TOWNSHIP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"我(?:镇|乡|街道)|本(?:街道|镇|乡)").expect("valid regex"));
 
 /// The level a body's name implies, when its ending says so.
 pub fn classify(name: &str) -> Option<Level> {
@@ -109,8 +115,11 @@ pub fn classify(name: &str) -> Option<Level> {
         // for others: leave it undecided.
         return None;
     }
-    if name.ends_with("人民政府") || name.ends_with("街道办事处") || name.ends_with("街道")
-    {
+    const TOWNSHIP: &[&str] = &["镇人民政府", "乡人民政府", "街道办事处", "街道"];
+    if TOWNSHIP.iter().any(|s| name.ends_with(s)) {
+        return Some(Level::Township);
+    }
+    if name.ends_with("人民政府") {
         return Some(Level::Government);
     }
     const DEPARTMENT: &[&str] = &[
@@ -139,24 +148,18 @@ pub fn classify(name: &str) -> Option<Level> {
     if DEPARTMENT.iter().any(|s| name.ends_with(s)) {
         return Some(Level::Department);
     }
-    const REGION: &[&str] = &[
-        "省",
-        "市",
-        "区",
-        "县",
-        "自治州",
-        "州",
-        "盟",
-        "旗",
-        "镇",
-        "乡",
-    ];
-    if name.chars().count() <= 16 && REGION.iter().any(|s| name.ends_with(s)) {
-        return Some(Level::Government);
+    if name.chars().count() > 16 {
+        return None;
     }
-    None
+    if name.ends_with(['镇', '乡']) {
+        return Some(Level::Township);
+    }
+    const REGION: &[&str] = &["省", "市", "区", "县", "自治州", "州", "盟", "旗"];
+    REGION
+        .iter()
+        .any(|s| name.ends_with(s))
+        .then_some(Level::Government)
 }
-
 pub fn infer(text: &str, outline: &Outline) -> Option<IssuingBody> {
     let preamble_end = outline.sections.first().map_or_else(
         || super::text::floor_char_boundary(text, PREAMBLE_BYTES),
@@ -251,13 +254,19 @@ fn from_self_reference(text: &str, outline: &Outline, preamble_end: usize) -> Op
             .iter()
             .find_map(|r| re.find(&text[r.clone()]).map(|m| (r.start + m.start(), m)))
     };
-    let department = find(&SELF_DEPARTMENT);
-    let government = find(&SELF_GOVERNMENT);
-    let (level, (at, m)) = match (department, government) {
-        (Some(d), None) => (Level::Department, d),
-        (None, Some(g)) => (Level::Government, g),
-        _ => return None,
+    let found: Vec<(Level, (usize, regex::Match<'_>))> = [
+        (Level::Department, find(&SELF_DEPARTMENT)),
+        (Level::Government, find(&SELF_GOVERNMENT)),
+        (Level::Township, find(&SELF_TOWNSHIP)),
+    ]
+    .into_iter()
+    .filter_map(|(l, m)| m.map(|m| (l, m)))
+    .collect();
+    // Only one kind of self-reference: otherwise the report is ambiguous.
+    let [(level, (at, m))] = found.as_slice() else {
+        return None;
     };
+    let (level, at, m) = (*level, *at, *m);
     Some(IssuingBody {
         level,
         name: m.as_str().to_string(),
@@ -277,7 +286,9 @@ mod tests {
     #[test]
     fn names_ending_in_a_level_word_are_classified() {
         assert_eq!(classify("淮安市洪泽区人民政府"), Some(Level::Government));
-        assert_eq!(classify("某市某区某某街道办事处"), Some(Level::Government));
+        assert_eq!(classify("某市某区某某街道办事处"), Some(Level::Township));
+        assert_eq!(classify("某某镇人民政府"), Some(Level::Township));
+        assert_eq!(classify("某某镇"), Some(Level::Township));
         assert_eq!(classify("某县发展和改革局"), Some(Level::Department));
         assert_eq!(classify("某市人民政府办公室"), Some(Level::Department));
         assert_eq!(classify("某某市"), Some(Level::Government));
