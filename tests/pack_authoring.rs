@@ -522,3 +522,96 @@ fn province_packs_add_no_error_on_the_real_reports() {
         assert_eq!(added, 0, "{name} adds errors on the real reports");
     }
 }
+
+/// Rules that a province pack ships turned off still work when turned on.
+#[test]
+fn rules_off_by_default_fire_when_turned_on() {
+    for (pack, id, bad, good) in [
+        (
+            "fujian",
+            "S612",
+            clean(),
+            replace(
+                &clean(),
+                "对拟公开信息逐条审核；",
+                "对拟公开信息逐条审核，按时向档案馆、图书馆移送；",
+            ),
+        ),
+        (
+            "sichuan",
+            "S632",
+            clean(),
+            replace(
+                &clean(),
+                "推进政府信息公开工作规范开展。",
+                "贯彻落实本年度政务公开工作要点。",
+            ),
+        ),
+    ] {
+        let mut p = Pack::builtin(pack).unwrap_or_else(|e| panic!("{e}"));
+        let rule = p.rule_mut(id).unwrap_or_else(|| panic!("{pack} has {id}"));
+        assert!(!rule.enabled, "{pack} {id} is off by default");
+        rule.enabled = true;
+        let linter = Linter::new(p);
+        let rules = |t: &str| -> Vec<String> {
+            linter
+                .lint_text("t.txt", t.to_string())
+                .map(|o| o.diagnostics.into_iter().map(|d| d.rule).collect())
+                .unwrap_or_default()
+        };
+        assert!(rules(&bad).contains(&id.to_string()), "{pack} {id} fires");
+        assert!(
+            !rules(&good).contains(&id.to_string()),
+            "{pack} {id} silent"
+        );
+    }
+}
+
+/// `extend` in a configuration adds the rules of another pack; `--pack` takes a
+/// folder's `pack.toml`; `--help` lists the new commands.
+#[test]
+fn configuration_extend_and_pack_toml_paths() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let base = tmp.path();
+    let extra = base.join("extra");
+    fs::create_dir_all(&extra).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        extra.join("pack.toml"),
+        "[pack]\nname = \"extra\"\nextends = \"national\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        extra.join("rules.toml"),
+        "[[pattern]]\nid = \"E950\"\nseverity = \"warning\"\nsummary = \"s\"\npatterns = ['培训2次']\nmessage = \"m\"\ndescription = \"d\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        base.join("nianbao.toml"),
+        "pack = \"fujian\"\nextend = [\"./extra\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    fs::write(base.join("r.txt"), clean()).unwrap_or_else(|e| panic!("{e}"));
+    let o = nianbao_in(base, &["check", "r.txt"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("E950") && out.contains("S611"),
+        "fujian + extra: {out}"
+    );
+    let o = nianbao_in(
+        base,
+        &["check", "--isolated", "--pack", "extra/pack.toml", "r.txt"],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("E950") && !out.contains("S611"),
+        "{out}{}",
+        stderr(&o)
+    );
+    let o = nianbao_in(base, &["--help"]);
+    for cmd in ["config", "init", "test", "packs", "pack"] {
+        assert!(
+            stdout(&o).contains(&format!("\n  {cmd} ")),
+            "--help lists {cmd}"
+        );
+    }
+}
