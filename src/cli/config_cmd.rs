@@ -70,7 +70,12 @@ pub fn run(args: ConfigCmd) -> ExitCode {
 }
 
 fn line<T>(name: &str, value: String, setting: &Setting<T>) -> String {
-    format!("{:<18}{:<34}# {}\n", name, value, setting.origin.describe())
+    format!(
+        "{} {} # {}\n",
+        nianbao::report::extract::pad(name, 17),
+        nianbao::report::extract::pad(&value, 33),
+        setting.origin.describe()
+    )
 }
 
 fn quoted(list: &[String]) -> String {

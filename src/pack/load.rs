@@ -80,7 +80,19 @@ pub(super) fn resolve_extends(value: &str, from: &Location) -> Result<Location, 
         return Ok(Location::Builtin(value.to_string()));
     }
     match from {
-        Location::Dir(dir) => Ok(Location::Dir(dir.join(value))),
+        Location::Dir(dir) => {
+            let target = dir.join(value);
+            if !looks_like_path
+                && !target.is_dir()
+                && let Some(close) = super::error::did_you_mean(value, builtin_names())
+            {
+                return Err(PackError::new(format!(
+                    "找不到规则包「{value}」：既不是内置规则包，也没有这个目录"
+                ))
+                .help(format!("是否想写「{close}」？")));
+            }
+            Ok(Location::Dir(target))
+        }
         Location::Builtin(_) => Err(PackError::new(format!(
             "内置规则包只能 extends 内置规则包，没有「{value}」"
         ))),
@@ -162,7 +174,7 @@ fn load_chain(
             }
             Err(mut e) => {
                 e.primary = Some(place);
-                e.primary_label = "不是内置规则包".into();
+                e.primary_label = "没有这个规则包".into();
                 Err(e.note(format!("内置规则包：{}", builtin_names().join("、"))))
             }
         };
