@@ -10,6 +10,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use rayon::prelude::*;
 
+mod config_cmd;
+mod configured;
+mod init;
+mod packs;
+mod test;
+
 use nianbao::report::extract::pad;
 use nianbao::report::{human, json};
 use nianbao::{Counts, Input, LoadError, Outcome, Pack, load};
@@ -28,7 +34,15 @@ nianbao（年报）：政府信息公开工作年度报告检查工具
   nianbao check 年报目录/            检查目录下所有 .txt、.md、.docx、.html 报告
   nianbao check --format json 目录/  输出 JSON，供其他程序使用
   nianbao rules                      列出所有规则
-  nianbao explain T203               查看一条规则的详细说明";
+  nianbao explain T203               查看一条规则的详细说明
+  nianbao check --pack fujian 目录/  用内置的福建规则包检查（nianbao packs 列出内置规则包）
+  nianbao init                       在当前目录写一个带注释的 nianbao.toml
+  nianbao init --pack 某省           新建一个规则包（继承全国规则包，带示例规则和用例）
+  nianbao test 某省/                 运行规则包 tests/ 下的用例
+  nianbao config 报告.txt            显示对某个文件生效的配置及其来源
+
+配置：检查每个文件时，从文件所在目录向上查找 nianbao.toml，最近的一个生效；
+--config 指定配置文件，--isolated 不读任何配置文件。";
 
 #[derive(Parser)]
 #[command(name = "nianbao", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -65,13 +79,30 @@ enum Command {
         #[command(flatten)]
         pack: PackArgs,
     },
+    /// 显示对某个路径生效的配置（nianbao.toml）及每项设置的来源
+    Config(config_cmd::ConfigCmd),
+    /// 写一个带注释的 nianbao.toml；加 --pack 名称 则新建一个规则包骨架
+    Init(init::InitArgs),
+    /// 运行规则包自带的用例（规则包目录下 tests/ 中的报告及其预期问题）
+    Test(test::TestArgs),
+    /// 列出内置规则包
+    Packs,
+    /// 规则包相关操作
+    #[command(subcommand)]
+    Pack(packs::PackCommand),
 }
 
 #[derive(Args)]
 struct PackArgs {
-    /// 规则包：national（内置全国规则包）或规则包目录（可 extends 全国规则包）
-    #[arg(long, value_name = "DIR", default_value = "national")]
-    pack: String,
+    /// 规则包：内置规则包名（national、fujian…，见 nianbao packs）、规则包目录或其 pack.toml；默认取配置文件的 pack，否则 national
+    #[arg(long, value_name = "PACK")]
+    pack: Option<String>,
+    /// 使用此配置文件，不再查找 nianbao.toml
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<String>,
+    /// 不读任何配置文件（nianbao.toml）
+    #[arg(long)]
+    isolated: bool,
 }
 
 /// How to read the inputs.
@@ -125,6 +156,13 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ColorChoice {
     /// 输出到终端时使用颜色（设置了 NO_COLOR 时不用）
     Auto,
@@ -142,9 +180,12 @@ struct CheckArgs {
     /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
     #[arg(long, value_name = "PATTERN")]
     glob: Vec<String>,
-    /// 输出格式
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    /// 输出格式（默认取配置文件的 format，否则 human）
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// 达到此级别的问题使退出码为 1（默认取配置文件的 fail-on，否则 error）
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
     /// 是否使用颜色
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -167,6 +208,11 @@ pub fn main() -> ExitCode {
             input,
             pack,
         } => extract(&path, text, &input, pack),
+        Command::Config(args) => config_cmd::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Packs => packs::list(),
+        Command::Pack(cmd) => packs::run(cmd),
     }
 }
 
@@ -178,16 +224,24 @@ fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
     }
 }
 
-fn load_pack(arg: &str) -> Result<Pack, ExitCode> {
-    Pack::from_arg(arg).map_err(|err| {
-        let mut buf = human::buffer(use_color(
-            ColorChoice::Auto,
-            std::io::stderr().is_terminal(),
-        ));
-        human::render_pack_error(&mut buf, &err);
-        write_stderr(&buf);
-        ExitCode::from(2)
-    })
+/// The pack of `--pack`, else of the configuration found from the current folder.
+fn load_pack(args: &PackArgs) -> Result<Pack, ExitCode> {
+    let mut configs = configured::Configs::new(configured::Overrides {
+        pack: args,
+        fail_on: None,
+    });
+    let config = configs.for_file(None).map_err(|e| report_pack_error(&e))?;
+    config.load_pack().map_err(|e| report_pack_error(&e))
+}
+
+fn report_pack_error(err: &nianbao::PackError) -> ExitCode {
+    let mut buf = human::buffer(use_color(
+        ColorChoice::Auto,
+        std::io::stderr().is_terminal(),
+    ));
+    human::render_pack_error(&mut buf, err);
+    write_stderr(&buf);
+    ExitCode::from(2)
 }
 
 fn write_stdout(bytes: &[u8]) {
@@ -203,17 +257,14 @@ fn write_stderr(buf: &Buffer) {
 struct FileResult {
     counts: Counts,
     failed: bool,
+    /// A finding at or above the configuration's `fail-on` level.
+    fails: bool,
     stdout: Buffer,
     stderr: Buffer,
     json: Vec<json::JsonDiagnostic>,
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let pack = match load_pack(&args.pack.pack) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let linter = nianbao::Linter::new(pack).with_load_options(args.input.options());
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
@@ -225,26 +276,74 @@ fn check(args: CheckArgs) -> ExitCode {
         write_stderr(&buf);
     }
 
-    let results: Vec<FileResult> = inputs
-        .par_iter()
-        .map(|input| check_one(&linter, input, &args, out_color, err_color))
-        .collect();
+    let fail_on = args.fail_on.map(|f| match f {
+        FailOn::Error => nianbao::Severity::Error,
+        FailOn::Warning => nianbao::Severity::Warning,
+        FailOn::Info => nianbao::Severity::Info,
+    });
+    let mut configs = configured::Configs::new(configured::Overrides {
+        pack: &args.pack,
+        fail_on,
+    });
+    let (groups, broken) = configured::group(&mut configs, &args.paths, inputs);
+    let mut unusable = 0;
+    for (err, inputs) in &broken {
+        report_pack_error(err);
+        failed = true;
+        unusable += inputs.len();
+    }
+    // The output format: the option, else the configuration of the first file.
+    let format =
+        args.format
+            .unwrap_or_else(|| match groups.first().map(|g| g.config.format.value) {
+                Some(nianbao::config::OutputFormat::Json) => Format::Json,
+                _ => Format::Human,
+            });
 
     let mut counts = Counts::default();
     let mut all_json = Vec::new();
     let mut checked = 0;
-    for r in results {
-        counts.merge(r.counts);
-        failed |= r.failed;
-        checked += usize::from(!r.failed);
-        write_stderr(&r.stderr);
-        match args.format {
-            Format::Human => write_stdout(r.stdout.as_slice()),
-            Format::Json => all_json.extend(r.json),
+    let mut fails = false;
+    for group in &groups {
+        let linter = match &group.linter {
+            Ok(l) => l,
+            Err(e) => {
+                report_pack_error(e);
+                failed = true;
+                unusable += group.inputs.len();
+                continue;
+            }
+        };
+        let results: Vec<FileResult> = group
+            .inputs
+            .par_iter()
+            .map(|input| {
+                check_one(
+                    linter,
+                    &group.config,
+                    input,
+                    &args,
+                    format,
+                    out_color,
+                    err_color,
+                )
+            })
+            .collect();
+        for r in results {
+            counts.merge(r.counts);
+            failed |= r.failed;
+            fails |= r.fails;
+            checked += usize::from(!r.failed);
+            write_stderr(&r.stderr);
+            match format {
+                Format::Human => write_stdout(r.stdout.as_slice()),
+                Format::Json => all_json.extend(r.json),
+            }
         }
     }
+    let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable;
 
-    match args.format {
+    match format {
         Format::Json => match serde_json::to_string_pretty(&all_json) {
             Ok(s) => write_stdout(format!("{s}\n").as_bytes()),
             Err(e) => {
@@ -253,14 +352,14 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         },
         Format::Human => {
-            let unreadable = inputs.len() + discovery_errors.len() - checked;
+            let unreadable = total + discovery_errors.len() - checked;
             write_stdout(summary(checked, unreadable, counts).as_bytes());
         }
     }
 
     if failed {
         ExitCode::from(2)
-    } else if counts.errors > 0 {
+    } else if fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -269,27 +368,36 @@ fn check(args: CheckArgs) -> ExitCode {
 
 fn check_one(
     linter: &nianbao::Linter,
+    config: &nianbao::config::Config,
     input: &Input,
     args: &CheckArgs,
+    format: Format,
     out_color: bool,
     err_color: bool,
 ) -> FileResult {
     let mut result = FileResult {
         counts: Counts::default(),
         failed: false,
+        fails: false,
         stdout: human::buffer(out_color),
         stderr: human::buffer(err_color),
         json: Vec::new(),
     };
-    match linter.lint_input(input) {
-        Ok(outcome) => {
+    let options = args.input.options();
+    let outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
+    match outcome {
+        Ok(mut outcome) => {
+            if let Input::File(path) = input {
+                config.keep(path, &mut outcome.diagnostics);
+            }
             result.counts = Counts::of(&outcome.diagnostics);
+            result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
             if args.verbose {
                 let _ = result
                     .stderr
                     .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
             }
-            match args.format {
+            match format {
                 Format::Human => human::render_document(
                     &mut result.stdout,
                     &outcome.document,
@@ -317,7 +425,7 @@ fn render_load_error(out: &mut dyn WriteColor, e: &LoadError) {
 }
 
 fn extract(path: &str, text_only: bool, input_args: &InputArgs, args: PackArgs) -> ExitCode {
-    let pack = match load_pack(&args.pack) {
+    let pack = match load_pack(&args) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -360,6 +468,10 @@ fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
     match &doc.year {
         Some(y) => s.push_str(&format!("  {}\n", y.describe())),
         None => s.push_str("  报告年度：无法推断\n"),
+    }
+    match &doc.body {
+        Some(b) => s.push_str(&format!("  {}\n", b.describe())),
+        None => s.push_str("  发布机关：无法推断（只适用于某一级别的规则不检查）\n"),
     }
     s.push_str(&format!("  识别到的章节：{}\n", {
         let names: Vec<String> = doc
@@ -414,7 +526,7 @@ fn summary(checked: usize, unreadable: usize, c: Counts) -> String {
 }
 
 fn rules(args: PackArgs) -> ExitCode {
-    let pack = match load_pack(&args.pack) {
+    let pack = match load_pack(&args) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -452,7 +564,7 @@ fn rules(args: PackArgs) -> ExitCode {
 }
 
 fn explain(id: &str, args: PackArgs) -> ExitCode {
-    let pack = match load_pack(&args.pack) {
+    let pack = match load_pack(&args) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -492,6 +604,13 @@ fn explain(id: &str, args: PackArgs) -> ExitCode {
         m.kind,
         m.pack
     ));
+    if !m.levels.is_empty() {
+        let levels: Vec<&str> = m.levels.iter().map(|l| l.chinese()).collect();
+        out.push_str(&format!(
+            "只适用于：{}（发布机关推断不出时不检查）\n\n",
+            levels.join("、")
+        ));
+    }
     out.push_str(&m.description);
     out.push('\n');
     let details = rule.check.explain(&pack.templates);

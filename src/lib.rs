@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module each: **load** (paths → text), **parse** (text →
 //! `Document`: sections, tables, cells with spans), **check** (rules from a TOML
-//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON).
+//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON). **config** finds
+//! and applies a project's `nianbao.toml`; **packtest** runs a pack's own fixtures.
 //!
 //! ```no_run
 //! let linter = nianbao::Linter::new(nianbao::Pack::national()?);
@@ -15,8 +16,10 @@
 //! ```
 
 pub mod check;
+pub mod config;
 pub mod load;
 pub mod pack;
+pub mod packtest;
 pub mod parse;
 pub mod report;
 pub mod rules;
@@ -51,6 +54,8 @@ pub fn parse_loaded(
 pub struct Linter {
     pack: Pack,
     load_options: LoadOptions,
+    /// The report year when a report does not say (a configuration's `year`).
+    default_year: Option<i32>,
 }
 
 /// A checked document and its findings.
@@ -64,12 +69,19 @@ impl Linter {
         Linter {
             pack,
             load_options: LoadOptions::default(),
+            default_year: None,
         }
     }
 
     /// How inputs are read (`--from`, `--encoding`).
     pub fn with_load_options(mut self, options: LoadOptions) -> Self {
         self.load_options = options;
+        self
+    }
+
+    /// The report year used when a report does not say (`year` of `nianbao.toml`).
+    pub fn with_default_year(mut self, year: Option<i32>) -> Self {
+        self.default_year = year;
         self
     }
 
@@ -95,7 +107,16 @@ impl Linter {
         loaded: Loaded,
     ) -> Result<Outcome, LoadError> {
         let path = path.into();
-        let document = parse_loaded(path.clone(), loaded, &self.pack.templates);
+        let mut document = parse_loaded(path.clone(), loaded, &self.pack.templates);
+        if document.year.is_none()
+            && let Some(year) = self.default_year
+        {
+            document.year = Some(parse::ReportYear {
+                year,
+                source: parse::year::YearSource::Configured,
+                span: 0..0,
+            });
+        }
         if !document.looks_like_report() {
             return Err(LoadError::new(path, LoadErrorKind::NotAReport));
         }

@@ -13,6 +13,16 @@ pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut holding = Vec::new();
     for rule in pack.enabled_rules() {
+        // A rule limited to some issuing-body levels runs only where the level is known.
+        if !rule.meta.levels.is_empty()
+            && !doc
+                .body
+                .as_ref()
+                .is_some_and(|b| rule.meta.levels.contains(&b.level))
+        {
+            continue;
+        }
+        let start = out.len();
         let mut cx = Context {
             doc,
             templates: &pack.templates,
@@ -21,6 +31,7 @@ pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
             holding: &mut holding,
         };
         rule.check.check(&mut cx);
+        crate::pack::amend::restyle(&rule.meta, &mut out[start..]);
     }
     let mut out = merge::merge(out, &holding);
     out.sort_by(|a, b| {

@@ -31,6 +31,11 @@ pub struct PackErrorData {
     pub secondary: Vec<(PackSpan, String)>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// The other errors found in the same pack (a pack reports all its errors, up to
+    /// `MAX_ERRORS`), each complete; see `PackError::all`.
+    pub more: Vec<PackError>,
+    /// Errors found beyond `MAX_ERRORS`, not kept.
+    pub omitted: usize,
 }
 
 /// A rule pack that cannot be used. Exit code 2. (Boxed: errors are rare and the
@@ -60,7 +65,19 @@ impl PackError {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            more: Vec::new(),
+            omitted: 0,
         }))
+    }
+
+    /// This error and the others found with it, in the order they were found.
+    pub fn all(&self) -> impl Iterator<Item = &PackError> {
+        std::iter::once(self).chain(self.more.iter())
+    }
+
+    /// How many errors were found in all (including those not kept).
+    pub fn count(&self) -> usize {
+        1 + self.more.len() + self.omitted
     }
 
     pub fn at(
@@ -102,6 +119,9 @@ impl fmt::Display for PackError {
             let column = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
             write!(f, "（{}:{line}:{column}）", place.source.path)?;
         }
+        if self.count() > 1 {
+            write!(f, "（共 {} 个错误）", self.count())?;
+        }
         Ok(())
     }
 }
@@ -138,4 +158,73 @@ impl DefError {
         err.help = self.help;
         err
     }
+}
+
+/// Most errors a pack reports at once; the count of the others is still given.
+pub const MAX_ERRORS: usize = 20;
+
+/// The errors found while loading a pack: loading goes on after an error, so that an
+/// author sees every problem of a pack at once (up to `MAX_ERRORS`).
+#[derive(Debug, Default)]
+pub struct Errors {
+    list: Vec<PackError>,
+    omitted: usize,
+}
+
+impl Errors {
+    pub fn push(&mut self, err: PackError) {
+        // An error that already carries others (from a nested load) is flattened.
+        let mut err = err;
+        let more = std::mem::take(&mut err.more);
+        let omitted = std::mem::take(&mut err.omitted);
+        for e in std::iter::once(err).chain(more) {
+            if self.list.len() < MAX_ERRORS {
+                self.list.push(e);
+            } else {
+                self.omitted += 1;
+            }
+        }
+        self.omitted += omitted;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Records the error of `r`, if any, and returns its value.
+    pub fn take<T>(&mut self, r: Result<T, PackError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(e);
+                None
+            }
+        }
+    }
+
+    /// `Ok(value)` when no error was found, else all of them as one `PackError`.
+    pub fn finish<T>(self, value: T) -> Result<T, PackError> {
+        let mut list = self.list.into_iter();
+        match list.next() {
+            None => Ok(value),
+            Some(mut first) => {
+                first.more = list.collect();
+                first.omitted = self.omitted;
+                Err(first)
+            }
+        }
+    }
+}
+
+/// The candidate closest to `word`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(c, word), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }

@@ -1,33 +1,32 @@
 //! Reading a pack from disk or from the binary, following `extends`, and merging the
 //! chain into one `Pack`: templates and rules of the base first, then each extension's
-//! additions, then its `disable` and `severity` overrides.
+//! additions, variants and overrides, then its `disable` and `severity`.
+//!
+//! Loading goes on after an error wherever what follows does not depend on it, so a
+//! broken pack reports all its errors at once (`error::Errors`).
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::error::{PackError, PackSource, PackSpan};
+use super::amend::{self, Combined, Nothing};
+use super::error::{Errors, PackError, PackSource, PackSpan};
 use super::fragments::Fragments;
-use super::schema::{Manifest, PackFile};
+use super::schema::{Manifest, PackFile, Wordings};
 use super::template::{self, SectionDef, TableDef};
-use super::{NATIONAL, Pack, Rule, embedded};
-use crate::rules::RuleMeta;
+use super::{Location, Pack, Rule, builtin_files, builtin_names};
+use crate::rules::{CompileCx, RuleMeta};
 
 const MANIFEST: &str = "pack.toml";
 const RULE_ID_PATTERN: &str =
     "一个表示规则族的大写字母（S、T、X、N、D、E）加三位数字，如 T301，可再加后缀";
 
-pub(super) enum Origin {
-    Builtin,
-    Dir(PathBuf),
-}
-
-impl Origin {
+impl Location {
     fn key(&self) -> String {
         match self {
-            Origin::Builtin => format!("<builtin>/{NATIONAL}"),
-            Origin::Dir(d) => fs::canonicalize(d)
+            Location::Builtin(name) => format!("<builtin>/{name}"),
+            Location::Dir(d) => fs::canonicalize(d)
                 .unwrap_or_else(|_| d.clone())
                 .display()
                 .to_string(),
@@ -37,6 +36,8 @@ impl Origin {
 
 /// One pack of the chain, parsed.
 struct Layer {
+    /// `Location::key`, to load a pack reached twice (by `extend`) only once.
+    key: String,
     name: String,
     manifest_source: Arc<PackSource>,
     files: Vec<(Arc<PackSource>, PackFile)>,
@@ -48,20 +49,66 @@ impl Layer {
     }
 }
 
-pub(super) fn load(origin: Origin) -> Result<Pack, PackError> {
-    let mut layers = Vec::new();
-    let mut visiting = Vec::new();
-    load_chain(origin, &mut visiting, &mut layers, None)?;
-    merge(layers)
+pub(super) fn load(location: Location) -> Result<Pack, PackError> {
+    load_extended(location, &[])
 }
 
+/// A pack and, on top of it, the layers of other packs (a configuration's `extend`):
+/// the packs they extend that are already loaded are not loaded again.
+pub(super) fn load_extended(location: Location, extend: &[Location]) -> Result<Pack, PackError> {
+    let mut layers = Vec::new();
+    let mut visiting = Vec::new();
+    // Errors in the files go on: the rest of the pack is still checked.
+    let mut errors = Errors::default();
+    load_chain(
+        location.clone(),
+        &mut visiting,
+        &mut layers,
+        None,
+        &mut errors,
+    )?;
+    for e in extend {
+        load_chain(e.clone(), &mut visiting, &mut layers, None, &mut errors)?;
+    }
+    merge(layers, location, errors)
+}
+
+/// What an `extends` value names: a built-in pack, or a folder relative to `from`.
+pub(super) fn resolve_extends(value: &str, from: &Location) -> Result<Location, PackError> {
+    let looks_like_path = value.contains(['/', '\\']) || value.starts_with('.');
+    if !looks_like_path && builtin_files(value).is_some() {
+        return Ok(Location::Builtin(value.to_string()));
+    }
+    match from {
+        Location::Dir(dir) => {
+            let target = dir.join(value);
+            if !looks_like_path
+                && !target.is_dir()
+                && let Some(close) = super::error::did_you_mean(value, builtin_names())
+            {
+                return Err(PackError::new(format!(
+                    "找不到规则包「{value}」：既不是内置规则包，也没有这个目录"
+                ))
+                .help(format!("是否想写「{close}」？")));
+            }
+            Ok(Location::Dir(target))
+        }
+        Location::Builtin(_) => Err(PackError::new(format!(
+            "内置规则包只能 extends 内置规则包，没有「{value}」"
+        ))),
+    }
+}
+
+/// Loads a pack and the packs it extends into `layers`, base first. Errors in the
+/// files are collected in `errors`; only a pack that cannot be read at all is `Err`.
 fn load_chain(
-    origin: Origin,
+    location: Location,
     visiting: &mut Vec<String>,
     layers: &mut Vec<Layer>,
     referrer: Option<PackSpan>,
+    errors: &mut Errors,
 ) -> Result<(), PackError> {
-    let key = origin.key();
+    let key = location.key();
     if visiting.contains(&key) {
         let mut err = PackError::new("规则包的 extends 形成了循环".to_string());
         if let Some(place) = referrer {
@@ -75,54 +122,75 @@ fn load_chain(
             .collect();
         return Err(err.note(format!("extends 链：{}", chain.join(" → "))));
     }
-    visiting.push(key);
-
-    let sources = read_sources(&origin, referrer)?;
-    let mut files = Vec::new();
-    for src in sources {
-        let file: PackFile = toml::from_str(&src.text).map_err(|e| toml_error(&src, &e))?;
-        files.push((src, file));
+    if layers.iter().any(|l| l.key == key) {
+        return Ok(());
     }
+    visiting.push(key.clone());
+
+    let sources = read_sources(&location, referrer)?;
+    let files: Vec<(Arc<PackSource>, PackFile)> = sources
+        .into_iter()
+        .map(|src| {
+            let file = PackFile::parse(&src, errors);
+            (src, file)
+        })
+        .collect();
     let (manifest_source, manifest_file) = files
         .first()
         .ok_or_else(|| PackError::new("规则包是空的"))?;
-    let manifest = manifest_file.pack.as_ref().ok_or_else(|| {
-        PackError::new("pack.toml 缺少 [pack] 段".to_string())
-            .at(manifest_source, 0..0, "应以 [pack] 开头")
-            .help("加上 [pack] 段，至少写明 name = \"规则包名称\"")
-    })?;
     for (src, f) in files.iter().skip(1) {
         if f.pack.is_some() {
             let at = src.text.find("[pack]").map_or(0..0, |i| i..i + 6);
-            return Err(PackError::new("[pack] 段只能写在 pack.toml 中").at(
+            errors.push(PackError::new("[pack] 段只能写在 pack.toml 中").at(
                 src,
                 at,
                 "多余的 [pack]",
             ));
         }
     }
+    let Some(manifest) = manifest_file.pack.as_ref() else {
+        if !manifest_source.text.contains("[pack]") {
+            errors.push(
+                PackError::new("pack.toml 缺少 [pack] 段".to_string())
+                    .at(manifest_source, 0..0, "应以 [pack] 开头")
+                    .help("加上 [pack] 段，至少写明 name = \"规则包名称\""),
+            );
+        }
+        return Err(std::mem::take(errors)
+            .finish(())
+            .err()
+            .unwrap_or_else(|| PackError::new("pack.toml 缺少 [pack] 段")));
+    };
 
     if let Some(parent) = &manifest.extends {
         let place = PackSpan {
             source: Arc::clone(manifest_source),
             span: parent.span(),
         };
-        let parent_origin = if parent.get_ref() == NATIONAL {
-            Origin::Builtin
-        } else {
-            match &origin {
-                Origin::Dir(dir) => Origin::Dir(dir.join(parent.get_ref())),
-                Origin::Builtin => {
-                    return Err(PackError::new("内置规则包不能 extends 其他规则包"));
-                }
+        // Without the pack it extends, this pack's references cannot be checked: stop.
+        let parent = match resolve_extends(parent.get_ref(), &location) {
+            Ok(parent_location) => {
+                load_chain(parent_location, visiting, layers, Some(place), errors)
+            }
+            Err(mut e) => {
+                e.primary = Some(place);
+                e.primary_label = "没有这个规则包".into();
+                Err(e.note(format!("内置规则包：{}", builtin_names().join("、"))))
             }
         };
-        load_chain(parent_origin, visiting, layers, Some(place))?;
+        if let Err(e) = parent {
+            errors.push(e);
+            return Err(std::mem::take(errors)
+                .finish(())
+                .err()
+                .unwrap_or_else(|| PackError::new("无法读取被继承的规则包")));
+        }
     }
 
     let name = manifest.name.get_ref().clone();
     let manifest_source = Arc::clone(manifest_source);
     layers.push(Layer {
+        key,
         name,
         manifest_source,
         files,
@@ -133,24 +201,29 @@ fn load_chain(
 
 /// The files of a pack: pack.toml first, then the other `*.toml` files by name.
 fn read_sources(
-    origin: &Origin,
+    location: &Location,
     referrer: Option<PackSpan>,
 ) -> Result<Vec<Arc<PackSource>>, PackError> {
-    match origin {
-        Origin::Builtin => {
-            let mut files: Vec<_> = embedded::NATIONAL.to_vec();
-            files.sort_by_key(|(name, _)| (*name != MANIFEST, *name));
+    match location {
+        Location::Builtin(name) => {
+            let mut files: Vec<_> = builtin_files(name)
+                .ok_or_else(|| {
+                    PackError::new(format!("没有名为「{name}」的内置规则包"))
+                        .note(format!("内置规则包：{}", builtin_names().join("、")))
+                })?
+                .to_vec();
+            files.sort_by_key(|(file, _)| (*file != MANIFEST, *file));
             Ok(files
                 .into_iter()
-                .map(|(name, text)| {
+                .map(|(file, text)| {
                     Arc::new(PackSource {
-                        path: format!("<内置>/{NATIONAL}/{name}"),
+                        path: format!("<内置>/{name}/{file}"),
                         text: text.to_string(),
                     })
                 })
                 .collect())
         }
-        Origin::Dir(dir) => {
+        Location::Dir(dir) => {
             let not_found = |what: String| {
                 let mut err = PackError::new(what);
                 if let Some(place) = referrer.clone() {
@@ -160,7 +233,11 @@ fn read_sources(
                 err
             };
             if !dir.is_dir() {
-                return Err(not_found(format!("找不到规则包目录 `{}`", dir.display())));
+                let mut err = not_found(format!("找不到规则包目录 `{}`", dir.display()));
+                if !builtin_names().is_empty() {
+                    err = err.note(format!("内置规则包：{}", builtin_names().join("、")));
+                }
+                return Err(err);
             }
             let manifest = dir.join(MANIFEST);
             if !manifest.is_file() {
@@ -195,38 +272,7 @@ fn read_file(path: &Path) -> Result<Arc<PackSource>, PackError> {
     }))
 }
 
-fn toml_error(src: &Arc<PackSource>, e: &toml::de::Error) -> PackError {
-    let message = e.message().trim().to_string();
-    let (message, help) = translate_toml_message(&message);
-    let mut err = PackError::new(message);
-    if let Some(span) = e.span() {
-        err = err.at(src, span, "此处");
-    }
-    if let Some(h) = help {
-        err = err.help(h);
-    }
-    err
-}
-
-/// Puts toml's English message into a Chinese sentence, keeping the original as detail.
-fn translate_toml_message(msg: &str) -> (String, Option<String>) {
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let help = (!expected.is_empty()).then(|| format!("此处可用的字段：{expected}"));
-        return (format!("未知字段 {field}"), help);
-    }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        return (format!("缺少必填字段 {rest}"), None);
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant ") {
-        let (v, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let help = (!expected.is_empty()).then(|| format!("可用的值：{expected}"));
-        return (format!("无效的取值 {v}"), help);
-    }
-    (format!("TOML 格式错误：{msg}"), None)
-}
-
-fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
+fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<Pack, PackError> {
     let sections: Vec<(Arc<PackSource>, &SectionDef)> = layers
         .iter()
         .flat_map(|l| l.files.iter())
@@ -237,7 +283,23 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
         .flat_map(|l| l.files.iter())
         .flat_map(|(src, f)| f.table.iter().map(move |d| (Arc::clone(src), d)))
         .collect();
-    let templates = template::build(&sections, &tables)?;
+    // Rules refer to the templates: without them, nothing more can be checked.
+    let mut templates = match template::build(&sections, &tables) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            return errors
+                .finish(())
+                .and(Err(PackError::new("规则包的模板有误")));
+        }
+    };
+    for layer in &layers {
+        for (src, file) in &layer.files {
+            for v in &file.variant {
+                errors.take(amend::apply_variant(src, v, &mut templates));
+            }
+        }
+    }
 
     // Fragments of the whole chain, base first: an extension may redefine one.
     let mut fragments = Fragments::default();
@@ -250,9 +312,10 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                 if !valid || name == super::fragments::FIGURE {
                     let at = pattern.span();
-                    return Err(PackError::new(format!("片段名「{name}」无效"))
+                    errors.push(PackError::new(format!("片段名「{name}」无效"))
                         .at(src, at, "此片段")
                         .help("片段名只能用小写字母、数字和下划线，以字母开头；n 是内置的数字片段，不能重新定义"));
+                    continue;
                 }
                 fragments.insert(name.clone(), pattern.get_ref().clone());
             }
@@ -263,25 +326,29 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
     let mut defined_at: HashMap<String, PackSpan> = HashMap::new();
     let id_pattern = regex::Regex::new(r"^[STXNDE][0-9]{3}[A-Za-z0-9_-]*$")
         .map_err(|e| PackError::new(format!("内部错误：{e}")))?;
-    for layer in &layers {
+    for (li, layer) in layers.iter().enumerate() {
         for (src, file) in &layer.files {
-            for compiled in file.compile_rules(src, &templates, &fragments)? {
+            for compiled in file.compile_rules(src, &templates, &fragments, &mut errors) {
                 let h = &compiled.header;
                 let id = h.id.get_ref();
                 if !id_pattern.is_match(id) {
-                    return Err(PackError::new(format!("规则 id「{id}」格式不对"))
-                        .at(src, h.id.span(), "无效的规则 id")
-                        .help(format!("规则 id 应为{RULE_ID_PATTERN}")));
+                    errors.push(
+                        PackError::new(format!("规则 id「{id}」格式不对"))
+                            .at(src, h.id.span(), "无效的规则 id")
+                            .help(format!("规则 id 应为{RULE_ID_PATTERN}")),
+                    );
+                    continue;
                 }
                 let place = PackSpan {
                     source: Arc::clone(src),
                     span: h.id.span(),
                 };
                 if let Some(first) = defined_at.get(id) {
-                    return Err(PackError::new(format!("规则 id「{id}」重复定义"))
+                    errors.push(PackError::new(format!("规则 id「{id}」重复定义"))
                         .at(src, h.id.span(), "再次定义")
                         .also(first.clone(), "第一次定义在此")
-                        .help("要修改已有规则的严重程度，请在 pack.toml 的 [pack.severity] 中设置；要关闭它，请写入 [pack] 的 disable"));
+                        .help("要修改已有规则，请写 [[override]]（rule = \"编号\"）；要改严重程度，在 pack.toml 的 [pack.severity] 中设置；要关闭它，写入 [pack] 的 disable"));
+                    continue;
                 }
                 defined_at.insert(id.clone(), place);
                 rules.push(Rule {
@@ -293,14 +360,29 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
                         example: h.example.map(|e| e.trim_matches('\n').to_string()),
                         kind: compiled.kind,
                         pack: layer.name.clone(),
+                        levels: h.levels.iter().map(|l| *l.get_ref()).collect(),
+                        message: None,
+                        help: None,
                     },
                     enabled: true,
                     check: compiled.check,
                 });
             }
         }
+        for (src, file) in &layer.files {
+            for o in &file.overrides {
+                errors.take(apply_override(
+                    src,
+                    o,
+                    &layers[..=li],
+                    &templates,
+                    &fragments,
+                    &mut rules,
+                ));
+            }
+        }
         if let Some(manifest) = layer.manifest() {
-            apply_overrides(&layer.manifest_source, manifest, &mut rules)?;
+            apply_manifest(&layer.manifest_source, manifest, &mut rules, &mut errors);
         }
     }
 
@@ -308,7 +390,7 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
         .last()
         .ok_or_else(|| PackError::new("规则包是空的"))?;
     let manifest = last.manifest();
-    Ok(Pack {
+    let pack = Pack {
         name: last.name.clone(),
         title: manifest
             .and_then(|m| m.title.clone())
@@ -317,32 +399,82 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
             .and_then(|m| m.description.clone())
             .unwrap_or_default(),
         chain: layers.iter().map(|l| l.name.clone()).collect(),
+        location,
         templates,
         rules,
-    })
+    };
+    errors.finish(pack)
 }
 
-fn apply_overrides(
+fn find_rule(
+    src: &Arc<PackSource>,
+    rules: &[Rule],
+    id: &toml::Spanned<String>,
+) -> Result<usize, PackError> {
+    rules
+        .iter()
+        .position(|r| r.meta.id == *id.get_ref())
+        .ok_or_else(|| template::unknown(src, id, "规则", rules.iter().map(|r| r.meta.id.as_str())))
+}
+
+fn apply_override(
+    src: &Arc<PackSource>,
+    def: &amend::OverrideDef,
+    layers: &[Layer],
+    templates: &template::Templates,
+    fragments: &Fragments,
+    rules: &mut [Rule],
+) -> Result<(), PackError> {
+    let i = find_rule(src, rules, &def.rule)?;
+    amend::apply_override_meta(def, &mut rules[i]);
+    if def.patterns.is_empty() {
+        if !def.examples.is_empty() || !def.counterexamples.is_empty() {
+            return Err(
+                PackError::new("override 的 examples 只用于检验新增的 patterns")
+                    .at(src, def.rule.span(), "此 override 没有 patterns")
+                    .help("加上 patterns，或删去 examples/counterexamples"),
+            );
+        }
+        return Ok(());
+    }
+    let wordings = Wordings {
+        at: amend::patterns_span(def),
+        patterns: &def.patterns,
+        examples: &def.examples,
+        counterexamples: &def.counterexamples,
+    };
+    let cx = CompileCx {
+        templates,
+        fragments,
+        source: &src.text,
+    };
+    let id = def.rule.get_ref();
+    let compiled = layers
+        .iter()
+        .flat_map(|l| l.files.iter())
+        .find_map(|(_, f)| f.recompile_with_wordings(id, &wordings, &cx))
+        .ok_or_else(|| PackError::new(format!("找不到规则「{id}」的定义")))?;
+    let added = compiled.map_err(|e| e.in_file(src))?;
+    let rule = &mut rules[i];
+    let first = std::mem::replace(&mut rule.check, Box::new(Nothing));
+    rule.check = Box::new(Combined { first, added });
+    Ok(())
+}
+
+fn apply_manifest(
     src: &Arc<PackSource>,
     manifest: &Manifest,
     rules: &mut [Rule],
-) -> Result<(), PackError> {
-    let find = |rules: &[Rule], id: &toml::Spanned<String>| -> Result<usize, PackError> {
-        rules
-            .iter()
-            .position(|r| r.meta.id == *id.get_ref())
-            .ok_or_else(|| {
-                let ids: Vec<&str> = rules.iter().map(|r| r.meta.id.as_str()).collect();
-                template::unknown(src, id, "规则", ids.into_iter())
-            })
-    };
+    errors: &mut Errors,
+) {
     for id in &manifest.disable {
-        let i = find(rules, id)?;
-        rules[i].enabled = false;
+        if let Some(i) = errors.take(find_rule(src, rules, id)) {
+            rules[i].enabled = false;
+        }
     }
     for (id, severity) in &manifest.severity {
-        let i = find(rules, id)?;
-        rules[i].meta.severity = *severity.get_ref();
+        if let Some(i) = errors.take(find_rule(src, rules, id)) {
+            rules[i].meta.severity = *severity.get_ref();
+        }
     }
-    Ok(())
 }

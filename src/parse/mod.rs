@@ -3,6 +3,7 @@
 //! Parsing never fails; what cannot be read is recorded as missing or unreadable and
 //! reported by the rules.
 
+pub mod body;
 pub mod figures;
 pub mod inline;
 pub mod narrative;
@@ -33,6 +34,8 @@ pub struct Document {
     /// One per template table, in template order.
     pub tables: Vec<TableReading>,
     pub year: Option<ReportYear>,
+    /// Who issued the report and at which level (from the title or preamble).
+    pub body: Option<body::IssuingBody>,
     /// The text outside the tables, for narrative rules.
     pub narrative: Narrative,
     /// Derived data that several rules compute the same way (see `Memo`).
@@ -142,6 +145,7 @@ impl Document {
             tables::truncate(tpl, last);
         }
         let year = year::infer(&text, &outline);
+        let body = body::infer(&text, &outline);
         let table_text: Vec<Range<usize>> =
             tables.iter().filter_map(|t| t.extent.clone()).collect();
         let narrative = Narrative::build(&text, &lines, &table_text);
@@ -152,6 +156,7 @@ impl Document {
             outline,
             tables,
             year,
+            body,
             narrative,
             memo: Memo::default(),
             source: crate::load::SourceInfo::default(),

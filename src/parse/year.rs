@@ -17,6 +17,8 @@ pub enum YearSource {
     StatisticsPeriod,
     /// The year written most often in 一、总体情况 (how many times).
     MostFrequent(usize),
+    /// Not in the report: the `year` of the configuration (`nianbao.toml`).
+    Configured,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +35,12 @@ impl ReportYear {
         match self.source {
             YearSource::Title => format!("报告年度 {}（取自标题）", self.year),
             YearSource::StatisticsPeriod => format!("报告年度 {}（取自统计期限）", self.year),
+            YearSource::Configured => {
+                format!(
+                    "报告年度 {}（报告中无法推断，取自配置文件的 year）",
+                    self.year
+                )
+            }
             YearSource::MostFrequent(n) => {
                 format!(
                     "报告年度 {}（“一、总体情况”中出现最多的年份，共 {n} 次）",

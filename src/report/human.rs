@@ -159,6 +159,19 @@ pub fn render_file_error(out: &mut dyn WriteColor, path: &str, message: &str, he
 
 /// Renders a rule-pack error, pointing into the TOML files.
 pub fn render_pack_error(out: &mut dyn WriteColor, err: &PackError) {
+    for e in err.all() {
+        render_one_pack_error(out, e);
+    }
+    if err.count() > 1 {
+        let mut line = format!("规则包共有 {} 个错误", err.count());
+        if err.omitted > 0 {
+            line.push_str(&format!("（只显示了前 {} 个）", err.count() - err.omitted));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+fn render_one_pack_error(out: &mut dyn WriteColor, err: &PackError) {
     let mut files = SimpleFiles::new();
     let mut labels = Vec::new();
     if let Some(place) = &err.primary {

@@ -80,7 +80,7 @@ rule_def! {
 }
 
 /// Another cell a writer may plausibly have meant.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlternativeDef {
     pub cell: toml::Spanned<String>,
@@ -338,6 +338,14 @@ impl CrossRef {
 }
 
 impl Check for CrossRef {
+    fn wordings(&self) -> Vec<(String, &regex::Regex)> {
+        self.sources
+            .iter()
+            .cloned()
+            .zip(self.patterns.iter().chain(&self.zero_patterns))
+            .collect()
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         let Some(expected) = self.expected(cx.doc, cx.templates) else {
             return;

@@ -7,7 +7,10 @@
 //!   regex) dated in the report year or earlier: plans speak of the next year;
 //! * `after_publication` — a full date later than the publication date the report
 //!   states at its end (the date under the signature);
-//! * `far_future` — a full date two or more years after the report year.
+//! * `far_future` — a full date two or more years after the report year;
+//! * `deadline` — the publication date (a web page's `发布时间：2025-02-08` in the first
+//!   lines, else the date under the signature) later than `by` (`"01-31"`) of the year
+//!   after the report year; with `levels`, deadlines per issuing body.
 //!
 //! ```toml
 //! [[date_check]]
@@ -37,6 +40,9 @@ rule_def! {
         pub sections: Vec<toml::Spanned<String>>,
         #[serde(default)]
         pub words: Option<toml::Spanned<String>>,
+        /// `deadline`: the last publication day in the year after the report year, `"01-31"`.
+        #[serde(default)]
+        pub by: Option<toml::Spanned<String>>,
     }
 }
 
@@ -46,6 +52,7 @@ enum Kind {
     PlanYear,
     AfterPublication,
     FarFuture,
+    Deadline,
 }
 
 const CHECKS: &[(&str, Kind)] = &[
@@ -53,6 +60,7 @@ const CHECKS: &[(&str, Kind)] = &[
     ("plan_year", Kind::PlanYear),
     ("after_publication", Kind::AfterPublication),
     ("far_future", Kind::FarFuture),
+    ("deadline", Kind::Deadline),
 ];
 
 /// Lines at the end of a report searched for its publication date.
@@ -62,7 +70,18 @@ struct DateCheck {
     kind: Kind,
     sections: Vec<usize>,
     plan: Option<Regex>,
+    /// `deadline`: (month, day) in the year after the report year.
+    by: Option<(u32, u32)>,
 }
+
+/// Lines at the start of a report searched for a web page's publication date.
+const METADATA_LINES: usize = 8;
+
+/// `发布时间: 2022-02-08 16:34`, `公开日期 2024-01-17`, `发布日期：2024年1月17日`.
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:发布时间|发布日期|公开日期|公开时间|成文日期)\s*[:：]?\s*(?P<date>(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?)")
+        .expect("valid regex")
+});
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"统计(?:期限|时限|时间段|周期|区间|时间)[^。\n]{0,60}").expect("valid regex")
@@ -96,11 +115,42 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         }
         (None, _) => None,
     };
+    let by = match (&def.by, kind) {
+        (Some(b), Kind::Deadline) => Some(parse_month_day(b.get_ref()).ok_or_else(|| {
+            DefError::new(
+                b.span(),
+                format!("「{}」不是月-日", b.get_ref()),
+                "应如 \"01-31\"",
+            )
+        })?),
+        (None, Kind::Deadline) => {
+            return Err(DefError::new(
+                def.check.span(),
+                "deadline 检查需要 by（报告年度次年的最后发布日，如 \"01-31\"）",
+                "缺少 by",
+            ));
+        }
+        (Some(b), _) => {
+            return Err(DefError::new(
+                b.span(),
+                "by 只用于 deadline 检查",
+                "多余的 by",
+            ));
+        }
+        (None, _) => None,
+    };
     Ok(Box::new(DateCheck {
         kind,
         sections: resolve_sections(&def.sections, cx.templates)?,
         plan,
+        by,
     }))
+}
+
+fn parse_month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.trim().split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -233,6 +283,20 @@ impl DateCheck {
             })
     }
 
+    /// The publication date of a web page's metadata (in the first lines), else the
+    /// date under the signature; with what it is.
+    fn published(doc: &Document) -> Option<(Range<usize>, Date, &'static str)> {
+        let count = doc.lines.line_count().min(METADATA_LINES);
+        let meta = (0..count).find_map(|l| {
+            let range = doc.lines.line_range(&doc.text, l);
+            let c = PUBLISHED.captures(&doc.text[range.clone()])?;
+            let date = c.name("date")?;
+            let at = range.start + date.start()..range.start + date.end();
+            Some((at, parse_date(&c, None)?, "发布日期"))
+        });
+        meta.or_else(|| Self::publication(doc).map(|(span, date)| (span, date, "落款日期")))
+    }
+
     fn full_dates(doc: &Document) -> Vec<(Range<usize>, Date)> {
         let n = &doc.narrative;
         FULL_DATE
@@ -269,6 +333,21 @@ impl Check for DateCheck {
                             .help("核对此日期或落款日期");
                         cx.push(d);
                     }
+                }
+            }
+            Kind::Deadline => {
+                let (Some((m, d)), Some((span, date, what))) = (self.by, Self::published(cx.doc))
+                else {
+                    return;
+                };
+                let due = Date { y: year + 1, m, d };
+                if date > due {
+                    let d = cx
+                        .diagnostic(span, format!("{what}{date}晚于{due}的发布期限"))
+                        .primary_label(what)
+                        .note(format!("{year}年度报告应在{due}前公布"))
+                        .help("按期发布；如此日期写错，请更正");
+                    cx.push(d);
                 }
             }
             Kind::FarFuture => {

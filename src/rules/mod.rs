@@ -28,7 +28,7 @@ pub mod table_template;
 macro_rules! rule_def {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, serde::Deserialize)]
+        #[derive(Clone, Debug, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             pub id: toml::Spanned<String>,
@@ -37,6 +37,9 @@ macro_rules! rule_def {
             pub description: String,
             #[serde(default)]
             pub example: Option<String>,
+            /// The issuing-body levels the rule applies to (`["government"]`); empty: all.
+            #[serde(default)]
+            pub levels: Vec<toml::Spanned<crate::parse::body::Level>>,
             $($(#[$fmeta])* pub $field: $ty,)*
         }
 
@@ -48,6 +51,7 @@ macro_rules! rule_def {
                     summary: &self.summary,
                     description: &self.description,
                     example: self.example.as_deref(),
+                    levels: &self.levels,
                 }
             }
         }
@@ -62,6 +66,7 @@ pub struct DefHeader<'a> {
     pub summary: &'a str,
     pub description: &'a str,
     pub example: Option<&'a str>,
+    pub levels: &'a [toml::Spanned<crate::parse::body::Level>],
 }
 
 /// What a rule kind's `compile` gets: the templates the rule may refer to, the pack's
@@ -89,6 +94,14 @@ pub struct RuleMeta {
     pub kind: &'static str,
     /// Name of the pack that declared it.
     pub pack: String,
+    /// Issuing-body levels the rule applies to; empty: every report. A rule limited to
+    /// some levels is skipped when the level cannot be inferred.
+    pub levels: Vec<crate::parse::body::Level>,
+    /// A pack's replacement of the findings' message (`[[override]]`); `{message}`
+    /// stands for the original.
+    pub message: Option<String>,
+    /// A pack's replacement of the findings' help; `{help}` stands for the original.
+    pub help: Option<String>,
 }
 
 /// A figure in the narrative that a rule compared with something: shown by
@@ -114,6 +127,13 @@ pub trait Check: Send + Sync {
 
     /// Lines for `nianbao explain`: what exactly this rule compares, in the pack's terms.
     fn explain(&self, _templates: &Templates) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The wordings this rule recognises, as written in the pack and compiled, so that
+    /// `nianbao test` can name a wording that no fixture reaches (rules of the
+    /// `cross_ref` and `pattern` kinds; empty for the others).
+    fn wordings(&self) -> Vec<(String, &regex::Regex)> {
         Vec::new()
     }
 }

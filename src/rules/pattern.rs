@@ -159,6 +159,10 @@ fn clusters(text: &str, hits: Vec<Range<usize>>) -> Vec<Vec<Range<usize>>> {
 }
 
 impl Check for Pattern {
+    fn wordings(&self) -> Vec<(String, &regex::Regex)> {
+        self.sources.iter().cloned().zip(&self.regexes).collect()
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         let doc = cx.doc;
         let text = &doc.text;

@@ -228,7 +228,8 @@ fn missing_rows(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading)
 }
 
 fn missing_columns(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
-    if table.layout != Layout::Pipe {
+    // Columns of a table cut by the end of a partial text may be beyond the cut.
+    if table.layout != Layout::Pipe || table.truncated {
         return;
     }
     let mut missing: Vec<&str> = Vec::new();
@@ -420,11 +421,14 @@ impl TableCheck {
 }
 
 fn labels(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    // A label that the end of a partial text cuts short is not a defect (S106).
+    let text_end = cx.doc.text.trim_end().len();
+    let cut_short = |span: &Range<usize>| table.truncated && span.end >= text_end;
     for (ri, row) in tpl.rows.iter().enumerate() {
         let Some(label) = &table.rows[ri].label else {
             continue;
         };
-        if !label.kind.is_fuzzy() || row.unlabeled {
+        if !label.kind.is_fuzzy() || row.unlabeled || cut_short(&label.span) {
             continue;
         }
         let standard = row.label.norm();
@@ -444,7 +448,7 @@ fn labels(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
         cx.push(d);
     }
     for h in &table.headers {
-        if !h.kind.is_fuzzy() || h.layout != Layout::Pipe {
+        if !h.kind.is_fuzzy() || h.layout != Layout::Pipe || cut_short(&h.span) {
             continue;
         }
         let standard = match h.target {
