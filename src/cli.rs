@@ -14,6 +14,10 @@ use nianbao::report::extract::pad;
 use nianbao::report::{human, json};
 use nianbao::{Counts, Input, LoadError, Outcome, Pack, load};
 
+mod annotate;
+#[cfg(feature = "server")]
+mod serve;
+
 const ABOUT: &str = "nianbao（年报）：政府信息公开工作年度报告检查工具";
 const LONG_ABOUT: &str = "\
 nianbao（年报）：政府信息公开工作年度报告检查工具
@@ -28,7 +32,9 @@ nianbao（年报）：政府信息公开工作年度报告检查工具
   nianbao check 年报目录/            检查目录下所有 .txt、.md、.docx、.html 报告
   nianbao check --format json 目录/  输出 JSON，供其他程序使用
   nianbao rules                      列出所有规则
-  nianbao explain T203               查看一条规则的详细说明";
+  nianbao explain T203               查看一条规则的详细说明
+  nianbao annotate 报告.docx         生成带批注的 Word 文档（报告.nianbao.docx）
+  nianbao serve                      启动网页服务，在浏览器中上传报告检查";
 
 #[derive(Parser)]
 #[command(name = "nianbao", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -65,6 +71,11 @@ enum Command {
         #[command(flatten)]
         pack: PackArgs,
     },
+    /// 生成带批注的 Word 文档：每个问题作为一条批注（作者 nianbao），写入 报告.nianbao.docx
+    Annotate(annotate::AnnotateArgs),
+    /// 启动网页服务：在浏览器中拖入报告即可检查（默认只允许本机访问 127.0.0.1:8080）
+    #[cfg(feature = "server")]
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Args)]
@@ -167,6 +178,9 @@ pub fn main() -> ExitCode {
             input,
             pack,
         } => extract(&path, text, &input, pack),
+        Command::Annotate(args) => annotate::run(args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(args),
     }
 }
 
