@@ -280,7 +280,9 @@ mod tests {
             .help("'q'");
         let html = render(&doc, &[d]);
         assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;</mark></a>alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+        assert!(
+            html.contains("&lt;script&gt;</mark></a>alert(1)&lt;/script&gt; &amp; &quot;x&quot;")
+        );
         assert!(!html.contains("<img"));
         assert!(html.contains("a&lt;b&gt;.txt"));
         assert!(html.contains("说明：&lt;b&gt;") && html.contains("建议：&#39;q&#39;"));

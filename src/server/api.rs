@@ -346,7 +346,17 @@ async fn with_outcome<T: Send + 'static>(
     req: Request,
     make: impl FnOnce(&Upload, &Outcome) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let up = upload(&state, query.name, req).await?;
+    // A body that trickles in slowly is held to the same time limit.
+    let up = match tokio::time::timeout(state.timeout, upload(&state, query.name, req)).await {
+        Ok(up) => up?,
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!("上传超过了 {} 秒的时间上限", state.timeout.as_secs()),
+                "请检查网络后重新上传",
+            ));
+        }
+    };
     let shared = state.clone();
     bounded(&state.checks, state.timeout, move || {
         let outcome = shared
