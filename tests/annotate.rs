@@ -566,3 +566,68 @@ fn the_xml_walk_finds_every_place_the_loader_names() {
         }
     }
 }
+
+/// The example report as Word writes documents after editing: each paragraph's text
+/// in runs of one or two characters with alternating formatting, spell-check and
+/// bookmark markers between them, runs without `xml:space`, hyperlinks.
+fn word_like(text: &str) -> Vec<u8> {
+    let xml = convert::document_xml(text);
+    let run = regex::Regex::new(
+        r#"<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t xml:space="preserve">([^<]*)</w:t></w:r>"#,
+    )
+    .expect("regex");
+    let unit = regex::Regex::new("&[^;]+;|.").expect("regex");
+    let mut n = 0;
+    let out = run.replace_all(&xml, |c: &regex::Captures<'_>| {
+        let units: Vec<&str> = unit.find_iter(&c[1]).map(|m| m.as_str()).collect();
+        let mut s = String::new();
+        for (i, piece) in units.chunks(2).enumerate() {
+            n += 1;
+            let rpr = if i % 2 == 0 { "<w:rPr><w:b/></w:rPr>" } else { "" };
+            let t = piece.concat();
+            let r = if i % 3 == 0 && !t.starts_with(' ') && !t.ends_with(' ') {
+                format!("<w:r w:rsidR=\"00A1{n:04}\">{rpr}<w:t>{t}</w:t></w:r>")
+            } else {
+                format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{t}</w:t></w:r>")
+            };
+            match i % 4 {
+                1 => s.push_str(&format!(
+                    "<w:proofErr w:type=\"spellStart\"/>{r}<w:proofErr w:type=\"spellEnd\"/>"
+                )),
+                2 => s.push_str(&format!(
+                    "<w:bookmarkStart w:id=\"{n}\" w:name=\"_Toc{n}\"/>{r}<w:bookmarkEnd w:id=\"{n}\"/>"
+                )),
+                3 => s.push_str(&format!(
+                    "<w:hyperlink w:anchor=\"_Toc{n}\" w:history=\"1\">{r}</w:hyperlink>"
+                )),
+                _ => s.push_str(&r),
+            }
+        }
+        s
+    });
+    convert::docx_with_parts(&[("word/document.xml", out.as_bytes())])
+}
+
+#[test]
+fn documents_edited_in_word_are_annotated_on_the_exact_text() {
+    let original = word_like(&common::read("examples/report-with-defects.txt"));
+    assert_eq!(
+        lint(&original).document.text,
+        lint(&fixture("report-with-defects.docx")).document.text,
+        "the same text, however it is split into runs"
+    );
+    let first = check_annotation("word-like.docx", &original);
+    let again = lint(&first);
+    let second =
+        annotate::annotate(&first, &again.document, &again.diagnostics).expect("annotates");
+    assert!(
+        second.bytes == first,
+        "annotating the annotated file gives the same bytes"
+    );
+    for path in common::shared_files("seeds", ".txt").iter().take(12) {
+        let docx = word_like(&std::fs::read_to_string(path).expect("seed"));
+        if common::national().lint_bytes("s.docx", &docx).is_ok() {
+            check_annotation(&path.display().to_string(), &docx);
+        }
+    }
+}
