@@ -81,6 +81,7 @@ fn the_page_in_headless_chromium() {
     };
     let server = http::Server::start(BIN, &[]);
     let (_driver, port) = start_driver(&chromedriver);
+    let downloads = tempfile::tempdir().expect("tempdir");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -93,7 +94,11 @@ fn the_page_in_headless_chromium() {
                 "binary": chromium.display().to_string(),
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
                          "--disable-dev-shm-usage", "--window-size=1366,768",
-                         "--lang=zh-CN"]
+                         "--lang=zh-CN"],
+                "prefs": {
+                    "download.default_directory": downloads.path().display().to_string(),
+                    "download.prompt_for_download": false
+                }
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -101,7 +106,7 @@ fn the_page_in_headless_chromium() {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session");
-        let result = drive(&client, &server).await;
+        let result = drive(&client, &server, downloads.path()).await;
         let _ = client.close().await;
         result.expect("the page works");
     });
@@ -123,7 +128,30 @@ async fn upload(client: &Client, path: &Path) -> Result<(), fantoccini::error::C
     Ok(())
 }
 
-async fn drive(client: &Client, server: &http::Server) -> Result<(), fantoccini::error::CmdError> {
+/// Waits (bounded) for a downloaded file to be complete, and returns its bytes.
+fn downloaded(dir: &Path, name: &str) -> Vec<u8> {
+    let path = dir.join(name);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let partial = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+            })
+            .unwrap_or(false);
+        if path.exists() && !partial {
+            return std::fs::read(&path).expect("download");
+        }
+        assert!(Instant::now() < deadline, "{name} was not downloaded");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+async fn drive(
+    client: &Client,
+    server: &http::Server,
+    downloads: &Path,
+) -> Result<(), fantoccini::error::CmdError> {
     client.goto(&server.url()).await?;
     let title = client.title().await?;
     assert!(title.contains("年度报告检查"), "{title}");
@@ -242,6 +270,26 @@ async fn drive(client: &Client, server: &http::Server) -> Result<(), fantoccini:
         .await?
         .click()
         .await?;
+
+    // The two downloads: the self-contained report, the Word document with comments.
+    client
+        .find(Locator::Css("#dl-report"))
+        .await?
+        .click()
+        .await?;
+    let report = downloaded(downloads, "report-with-defects.nianbao.html");
+    let report = String::from_utf8(report).expect("UTF-8");
+    assert!(
+        report.contains("T201") && !report.contains("<script"),
+        "self-contained report"
+    );
+    client.find(Locator::Css("#dl-docx")).await?.click().await?;
+    let annotated = downloaded(downloads, "report-with-defects.nianbao.docx");
+    let again = common::national()
+        .lint_bytes("a.docx", &annotated)
+        .expect("the Word download reads");
+    assert_eq!(again.diagnostics, expected.diagnostics);
+    assert!(String::from_utf8_lossy(&annotated).contains("word/comments.xml"));
 
     // A report containing markup shows it as text; nothing runs.
     let dir = tempfile::tempdir().expect("tempdir");
