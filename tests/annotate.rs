@@ -631,3 +631,51 @@ fn documents_edited_in_word_are_annotated_on_the_exact_text() {
         }
     }
 }
+
+/// Damaged Word XML that the loader still reads: annotating never panics, and what it
+/// writes reads back with the same text.
+#[test]
+fn damaged_documents_never_panic() {
+    let xml = convert::document_xml(&common::read("examples/report-with-defects.txt"));
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n.max(1) as u64) as usize
+    };
+    let (mut tried, mut written) = (0, 0);
+    for _ in 0..300 {
+        let mut s = xml.clone();
+        for _ in 0..1 + next(3) {
+            let a = next(s.len());
+            let b = (a + next(40)).min(s.len());
+            let (a, b) = (
+                nianbao::parse::text::floor_char_boundary(&s, a),
+                nianbao::parse::text::floor_char_boundary(&s, b),
+            );
+            match next(3) {
+                0 => s.replace_range(a..b, ""),
+                1 => {
+                    let piece = s[a..b].to_string();
+                    s.insert_str(b, &piece);
+                }
+                _ => s.insert_str(a, "<w:r><w:t>"),
+            }
+        }
+        let docx = convert::docx_with_parts(&[("word/document.xml", s.as_bytes())]);
+        let Ok(outcome) = common::national().lint_bytes("d.docx", &docx) else {
+            continue;
+        };
+        tried += 1;
+        if let Ok(out) = annotate::annotate(&docx, &outcome.document, &outcome.diagnostics) {
+            written += 1;
+            let again = common::national()
+                .lint_bytes("d.docx", &out.bytes)
+                .expect("what annotate writes reads back");
+            assert_eq!(again.document.text, outcome.document.text);
+        }
+    }
+    eprintln!("damaged documents: {tried} read by the loader, {written} annotated");
+    assert!(tried > 50);
+}
