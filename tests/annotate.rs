@@ -679,3 +679,96 @@ fn damaged_documents_never_panic() {
     eprintln!("damaged documents: {tried} read by the loader, {written} annotated");
     assert!(tried > 50);
 }
+
+/// What Word adds when it saves a document with comments: a `w14:paraId` on each
+/// comment paragraph, and parts that refer to comments by it (threads and dates).
+fn as_saved_by_word(docx: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("zip");
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).expect("read");
+        parts.push((f.name().to_string(), b));
+    }
+    let ids: Vec<u64> = comments(docx).keys().copied().collect();
+    let mut ex = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<w15:commentsEx xmlns:w15=\"http://schemas.microsoft.com/office/word/2012/wordml\">",
+    );
+    let mut cid = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<w16cid:commentsIds xmlns:w16cid=\"http://schemas.microsoft.com/office/word/2016/wordml/cid\">",
+    );
+    for id in &ids {
+        ex.push_str(&format!(
+            "<w15:commentEx w15:paraId=\"0000{id:04X}\" w15:done=\"0\"/>"
+        ));
+        cid.push_str(&format!(
+            "<w16cid:commentId w16cid:paraId=\"0000{id:04X}\" w16cid:durableId=\"1{id:07}\"/>"
+        ));
+    }
+    ex.push_str("</w15:commentsEx>");
+    cid.push_str("</w16cid:commentsIds>");
+    for (name, bytes) in &mut parts {
+        let text = String::from_utf8(bytes.clone()).unwrap_or_default();
+        if name == "word/comments.xml" {
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("<w:comment w:id=\"") {
+                let id_start = at + "<w:comment w:id=\"".len();
+                let id_end = rest[id_start..].find('"').expect("id") + id_start;
+                let id: u64 = rest[id_start..id_end].parse().expect("id");
+                let p = rest[at..].find("<w:p>").expect("paragraph") + at;
+                out.push_str(&rest[..p]);
+                out.push_str(&format!("<w:p w14:paraId=\"0000{id:04X}\">"));
+                rest = &rest[p + "<w:p>".len()..];
+            }
+            out.push_str(rest);
+            *bytes = out
+                .replacen("<w:comments ", "<w:comments xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" ", 1)
+                .into_bytes();
+        } else if name == "word/_rels/document.xml.rels" {
+            *bytes = text
+                .replace(
+                    "</Relationships>",
+                    "<Relationship Id=\"rId90\" Type=\"http://schemas.microsoft.com/office/2011/relationships/commentsExtended\" Target=\"commentsExtended.xml\"/>\
+                     <Relationship Id=\"rId91\" Type=\"http://schemas.microsoft.com/office/2016/09/relationships/commentsIds\" Target=\"commentsIds.xml\"/></Relationships>",
+                )
+                .into_bytes();
+        }
+    }
+    parts.push(("word/commentsExtended.xml".into(), ex.into_bytes()));
+    parts.push(("word/commentsIds.xml".into(), cid.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    convert::zip_parts(&refs)
+}
+
+#[test]
+fn word_companion_parts_of_replaced_comments_are_cleaned() {
+    let original = with_colleague_comment();
+    let outcome = lint(&original);
+    let first =
+        annotate::annotate(&original, &outcome.document, &outcome.diagnostics).expect("annotates");
+    let saved = as_saved_by_word(&first.bytes);
+    let ex = part(&saved, "word/commentsExtended.xml").expect("part");
+    assert_eq!(
+        ex.matches("<w15:commentEx ").count(),
+        outcome.diagnostics.len() + 1
+    );
+    let again = lint(&saved);
+    let second =
+        annotate::annotate(&saved, &again.document, &again.diagnostics).expect("annotates");
+    assert_eq!(second.replaced, outcome.diagnostics.len());
+    let cs = comments(&second.bytes);
+    assert_eq!(cs.len(), outcome.diagnostics.len() + 1);
+    // Only the colleague's entries remain in Word's companion parts.
+    let ex = part(&second.bytes, "word/commentsExtended.xml").expect("kept");
+    assert_eq!(ex.matches("<w15:commentEx ").count(), 1, "{ex}");
+    assert!(ex.contains("w15:paraId=\"00000007\""), "{ex}");
+    let ids = part(&second.bytes, "word/commentsIds.xml").expect("kept");
+    assert_eq!(ids.matches("<w16cid:commentId ").count(), 1, "{ids}");
+    assert!(ids.contains("w16cid:durableId=\"10000007\""), "{ids}");
+    assert_eq!(cs.get(&7).map(|c| c.0.as_str()), Some("张三"));
+}

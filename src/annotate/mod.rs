@@ -209,6 +209,38 @@ pub fn annotate(
     } else {
         None
     };
+    // Word's companion parts (threads, ids, dates) of the removed comments.
+    let mut companions: Vec<(String, String)> = Vec::new();
+    if !old.our_para_ids.is_empty()
+        && let Some(rels) = rels.as_deref()
+    {
+        let mut durable = HashSet::new();
+        for (suffix, element, key) in [
+            ("commentsExtended", &b"commentEx"[..], &b"paraId"[..]),
+            ("commentsIds", b"commentId", b"paraId"),
+            ("commentsExtensible", b"commentExtensible", b"durableId"),
+        ] {
+            let Some(target) = rel_target(rels, suffix) else {
+                continue;
+            };
+            let name = resolve(dir, &target);
+            let Some(xml) = read_opt(&mut zip, &name)? else {
+                continue;
+            };
+            let values = if key == b"durableId" {
+                &durable
+            } else {
+                &old.our_para_ids
+            };
+            let (clean, ids) = remove_elements(&xml, element, key, values).map_err(pkg)?;
+            if key != b"durableId" {
+                durable.extend(ids);
+            }
+            if clean != xml {
+                companions.push((name, clean));
+            }
+        }
+    }
     let types = read_part(&mut zip, "[Content_Types].xml")?;
     let new_types = if new_comments_xml.is_some() {
         add_override(&types, &comments_name)
@@ -228,6 +260,9 @@ pub fn annotate(
     }
     if let Some(t) = &new_types {
         replacements.insert("[Content_Types].xml", t.as_str());
+    }
+    for (name, xml) in &companions {
+        replacements.insert(name.as_str(), xml.as_str());
     }
     let mut done: HashSet<String> = HashSet::new();
     for i in 0..zip.len() {
@@ -351,16 +386,79 @@ fn read_part(
 
 /// The target of the comments relationship in a relationships part.
 fn comments_target(rels: &str) -> Option<String> {
+    rel_target(rels, "/comments")
+}
+
+/// The target of the first relationship whose type ends with `suffix`.
+fn rel_target(rels: &str, suffix: &str) -> Option<String> {
     let mut rest = rels;
     while let Some(at) = rest.find("<Relationship ") {
         let tag_end = rest[at..].find('>')? + at;
         let tag = &rest[at..tag_end];
-        if attr(tag, "Type").as_deref() == Some(COMMENTS_REL) {
+        if attr(tag, "Type").is_some_and(|t| t.ends_with(suffix)) {
             return attr(tag, "Target");
         }
         rest = &rest[tag_end..];
     }
     None
+}
+
+/// Removes the elements named `element` (local name) whose attribute `key` (local
+/// name) is one of `values`; returns the XML and the `durableId`s of what was removed.
+fn remove_elements(
+    xml: &str,
+    element: &[u8],
+    key: &[u8],
+    values: &HashSet<String>,
+) -> Result<(String, Vec<String>), String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = false;
+    let mut edits = Vec::new();
+    let mut durable = Vec::new();
+    // An open element being removed: its start and depth.
+    let mut open: Option<(usize, usize)> = None;
+    let mut depth = 0usize;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| e.to_string())?;
+        let after = reader.buffer_position() as usize;
+        match event {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = xml[before..after].ends_with("/>");
+                if !empty {
+                    depth += 1;
+                }
+                if open.is_none() && e.local_name().as_ref() == element {
+                    let attr = |k: &[u8]| {
+                        e.attributes()
+                            .flatten()
+                            .find(|a| a.key.local_name().as_ref() == k)
+                            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                    };
+                    if attr(key).is_some_and(|v| values.contains(&v)) {
+                        durable.extend(attr(b"durableId"));
+                        if empty {
+                            edits.push((before..after, String::new()));
+                        } else {
+                            open = Some((before, depth));
+                        }
+                    }
+                }
+            }
+            Event::End(_) => {
+                if let Some((start, d)) = open
+                    && d == depth
+                {
+                    edits.push((start..after, String::new()));
+                    open = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok((body::splice(xml, edits), durable))
 }
 
 /// A target relative to the main part's folder, as a zip entry name.
@@ -446,6 +544,9 @@ struct OldComment {
 #[derive(Default)]
 struct CommentScan {
     ours: Vec<OldComment>,
+    /// `w14:paraId` of the paragraphs of nianbao's comments (Word adds them when it
+    /// saves; its companion parts refer to comments by them).
+    our_para_ids: HashSet<String>,
     max_other: Option<u64>,
     root_self_closing: Option<std::ops::Range<usize>>,
 }
@@ -470,6 +571,16 @@ fn scan_comments(xml: &str) -> Result<CommentScan, AnnotateError> {
                 }
                 match e.name().as_ref() {
                     b"w:comments" if empty => scan.root_self_closing = Some(before..after),
+                    b"w:p" if open.as_ref().is_some_and(|o| o.2) => {
+                        if let Some(v) = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.local_name().as_ref() == b"paraId")
+                        {
+                            scan.our_para_ids
+                                .insert(String::from_utf8_lossy(&v.value).into_owned());
+                        }
+                    }
                     b"w:comment" => {
                         let mut id = String::new();
                         let mut author = String::new();
