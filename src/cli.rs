@@ -20,6 +20,10 @@ use nianbao::report::extract::pad;
 use nianbao::report::{human, json};
 use nianbao::{Counts, Input, LoadError, Outcome, Pack, load};
 
+mod annotate;
+#[cfg(feature = "server")]
+mod serve;
+
 const ABOUT: &str = "nianbao（年报）：政府信息公开工作年度报告检查工具";
 const LONG_ABOUT: &str = "\
 nianbao（年报）：政府信息公开工作年度报告检查工具
@@ -40,6 +44,8 @@ nianbao（年报）：政府信息公开工作年度报告检查工具
   nianbao init --pack 某省           新建一个规则包（继承全国规则包，带示例规则和用例）
   nianbao test 某省/                 运行规则包 tests/ 下的用例
   nianbao config 报告.txt            显示对某个文件生效的配置及其来源
+  nianbao annotate 报告.docx         生成带批注的 Word 文档（报告.nianbao.docx）
+  nianbao serve                      启动网页服务，在浏览器中上传报告检查
 
 配置：检查每个文件时，从文件所在目录向上查找 nianbao.toml，最近的一个生效；
 --config 指定配置文件，--isolated 不读任何配置文件。";
@@ -90,6 +96,11 @@ enum Command {
     /// 规则包相关操作
     #[command(subcommand)]
     Pack(packs::PackCommand),
+    /// 生成带批注的 Word 文档：每个问题作为一条批注（作者 nianbao），写入 报告.nianbao.docx
+    Annotate(annotate::AnnotateArgs),
+    /// 启动网页服务：在浏览器中拖入报告即可检查（默认只允许本机访问 127.0.0.1:8080）
+    #[cfg(feature = "server")]
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Args)]
@@ -213,6 +224,9 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Packs => packs::list(),
         Command::Pack(cmd) => packs::run(cmd),
+        Command::Annotate(args) => annotate::run(args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(args),
     }
 }
 

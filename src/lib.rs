@@ -15,6 +15,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod annotate;
 pub mod check;
 pub mod config;
 pub mod load;
@@ -23,6 +24,8 @@ pub mod packtest;
 pub mod parse;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use load::{Input, LoadError, LoadErrorKind, LoadOptions, Loaded, SourceInfo};
 pub use pack::{Pack, PackError};
@@ -125,6 +128,14 @@ impl Linter {
             document,
             diagnostics,
         })
+    }
+
+    /// Reads, parses and checks a report given as bytes (an upload): `name` is shown
+    /// in diagnostics and its extension says the format, as for a file of that name.
+    pub fn lint_bytes(&self, name: &str, bytes: &[u8]) -> Result<Outcome, LoadError> {
+        let hint = load::Format::by_extension(std::path::Path::new(name));
+        let loaded = load::from_bytes(name, bytes, hint, &self.load_options)?;
+        self.lint_loaded(name, loaded)
     }
 
     /// Reads, parses and checks one input: a text file in any common encoding, a web

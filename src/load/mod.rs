@@ -47,7 +47,8 @@ impl Format {
         }
     }
 
-    fn by_extension(path: &Path) -> Option<Format> {
+    /// The format a file name suggests (`None` for an unknown extension).
+    pub fn by_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "md" | "markdown" => Some(Format::Markdown),

@@ -4,6 +4,7 @@
 mod diagnostic;
 pub mod excerpt;
 pub mod extract;
+pub mod html;
 pub mod human;
 pub mod json;
 
