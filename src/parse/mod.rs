@@ -4,6 +4,7 @@
 //! reported by the rules.
 
 pub mod figures;
+pub mod glued;
 pub mod narrative;
 pub mod number;
 pub mod outline;
