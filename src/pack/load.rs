@@ -237,7 +237,7 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
         .flat_map(|l| l.files.iter())
         .flat_map(|(src, f)| f.table.iter().map(move |d| (Arc::clone(src), d)))
         .collect();
-    let templates = template::build(&sections, &tables)?;
+    let mut templates = template::build(&sections, &tables)?;
 
     // Fragments of the whole chain, base first: an extension may redefine one.
     let mut fragments = Fragments::default();
@@ -303,6 +303,13 @@ fn merge(layers: Vec<Layer>) -> Result<Pack, PackError> {
             apply_overrides(&layer.manifest_source, manifest, &mut rules)?;
         }
     }
+
+    // Relations between cells that the parser may use to decode glued digits.
+    templates.relations = rules
+        .iter()
+        .filter(|r| r.enabled)
+        .filter_map(|r| r.check.decoding_relation(&r.meta.id))
+        .collect();
 
     let last = layers
         .last()

@@ -30,6 +30,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+pub mod table;
+
 /// A cell of one table: (row, column), in the template's indexes.
 pub type CellKey = (usize, usize);
 

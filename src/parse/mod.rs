@@ -97,7 +97,9 @@ impl Document {
             .map(|(ti, tpl)| {
                 let region = table_region(&text, &outline, tpl.section);
                 let toks = tokens::tokenize(&text, &lines, region.clone());
-                tables::read(ti, tpl, &text, &toks, region)
+                let mut table = tables::read(ti, tpl, &text, &toks, region);
+                tables::decode_glued(ti, tpl, &text, &mut table, &templates.relations);
+                table
             })
             .collect();
         let year = year::infer(&text, &outline);
