@@ -654,7 +654,7 @@ fn glued_values(
             .any(|p| p.chars().count() > 1 && p.starts_with(['0', '０']))
     };
     let last = &tokens[*run.last()?];
-    glued.then(|| (first.span.start..last.span.end, run))
+    glued.then_some((first.span.start..last.span.end, run))
 }
 
 /// A row whose values are one glued digit run at `span` (spaces inside it included).
