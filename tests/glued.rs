@@ -357,3 +357,18 @@ fn a_pathological_run_is_answered() {
         rules_of(&d)
     );
 }
+
+#[test]
+fn a_run_on_the_line_after_its_label() {
+    // One row a line, the label on its own line and the glued run on the next: a run
+    // of 9 digits cannot be one cell of 表三.
+    let text = replace(
+        &glued(&clean()),
+        "一、本年新收政府信息公开申请数量203001024",
+        "一、本年新收政府信息公开申请数量\n203001024",
+    );
+    let doc = parse(&text);
+    let r = &doc.tables[T3].rows[0];
+    assert!(r.cells.iter().all(|c| c.reconstructed), "{:?}", r.shape);
+    assert_eq!(lint(&text).len(), 1, "only 表二's T111");
+}

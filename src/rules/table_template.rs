@@ -29,6 +29,7 @@ use std::ops::Range;
 use super::{Check, Context, parse_check, resolve_ids, rule_def};
 use crate::pack::error::DefError;
 use crate::pack::template::{TableTemplate, Templates};
+use crate::parse::glued::table::summarize;
 use crate::parse::glued::{Impossible, Outcome};
 use crate::parse::tables::{
     CellValue, HeaderTarget, RowShape, TableReading, TableStatus, ancestors,
@@ -364,7 +365,7 @@ fn glued_ambiguous(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReadi
         let relations = if g.used.is_empty() {
             "此行没有可用于拆分的表内关系".to_string()
         } else {
-            format!("已用表内关系（{}）排除其他拆法", g.used.join("；"))
+            format!("已用表内关系（{}）排除其他拆法", summarize(&g.used))
         };
         d = d
             .note(format!(
@@ -400,9 +401,9 @@ fn glued_impossible(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableRead
             ),
             Impossible::Row => (
                 format!(
-                    "{name}的数字粘连在一起（「{}」），无论如何拆分都不满足{}",
+                    "{name}的数字粘连在一起（「{}」），无论如何拆分都不满足 {}",
                     g.digits,
-                    g.used.join("；")
+                    summarize(&g.used)
                 ),
                 "这些数字能拆成 {n} 个数值，但任何拆法都对不上合计，多半是报表本身的数字有误（若网页丢失了数字也会如此）"
                     .replace("{n}", &n.to_string()),
@@ -411,9 +412,9 @@ fn glued_impossible(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableRead
                 let names: Vec<String> = rows.iter().map(|&r| row_name(tpl, r)).collect();
                 (
                     format!(
-                        "{}的数字粘连在一起，无论如何拆分都不满足{}",
+                        "{}的数字粘连在一起，无论如何拆分都不满足 {}",
                         names.join("、"),
-                        g.used.join("；")
+                        summarize(&g.used)
                     ),
                     "每一行单独都能拆开，但行与行之间的合计关系无法同时成立，多半是报表本身的数字有误"
                         .to_string(),

@@ -59,7 +59,7 @@ impl GluedDecoding {
         } else {
             format!(
                 "按表内勾稽关系（{}，因此这些关系不再用来核对此行）",
-                self.used.join("；")
+                summarize(&self.used)
             )
         };
         Some(format!(
@@ -68,6 +68,30 @@ impl GluedDecoding {
             parts.join("、")
         ))
     }
+}
+
+/// Relation names for a sentence: a rule applied at more than two places is counted,
+/// not listed (`T202（7 处）`).
+pub fn summarize(names: &[String]) -> String {
+    let mut rules: Vec<(&str, Vec<&String>)> = Vec::new();
+    for n in names {
+        let rule = n.split('「').next().unwrap_or(n);
+        match rules.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, v)) => v.push(n),
+            None => rules.push((rule, vec![n])),
+        }
+    }
+    rules
+        .iter()
+        .map(|(rule, v)| {
+            if v.len() > 2 {
+                format!("{rule}（{} 处）", v.len())
+            } else {
+                v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("；")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// Expands the pack's relations over one table, keeping those whose cells are all in
