@@ -372,3 +372,46 @@ fn a_run_on_the_line_after_its_label() {
     assert!(r.cells.iter().all(|c| c.reconstructed), "{:?}", r.shape);
     assert_eq!(lint(&text).len(), 1, "only 表二's T111");
 }
+
+#[test]
+fn every_changed_digit_of_a_glued_row_is_caught() {
+    // The mutation test of tests/seeds.rs, on glued rows: each digit of 表三's and
+    // 表四's runs changed in turn must give a new error.
+    let text = glued(&clean());
+    let base = lint(&text);
+    let base_errors = base
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let doc = parse(&text);
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for t in [T3, T4] {
+        for r in &doc.tables[t].rows {
+            if let Some(g) = &r.glued {
+                spans.push(g.span.clone());
+            }
+        }
+    }
+    assert_eq!(spans.len(), 26);
+    let mut tried = 0;
+    for span in spans {
+        for at in span {
+            let digit = text.as_bytes()[at];
+            let changed = if digit == b'0' { b'1' } else { b'0' };
+            let mut bytes = text.clone().into_bytes();
+            bytes[at] = changed;
+            let mutated = String::from_utf8(bytes).unwrap_or_default();
+            let d = lint(&mutated);
+            let errors = d.iter().filter(|x| x.severity == Severity::Error).count();
+            assert!(
+                errors > base_errors,
+                "digit {} at byte {at} changed to {}: {:?}",
+                digit as char,
+                changed as char,
+                rules_of(&d)
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > 150, "{tried}");
+}

@@ -194,6 +194,9 @@ pub fn decode_table(
     // Stage 1: each row on its own.
     let mut out: Vec<RowDecoding> = Vec::with_capacity(rows.len());
     let mut pending: Vec<(usize, Vec<Vec<u64>>)> = Vec::new();
+    // Rows read by their digits alone that break one of their own relations: that
+    // relation will report them, and they must not steer the decoding of other rows.
+    let mut suspect: BTreeSet<usize> = BTreeSet::new();
     for (i, r) in rows.iter().enumerate() {
         let n = r.columns.len();
         let local: Vec<usize> = usable
@@ -217,7 +220,14 @@ pub fn decode_table(
             continue;
         }
         if bare.readings.len() == 1 && !bare.truncated {
-            decoding.outcome = Outcome::Unique(bare.readings[0].clone());
+            let reading = &bare.readings[0];
+            if compile(&local)
+                .iter()
+                .any(|rel| !feasible(rel, reading, n - 1, 0, 0, limits))
+            {
+                suspect.insert(i);
+            }
+            decoding.outcome = Outcome::Unique(reading.clone());
             out.push(decoding);
             continue;
         }
@@ -267,6 +277,7 @@ pub fn decode_table(
     let fixed: HashMap<usize, Vec<u64>> = out
         .iter()
         .enumerate()
+        .filter(|(i, _)| !suspect.contains(i))
         .filter_map(|(i, d)| d.values().map(|v| (i, v.to_vec())))
         .collect();
     let cross: Vec<(usize, &BTreeSet<usize>)> = usable
@@ -786,6 +797,31 @@ mod tests {
         let d = one(&[row(0, 3, "11011"), row(1, 3, "030")], &rels);
         assert_eq!(d[0].outcome, Outcome::Impossible(Impossible::Rows(vec![0])));
         assert_eq!(d[1].outcome, Outcome::Unique(vec![0, 3, 0]));
+    }
+
+    #[test]
+    fn a_row_that_breaks_its_own_sum_does_not_steer_others() {
+        // Row 1 reads 0, 3, 1 by its digits alone and breaks its own sum (0 + 3 ≠ 1):
+        // its sum reports it. The column relation through it is not used to decode
+        // row 0, which stays ambiguous instead of being declared impossible.
+        let rels = vec![
+            total_rel(0, 0, 2),
+            total_rel(1, 0, 2),
+            LinearRelation {
+                name: "col".into(),
+                terms: vec![(1, (0, 1)), (-1, (1, 1))],
+                constant: 0,
+                cmp: Cmp::Eq,
+            },
+        ];
+        let d = one(&[row(0, 3, "11011"), row(1, 3, "031")], &rels);
+        assert_eq!(d[1].outcome, Outcome::Unique(vec![0, 3, 1]));
+        assert!(d[1].used.is_empty());
+        assert!(
+            matches!(d[0].outcome, Outcome::Ambiguous { .. }),
+            "{:?}",
+            d[0].outcome
+        );
     }
 
     #[test]
