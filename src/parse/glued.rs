@@ -21,8 +21,9 @@
 //! cannot also verify the row. Relations are used as sparingly as possible — a row that
 //! has one reading by its digits alone uses none; a row decoded by its own relations
 //! drops every relation that is not needed for uniqueness; relations across rows are
-//! used only for rows their own relations leave ambiguous — so that as many relations
-//! as possible are left to check the reconstructed values.
+//! used only for rows their own relations leave ambiguous, and never through a row read
+//! by its digits alone that breaks its own relation (that relation reports it) — so
+//! that as many relations as possible are left to check the reconstructed values.
 //!
 //! Cost is bounded: a depth-first search over cut points with interval pruning per
 //! relation, a cap on the readings kept per row and a step budget for the whole table;
