@@ -237,8 +237,19 @@ fn t103_glued_digits_are_not_guessed() {
         "   行政规范性文件3112",
     );
     let d = lint(&glued);
-    let t = find(&d, "T103");
+    // Three readings add up (表二 has no relation on this row): reported, not guessed.
+    let t = find(&d, "T111");
     assert!(t.message.contains("粘连"), "{}", t.message);
+    assert!(
+        t.notes.iter().any(|n| n.contains("3|1|12")),
+        "{:?}",
+        t.notes
+    );
+    assert!(
+        !rules_of(&d).contains(&"T103"),
+        "one finding: {:?}",
+        rules_of(&d)
+    );
 }
 
 #[test]

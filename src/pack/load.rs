@@ -386,6 +386,13 @@ fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<P
         }
     }
 
+    // Relations between cells that the parser may use to decode glued digits.
+    templates.relations = rules
+        .iter()
+        .filter(|r| r.enabled)
+        .filter_map(|r| r.check.decoding_relation(&r.meta.id))
+        .collect();
+
     let last = layers
         .last()
         .ok_or_else(|| PackError::new("规则包是空的"))?;

@@ -273,6 +273,9 @@ impl TableTemplate {
 pub struct Templates {
     pub sections: Vec<SectionTemplate>,
     pub tables: Vec<TableTemplate>,
+    /// The relations of the pack's enabled `equation` rules, which the parser uses to
+    /// decode glued digit runs (`parse::glued`); filled once the rules are compiled.
+    pub relations: Vec<crate::parse::glued::table::RelationSpec>,
 }
 
 impl Templates {

@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod figures;
+pub mod glued;
 pub mod inline;
 pub mod narrative;
 pub mod number;
@@ -107,7 +108,9 @@ impl Document {
                 }
             }
             let toks = tokens::tokenize(&text, &lines, region.clone(), tpl);
-            tables.push(tables::read(ti, tpl, &text, &toks, region));
+            let mut table = tables::read(ti, tpl, &text, &toks, region);
+            tables::decode_glued(ti, tpl, &text, &mut table, &templates.relations);
+            tables.push(table);
         }
         // Sections reached by their tables count for telling a partial text.
         let reached: Vec<usize> = tables

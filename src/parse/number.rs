@@ -9,8 +9,10 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Num(i64);
 
-const SCALE: i64 = 10_000;
-const MAX_INT_DIGITS: usize = 14;
+/// Six decimals: fees in 万元 are written to the 分 (`24252.311082`).
+const SCALE: i64 = 1_000_000;
+const MAX_FRAC_DIGITS: usize = 6;
+const MAX_INT_DIGITS: usize = 12;
 
 impl Num {
     pub const ZERO: Num = Num(0);
@@ -49,7 +51,7 @@ impl fmt::Display for Num {
         if frac == 0 {
             write!(f, "{sign}{int}")
         } else {
-            let digits = format!("{frac:04}");
+            let digits = format!("{frac:06}");
             write!(f, "{sign}{int}.{}", digits.trim_end_matches('0'))
         }
     }
@@ -105,14 +107,14 @@ pub fn parse_number(s: &str) -> Option<Num> {
     if seen_point && frac_digits.is_empty() {
         return None;
     }
-    if int_digits.len() > MAX_INT_DIGITS || frac_digits.len() > 4 {
+    if int_digits.len() > MAX_INT_DIGITS || frac_digits.len() > MAX_FRAC_DIGITS {
         return None;
     }
     let int: i64 = int_digits.parse().ok()?;
     let mut frac: i64 = 0;
     for (i, d) in frac_digits.chars().enumerate() {
         let digit = d.to_digit(10)? as i64;
-        frac += digit * 10_i64.pow(3 - i as u32);
+        frac += digit * 10_i64.pow((MAX_FRAC_DIGITS - 1 - i) as u32);
     }
     let value = int.checked_mul(SCALE)?.checked_add(frac)?;
     Some(Num(if negative { -value } else { value }))
@@ -136,6 +138,11 @@ mod tests {
             parse_number("96171.6").map(|n| n.to_string()),
             Some("96171.6".into())
         );
+        assert_eq!(
+            parse_number("24252.311082").map(|n| n.to_string()),
+            Some("24252.311082".into())
+        );
+        assert_eq!(parse_number("1.2345678"), None);
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! value tokens that follow its label. The header is checked for column labels and for
 //! labels of the obsolete 2019 format.
 //!
-//! The reader never guesses: a row with too few or too many values, or with digits
-//! glued together, keeps no values, and a table where too few rows are recognised is
-//! `Unreadable` rather than read wrongly.
+//! The reader never guesses: a row with too few or too many values keeps no values, and
+//! a table where too few rows are recognised is `Unreadable` rather than read wrongly.
+//! A row whose digits are glued together (`行政规范性文件693665`, `160 02 0 018`) is
+//! `RowShape::Glued`; `decode_glued` hands such rows to `parse::glued`, which keeps a
+//! reading only when the table's own relations leave exactly one.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -54,6 +56,9 @@ pub struct Cell {
     pub value: CellValue,
     /// Where the cell is, when it was seen.
     pub span: Option<Range<usize>>,
+    /// The value was reconstructed from a glued digit run (see `parse::glued`): the
+    /// digits are the page's, the boundaries were decided by the table's relations.
+    pub reconstructed: bool,
 }
 
 impl Cell {
@@ -61,6 +66,7 @@ impl Cell {
         Cell {
             value: CellValue::Missing,
             span: None,
+            reconstructed: false,
         }
     }
 }
@@ -99,6 +105,8 @@ pub struct RowReading {
     pub shape: RowShape,
     /// Where the row's values start (or its label), for pointing at the row.
     pub anchor: Option<Range<usize>>,
+    /// For a row whose digits were glued: what decoding found (`decode_glued`).
+    pub glued: Option<super::glued::table::GluedDecoding>,
 }
 
 impl RowReading {
@@ -108,6 +116,7 @@ impl RowReading {
             cells: vec![Cell::missing(); columns],
             shape: RowShape::Absent,
             anchor: None,
+            glued: None,
         }
     }
 
@@ -212,8 +221,26 @@ pub fn read(
         let limit = matches.get(i + 1).map_or(tokens.len(), |n| n.token);
         let label = join_label(tpl, tokens, m, limit, &mut used);
         let row = &tpl.rows[m.row];
-        let (mut reading, consumed) =
+        let (mut reading, mut consumed) =
             collect_values(row, ncols, text, tokens, m.token + 1..limit, &used);
+        // Glued digits in the other layouts (a glued line cut at labels decides its own).
+        let inline = tokens
+            .get(m.token + 1)
+            .is_some_and(|t| t.layout == Layout::Inline);
+        if m.glued.is_none()
+            && !inline
+            && let Some((span, run)) = glued_values(
+                text,
+                tokens,
+                m.token + 1..limit,
+                &used,
+                row.columns.len(),
+                Some(tokens[m.token].span.end),
+            )
+        {
+            reading = glued_span_row(ncols, text, span);
+            consumed = run;
+        }
         if let Some(digits) = &m.glued {
             reading = glued_row(row, ncols, text, &tokens[m.token], digits);
         } else {
@@ -251,7 +278,7 @@ pub fn read(
         let after_label = column_hits().map(|h| h.span.end).max();
         let start = tokens.iter().enumerate().position(|(i, t)| {
             !used[i]
-                && t.is_value()
+                && (t.is_value() || is_digit_text(t))
                 && if t.layout == Layout::Inline {
                     after_label.is_none_or(|e| t.span.start >= e)
                 } else {
@@ -261,9 +288,21 @@ pub fn read(
         if let Some(start) = start {
             let end = tokens[start..]
                 .iter()
-                .position(|t| !t.is_value())
+                .position(|t| !t.is_value() && !is_digit_text(t))
                 .map_or(tokens.len(), |p| start + p);
-            let (reading, consumed) = collect_values(row, ncols, text, tokens, start..end, &used);
+            let (mut reading, mut consumed) =
+                collect_values(row, ncols, text, tokens, start..end, &used);
+            let inline = tokens
+                .get(start)
+                .is_some_and(|t| t.layout == Layout::Inline);
+            if after_line.is_some()
+                && !inline
+                && let Some((span, run)) =
+                    glued_values(text, tokens, start..end, &used, row.columns.len(), None)
+            {
+                reading = glued_span_row(ncols, text, span);
+                consumed = run;
+            }
             let accept = after_line.is_some() || reading.shape == RowShape::Complete;
             if accept {
                 for c in consumed {
@@ -531,6 +570,7 @@ fn collect_values(
                 CellValue::Missing
             },
             span: Some(tok.span.clone()),
+            reconstructed: false,
         };
     }
     let reading = RowReading {
@@ -538,6 +578,7 @@ fn collect_values(
         cells,
         shape,
         anchor: vals.first().map(|t| t.span.clone()),
+        glued: None,
     };
     (reading, consumed)
 }
@@ -578,6 +619,7 @@ fn inline_values(
                 cells,
                 shape,
                 anchor: None,
+                glued: None,
             },
             taken,
         );
@@ -596,6 +638,7 @@ fn inline_values(
             cells[col] = Cell {
                 value: value_of(pieces[j]),
                 span: Some(pieces[j].span.clone()),
+                reconstructed: false,
             };
         }
         RowShape::Complete
@@ -615,6 +658,7 @@ fn inline_values(
             cells,
             shape,
             anchor: Some(span),
+            glued: None,
         },
         taken,
     )
@@ -635,10 +679,12 @@ fn glued_row(row: &RowTemplate, ncols: usize, text: &str, tok: &Token, digits: &
     // The digits as written: the last characters of the token (full-width digits are
     // longer in bytes than their normalised form).
     let written = text.get(tok.span.clone()).unwrap_or("");
+    // Spaces may sit inside the run (`…数量160 02 0 018`): count digits only.
     let count = digits.chars().count();
     let start = written
         .char_indices()
         .rev()
+        .filter(|(_, c)| super::text::fold_char(*c).is_ascii_digit())
         .nth(count.saturating_sub(1))
         .map_or(tok.span.start, |(i, _)| tok.span.start + i);
     let span = start..tok.span.end;
@@ -648,6 +694,7 @@ fn glued_row(row: &RowTemplate, ncols: usize, text: &str, tok: &Token, digits: &
             cells[col] = Cell {
                 value: CellValue::Number(n),
                 span: Some(span.clone()),
+                reconstructed: false,
             };
         }
         RowShape::Complete
@@ -662,6 +709,115 @@ fn glued_row(row: &RowTemplate, ncols: usize, text: &str, tok: &Token, digits: &
         cells,
         shape,
         anchor: Some(span),
+        glued: None,
+    }
+}
+
+/// A text token that is only digits (a run too long to be a number, `10203120001200000`).
+fn is_digit_text(t: &Token) -> bool {
+    t.norm()
+        .is_some_and(|n| n.len() > 1 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The digits of a token as written, when it is nothing but digits (full-width too).
+fn written_digits<'a>(text: &'a str, t: &Token) -> Option<&'a str> {
+    let s = text.get(t.span.clone())?;
+    (!s.is_empty()
+        && s.chars()
+            .all(|c| super::text::fold_char(c).is_ascii_digit()))
+    .then_some(s)
+}
+
+/// The values after a label (in `range`) that are one glued digit run for `n` cells:
+/// the run's span and its tokens. Either a single run of at least `n` digits that
+/// cannot be one cell (longer than a cell may be, not a number at all, or written
+/// right after the label with nothing between), or runs on one line split at
+/// arbitrary spaces — fewer runs than cells, one of them led by a zero (`160 02 0 018`:
+/// `02` cannot be a cell, so the spaces are not the boundaries). A short row of plain
+/// numbers (`规章  1  0`) is not glued: its missing cell may be a blank.
+fn glued_values(
+    text: &str,
+    tokens: &[Token],
+    range: Range<usize>,
+    used: &[bool],
+    n: usize,
+    label_end: Option<usize>,
+) -> Option<(Range<usize>, Vec<usize>)> {
+    if n < 2 {
+        return None;
+    }
+    let mut run: Vec<usize> = Vec::new();
+    for i in range {
+        if used[i] {
+            continue;
+        }
+        let t = &tokens[i];
+        let same_line = run.first().is_none_or(|&f| tokens[f].line == t.line);
+        if !same_line || written_digits(text, t).is_none() {
+            break;
+        }
+        run.push(i);
+    }
+    let parts: Vec<&str> = run
+        .iter()
+        .filter_map(|&i| written_digits(text, &tokens[i]))
+        .collect();
+    let count: usize = parts.iter().map(|p| p.chars().count()).sum();
+    if run.is_empty() || count < n || run.len() >= n {
+        return None;
+    }
+    let first = &tokens[run[0]];
+    let glued = if run.len() == 1 {
+        count > super::glued::Limits::default().max_cell_digits
+            || matches!(first.kind, TokenKind::Text { .. })
+            || label_end == Some(first.span.start)
+    } else {
+        parts
+            .iter()
+            .any(|p| p.chars().count() > 1 && p.starts_with(['0', '０']))
+    };
+    let last = &tokens[*run.last()?];
+    glued.then_some((first.span.start..last.span.end, run))
+}
+
+/// A row whose values are one glued digit run at `span` (spaces inside it included).
+fn glued_span_row(ncols: usize, text: &str, span: Range<usize>) -> RowReading {
+    let digits: String = text
+        .get(span.clone())
+        .unwrap_or("")
+        .chars()
+        .map(super::text::fold_char)
+        .filter(char::is_ascii_digit)
+        .collect();
+    RowReading {
+        label: None,
+        cells: vec![Cell::missing(); ncols],
+        shape: RowShape::Glued {
+            digits,
+            span: span.clone(),
+        },
+        anchor: Some(span),
+        glued: None,
+    }
+}
+
+/// Decodes the glued rows of a table read by `read` with the pack's relations (see
+/// `parse::glued`), and judges the table again: rows reconstructed or declared
+/// ambiguous no longer count as unattributed.
+pub fn decode_glued(
+    template_index: usize,
+    tpl: &TableTemplate,
+    text: &str,
+    table: &mut TableReading,
+    relations: &[super::glued::table::RelationSpec],
+) {
+    if table.status == TableStatus::Missing {
+        return;
+    }
+    let limits = super::glued::Limits::default();
+    super::glued::table::apply(template_index, tpl, text, table, relations, &limits);
+    if table.rows.iter().any(|r| r.glued.is_some()) {
+        table.status = judge(tpl, &table.rows, &table.headers, &[]);
     }
 }
 
@@ -793,11 +949,11 @@ fn judge(
         .collect();
     let unattributed = found
         .iter()
-        .filter(|r| {
-            matches!(
-                r.shape,
-                RowShape::Short { .. } | RowShape::Long { .. } | RowShape::Glued { .. }
-            )
+        .filter(|r| match r.shape {
+            RowShape::Short { .. } | RowShape::Long { .. } => true,
+            // A decoded glued row has its own finding (T111/T112).
+            RowShape::Glued { .. } => r.glued.is_none(),
+            _ => false,
         })
         .count();
     if found.len() >= 4 && unattributed * 2 > found.len() {

@@ -5,6 +5,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::load::SourceKind;
 use crate::pack::Templates;
+use crate::parse::glued::Outcome;
+use crate::parse::glued::table::GluedDecoding;
 use crate::parse::tokens::Layout;
 use crate::parse::{CellValue, Document, RowShape, TableStatus};
 
@@ -118,6 +120,7 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
             for &c in &row.columns {
                 let cell = &reading.cells[c];
                 cells.push(match &cell.value {
+                    CellValue::Number(n) if cell.reconstructed => format!("{n}*"),
                     CellValue::Number(n) => n.to_string(),
                     CellValue::Blank => "空".into(),
                     CellValue::Placeholder(_) => {
@@ -134,13 +137,14 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
                     CellValue::Missing => "-".into(),
                 });
             }
-            let shape = match &reading.shape {
-                RowShape::Absent => "未找到".to_string(),
-                RowShape::LabelOnly => "（分组）".to_string(),
-                RowShape::Complete => String::new(),
-                RowShape::Short { found } => format!("只有 {found} 个数值"),
-                RowShape::Long { found, .. } => format!("有 {found} 个数值"),
-                RowShape::Glued { digits, .. } => format!("数字粘连：{digits}"),
+            let shape = match (&reading.glued, &reading.shape) {
+                (Some(g), _) => glued_shape(g),
+                (None, RowShape::Absent) => "未找到".to_string(),
+                (None, RowShape::LabelOnly) => "（分组）".to_string(),
+                (None, RowShape::Complete) => String::new(),
+                (None, RowShape::Short { found }) => format!("只有 {found} 个数值"),
+                (None, RowShape::Long { found, .. }) => format!("有 {found} 个数值"),
+                (None, RowShape::Glued { digits, .. }) => format!("数字粘连：{digits}"),
             };
             let indent = if row.parent.is_some() { "  " } else { "" };
             let values = if row.group && !reading.has_values() {
@@ -152,6 +156,9 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
                 "{line}  {}{values}  {shape}\n",
                 pad(&format!("{indent}{}", row.short), label_width)
             ));
+            if let Some(g) = &reading.glued {
+                out.push_str(&glued_checks(g));
+            }
         }
         let missing: Vec<&str> = tpl
             .columns
@@ -170,7 +177,8 @@ pub fn render(doc: &Document, templates: &Templates) -> String {
         _ => "第一列为行号",
     };
     out.push_str(&format!(
-        "\n（{first_column}；“空”为空白单元格，“?”为无法确定所属列的数值，“-”为未找到）\n"
+        "\n（{first_column}；“空”为空白单元格，“?”为无法确定所属列的数值，“-”为未找到，\
+         “*”为按表内关系从连写数字拆分重建的数值）\n"
     ));
     out
 }
@@ -201,4 +209,64 @@ pub fn render_figures(doc: &Document, pack: &crate::pack::Pack) -> String {
         out.push_str(&r);
     }
     out
+}
+
+/// The shape column of a glued row: what decoding found.
+fn glued_shape(g: &GluedDecoding) -> String {
+    match &g.outcome {
+        Outcome::Unique(_) => format!("由连写数字「{}」拆分重建", g.digits),
+        Outcome::Ambiguous { readings, more } => {
+            let shown: Vec<String> = readings.iter().take(4).map(|r| reading_text(r)).collect();
+            let count = if *more {
+                format!("{} 种以上", readings.len())
+            } else {
+                format!("{} 种", readings.len())
+            };
+            format!(
+                "数字粘连「{}」，有 {count}拆法：{}{}",
+                g.digits,
+                shown.join("、"),
+                if readings.len() > shown.len() {
+                    "……"
+                } else {
+                    ""
+                }
+            )
+        }
+        Outcome::Impossible(_) => {
+            format!("数字粘连「{}」，无论如何拆分都不满足表内关系", g.digits)
+        }
+    }
+}
+
+/// Which relations were used to decode a glued row and which still check it.
+fn glued_checks(g: &GluedDecoding) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "无".to_string()
+        } else {
+            v.join("、")
+        }
+    };
+    match g.outcome {
+        Outcome::Unique(_) if g.used.is_empty() => format!(
+            "          按位数只有一种拆法；照常核对：{}\n",
+            list(&g.left)
+        ),
+        Outcome::Unique(_) => format!(
+            "          用于拆分（不再据此核对）：{}；照常核对：{}\n",
+            list(&g.used),
+            list(&g.left)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// A reading of a glued run: `69|3|665`.
+pub fn reading_text(values: &[u64]) -> String {
+    values
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join("|")
 }

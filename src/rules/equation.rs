@@ -205,6 +205,17 @@ impl Check for Equation {
         }
     }
 
+    fn decoding_relation(&self, rule: &str) -> Option<crate::parse::glued::table::RelationSpec> {
+        Some(crate::parse::glued::table::RelationSpec {
+            rule: rule.to_string(),
+            lhs: self.lhs.clone(),
+            op: self.op,
+            rhs: self.rhs.clone(),
+            star_rows: self.star_rows.clone(),
+            star_cols: self.star_cols.clone(),
+        })
+    }
+
     fn explain(&self, templates: &Templates) -> Vec<String> {
         let side = |terms: &[Term]| expr::describe_side(terms, templates);
         let mut lines = vec![

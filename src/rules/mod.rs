@@ -136,6 +136,12 @@ pub trait Check: Send + Sync {
     fn wordings(&self) -> Vec<(String, &regex::Regex)> {
         Vec::new()
     }
+
+    /// The relation between cells this rule checks, for decoding glued digit runs
+    /// (`parse::glued`); `rule` is the rule's id (`equation` rules only).
+    fn decoding_relation(&self, _rule: &str) -> Option<crate::parse::glued::table::RelationSpec> {
+        None
+    }
 }
 
 /// What a check sees: the document, the templates, and where to put findings.

@@ -9,6 +9,8 @@
 //! * `label` — a row or header label differs from the standard (shows a diff).
 //! * `collapsed_group` — a group such as （六）其他处理 filled as one row.
 //! * `legacy_format` — labels of the 2019 trial format in a 2021+ report.
+//! * `glued_ambiguous`, `glued_impossible` — a row whose digits are glued together and
+//!   that the table's relations split in several ways, or in none (`parse::glued`).
 //!
 //! Only a table that was read with confidence (`TableStatus::Found`) gets the checks
 //! after `unreadable_table`; an unreadable table is reported once, not cell by cell.
@@ -27,11 +29,14 @@ use std::ops::Range;
 use super::{Check, Context, parse_check, resolve_ids, rule_def};
 use crate::pack::error::DefError;
 use crate::pack::template::{TableTemplate, Templates};
+use crate::parse::glued::table::summarize;
+use crate::parse::glued::{Impossible, Outcome};
 use crate::parse::tables::{
     CellValue, HeaderTarget, RowShape, TableReading, TableStatus, ancestors,
 };
 use crate::parse::text::{char_diff, is_truncation};
 use crate::parse::tokens::Layout;
+use crate::report::extract::reading_text;
 
 rule_def! {
     /// `[[table_check]]`
@@ -56,6 +61,8 @@ enum Kind {
     Label,
     CollapsedGroup,
     LegacyFormat,
+    GluedAmbiguous,
+    GluedImpossible,
 }
 
 const CHECKS: &[(&str, Kind)] = &[
@@ -71,6 +78,8 @@ const CHECKS: &[(&str, Kind)] = &[
     ("label", Kind::Label),
     ("collapsed_group", Kind::CollapsedGroup),
     ("legacy_format", Kind::LegacyFormat),
+    ("glued_ambiguous", Kind::GluedAmbiguous),
+    ("glued_impossible", Kind::GluedImpossible),
 ];
 
 /// First report year in which the 2019 labels are a defect.
@@ -119,6 +128,8 @@ impl Check for TableCheck {
                 Kind::Label => labels(cx, tpl, table),
                 Kind::CollapsedGroup => collapsed_groups(cx, tpl, table),
                 Kind::LegacyFormat => legacy(cx, tpl, table),
+                Kind::GluedAmbiguous => glued_ambiguous(cx, tpl, table),
+                Kind::GluedImpossible => glued_impossible(cx, tpl, table),
             }
         }
     }
@@ -298,6 +309,8 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
                 .primary_label("多出的数值")
                 .note("数值个数与列数不符时无法确定每个数值属于哪一列，此行不参与合计核对")
                 .help("检查是否有单元格拆分错误或多余的数字"),
+            // Decoded glued rows are reported by glued_ambiguous / glued_impossible.
+            RowShape::Glued { .. } if reading.glued.is_some() => continue,
             RowShape::Glued { digits, span } => cx
                 .diagnostic(
                     span.clone(),
@@ -308,6 +321,137 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
                 .help("在各单元格之间加上分隔（如“|”或空格）"),
             _ => continue,
         };
+        cx.push(d);
+    }
+}
+
+fn row_name(tpl: &TableTemplate, ri: usize) -> String {
+    let row = &tpl.rows[ri];
+    if row.unlabeled {
+        format!("{}数据行", tpl.name)
+    } else {
+        format!("{}「{}」行", tpl.name, row.short)
+    }
+}
+
+/// Readings shown in a finding on an ambiguous glued row.
+const MAX_READINGS_SHOWN: usize = 6;
+
+fn glued_ambiguous(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, reading) in table.rows.iter().enumerate() {
+        let Some(g) = &reading.glued else { continue };
+        let Outcome::Ambiguous { readings, more } = &g.outcome else {
+            continue;
+        };
+        let name = row_name(tpl, ri);
+        let n = tpl.rows[ri].columns.len();
+        let shown: Vec<String> = readings
+            .iter()
+            .take(MAX_READINGS_SHOWN)
+            .map(|r| reading_text(r))
+            .collect();
+        let message = if readings.is_empty() || (*more && readings.len() < 2) {
+            format!(
+                "{name}的数字粘连在一起（「{}」），可能的拆法太多，无法确定 {n} 列的数值",
+                g.digits
+            )
+        } else {
+            format!(
+                "{name}的数字粘连在一起（「{}」），有{} {} 种拆法，无法确定 {n} 列的数值",
+                g.digits,
+                if *more { "至少" } else { "" },
+                readings.len()
+            )
+        };
+        let mut d = cx
+            .diagnostic(g.span.clone(), message)
+            .primary_label(format!("{n} 列的数值连写在一起"));
+        if !shown.is_empty() {
+            d = d.note(format!(
+                "符合表内关系的拆法：{}{}",
+                shown.join("、"),
+                if readings.len() > shown.len() || *more {
+                    "……"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let relations = if g.used.is_empty() {
+            "此行没有可用于拆分的表内关系".to_string()
+        } else {
+            format!("已用表内关系（{}）排除其他拆法", summarize(&g.used))
+        };
+        d = d
+            .note(format!(
+                "{relations}；nianbao 不在多种拆法中猜测，此行不参与合计核对"
+            ))
+            .help("在各单元格之间加上分隔（如“|”或空格），或人工核对此行");
+        cx.push(d);
+    }
+}
+
+fn glued_impossible(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    for (ri, reading) in table.rows.iter().enumerate() {
+        let Some(g) = &reading.glued else { continue };
+        let Outcome::Impossible(why) = &g.outcome else {
+            continue;
+        };
+        // Rows that cannot be split together are reported once, on the first.
+        if g.with_rows.first().is_some_and(|&first| first != ri) {
+            continue;
+        }
+        let name = row_name(tpl, ri);
+        let n = tpl.rows[ri].columns.len();
+        let (message, likely) = match why {
+            Impossible::NoSplit => (
+                format!(
+                    "{name}的数字粘连在一起（「{}」，{} 位），无法拆成 {n} 个数值",
+                    g.digits,
+                    g.digits.len()
+                ),
+                "位数与列数对不上（或 0 开头的多位数无法成立），多半是网页或表格损坏、丢失了数字或分隔，\
+                 而不是报表本身的计算错误"
+                    .to_string(),
+            ),
+            Impossible::Row => (
+                format!(
+                    "{name}的数字粘连在一起（「{}」），无论如何拆分都不满足 {}",
+                    g.digits,
+                    summarize(&g.used)
+                ),
+                "这些数字能拆成 {n} 个数值，但任何拆法都对不上合计，多半是报表本身的数字有误（若网页丢失了数字也会如此）"
+                    .replace("{n}", &n.to_string()),
+            ),
+            Impossible::Rows(rows) => {
+                let names: Vec<String> = rows.iter().map(|&r| row_name(tpl, r)).collect();
+                (
+                    format!(
+                        "{}的数字粘连在一起，无论如何拆分都不满足 {}",
+                        names.join("、"),
+                        summarize(&g.used)
+                    ),
+                    "每一行单独都能拆开，但行与行之间的合计关系无法同时成立，多半是报表本身的数字有误"
+                        .to_string(),
+                )
+            }
+        };
+        let mut d = cx
+            .diagnostic(g.span.clone(), message)
+            .primary_label(format!("原文「{}」", g.digits));
+        for &r in g.with_rows.iter().skip(1) {
+            if let Some(other) = &table.rows[r].glued {
+                d = d.label(other.span.clone(), format!("原文「{}」", other.digits));
+            }
+        }
+        d = d
+            .note(likely)
+            .note("nianbao 不猜测拆分方式，此行不参与合计核对")
+            .help("核对原表：补上丢失的数字或分隔，或更正不一致的数值");
+        // A damaged run is not a certain defect of the report: never an error.
+        if *why == Impossible::NoSplit && d.severity == crate::report::Severity::Error {
+            d.severity = crate::report::Severity::Warning;
+        }
         cx.push(d);
     }
 }
