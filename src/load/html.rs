@@ -33,6 +33,12 @@ const WINDOW: usize = 256 * 1024;
 /// Caps on merges, against absurd values in hostile pages.
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 10_000;
+/// Tables nested deeper than this are read as text of the enclosing cell (as in the
+/// Word reader): the layout tree stays shallow, so nothing recurses without bound.
+const MAX_TABLE_DEPTH: usize = 16;
+/// A page nesting tables deeper than this is refused: no report does, and hostile
+/// pages that do (`<td><table>` thousands of times) are not worth reading.
+pub const MAX_NESTING: usize = 256;
 
 /// Reads a web page.
 pub fn load(
@@ -44,7 +50,12 @@ pub fn load(
     let decoded = encoding::decode(name, bytes, forced, declared)?;
     let mut original = decoded.text;
     normalize_lone_cr(&mut original);
-    let (text, map) = extract(&original);
+    let Some((text, map)) = extract(&original) else {
+        return Err(LoadError::new(
+            name,
+            LoadErrorKind::TooDeep { limit: MAX_NESTING },
+        ));
+    };
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("网页")));
     }
@@ -65,8 +76,9 @@ pub fn looks_like_html(text: &str) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
-/// The text and source map of an HTML document.
-pub fn extract(original: &str) -> (String, super::source::SourceMap) {
+/// The text and source map of an HTML document; `None` when it nests tables deeper
+/// than `MAX_NESTING`.
+pub fn extract(original: &str) -> Option<(String, super::source::SourceMap)> {
     let sink = Sink {
         b: RefCell::new(Builder::new(original)),
     };
@@ -75,8 +87,12 @@ pub fn extract(original: &str) -> (String, super::source::SourceMap) {
     queue.push_back(StrTendril::from_slice(original));
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
-    let items = tokenizer.sink.b.into_inner().finish();
-    layout::render(&items)
+    let builder = tokenizer.sink.b.into_inner();
+    if builder.deepest > MAX_NESTING {
+        return None;
+    }
+    let items = builder.finish();
+    Some(layout::render(&items))
 }
 
 /// `\r` alone ends a line for html5ever; make it `\n` (same length) so that its line
@@ -161,6 +177,10 @@ struct Builder<'a> {
     pre: usize,
     root: Vec<Item>,
     tables: Vec<OpenTable>,
+    /// Tables open beyond `MAX_TABLE_DEPTH`, read as text.
+    ignored_tables: usize,
+    /// The deepest nesting of tables seen.
+    deepest: usize,
 }
 
 const BLOCKS: &[&str] = &[
@@ -208,6 +228,8 @@ impl<'a> Builder<'a> {
             pre: 0,
             root: Vec::new(),
             tables: Vec::new(),
+            ignored_tables: 0,
+            deepest: 0,
         }
     }
 
@@ -247,12 +269,22 @@ impl<'a> Builder<'a> {
                 self.skip = false;
             }
             "table" => {
-                if start {
+                if start && self.tables.len() >= MAX_TABLE_DEPTH {
+                    self.ignored_tables += 1;
+                    self.deepest = self.deepest.max(self.tables.len() + self.ignored_tables);
+                    self.target().push(Item::Break);
+                } else if start {
                     self.tables.push(OpenTable::default());
+                    self.deepest = self.deepest.max(self.tables.len());
+                } else if self.ignored_tables > 0 {
+                    self.ignored_tables -= 1;
+                    self.target().push(Item::Break);
                 } else {
                     self.close_table();
                 }
             }
+            // Rows and cells of tables read as text: a space between cells.
+            "tr" | "td" | "th" if self.ignored_tables > 0 => self.target().push(Item::Space),
             "tr" => {
                 if let Some(t) = self.tables.last_mut() {
                     close_cell(t);

@@ -79,6 +79,25 @@ fn is_list_continuation(c: char) -> bool {
 }
 
 pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
+    // Titles are compared with a window of the text after each numeral, never with the
+    // whole rest of the line: on a report scraped onto one line that would make the
+    // cost quadratic in the line's length.
+    let longest = |labels: &mut dyn Iterator<Item = &LabelSet>| {
+        labels
+            .flat_map(|l| l.norms.iter())
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // Fuzzy titles compare prefixes one character longer, and the character after a
+    // title decides whether it is an item of an inline list.
+    let title_window = longest(&mut templates.sections.iter().map(|s| &s.title)) + 2;
+    let part_window = longest(
+        &mut templates
+            .sections
+            .iter()
+            .flat_map(|s| s.parts.iter().map(|p| &p.title)),
+    ) + 1;
     let mut sections: Vec<SectionHit> = Vec::new();
     for m in SECTION_NUMERAL.captures_iter(text) {
         let Some(whole) = m.get(0) else { continue };
@@ -95,7 +114,7 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
             .line_range(text, lines.line_of(whole.end()))
             .end
             .max(whole.end());
-        let rest = &text[whole.end()..line_end];
+        let rest = window(&text[whole.end()..line_end], title_window);
         let Some((template, kind, title_len)) = best_title(
             rest,
             templates.sections.iter().map(|s| &s.title),
@@ -154,7 +173,7 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
                 .line_range(text, lines.line_of(end))
                 .end
                 .clamp(end, body.end);
-            let rest = &text[end..line_end];
+            let rest = window(&text[end..line_end], part_window);
             // Sub-part titles are matched as prefixes only: "主动公开情况" starts with "主动公开".
             let found = tpl
                 .parts
@@ -174,6 +193,23 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
     }
     parts.sort_by_key(|p| p.heading.start);
     Outline { sections, parts }
+}
+
+/// The start of `rest` holding at most `chars` characters that `normalize` keeps
+/// (whitespace is skipped over without counting).
+fn window(rest: &str, chars: usize) -> &str {
+    let mut kept = 0;
+    for (i, c) in rest.char_indices() {
+        let folded = super::text::fold_char(c);
+        if folded.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            continue;
+        }
+        if kept == chars {
+            return &rest[..i];
+        }
+        kept += 1;
+    }
+    rest
 }
 
 fn starts_line(text: &str, lines: &LineIndex, at: usize) -> bool {

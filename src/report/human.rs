@@ -10,6 +10,7 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 use super::excerpt::Excerpt;
+use super::visible::{visible, visible_line};
 use super::{Diagnostic, Severity};
 use crate::pack::PackError;
 use crate::parse::{Document, LineIndex};
@@ -118,39 +119,52 @@ fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: 
     let spans: Vec<std::ops::Range<usize>> = std::iter::once(d.primary.clone())
         .chain(d.labels.iter().map(|l| l.span.clone()))
         .collect();
-    let excerpt = Excerpt::new(name, text, lines, &spans);
-    let mut labels =
-        vec![CsLabel::primary((), excerpt.map_span(&d.primary)).with_message(&d.primary_label)];
-    labels.extend(
-        d.labels
-            .iter()
-            .map(|l| CsLabel::secondary((), excerpt.map_span(&l.span)).with_message(&l.message)),
-    );
-    let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
+    // Control characters in the file name and in the messages (which quote the report)
+    // are made visible; the excerpt does the same for the report's text.
+    let name = visible_line(name);
+    let excerpt = Excerpt::new(&name, text, lines, &spans);
+    let mut labels = vec![
+        CsLabel::primary((), excerpt.map_span(&d.primary)).with_message(visible(&d.primary_label)),
+    ];
+    labels.extend(d.labels.iter().map(|l| {
+        CsLabel::secondary((), excerpt.map_span(&l.span)).with_message(visible(&l.message))
+    }));
+    let mut notes: Vec<String> = d
+        .notes
+        .iter()
+        .map(|n| format!("note: {}", visible(n)))
+        .collect();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", visible(h)));
     }
     let cs = CsDiagnostic::new(severity(d.severity))
-        .with_code(&d.rule)
-        .with_message(&d.message)
+        .with_code(visible_line(&d.rule))
+        .with_message(visible(&d.message))
         .with_labels(labels)
         .with_notes(notes);
     // Spans come from the parser of this very text; a failure here is a bug, and the
     // plain line below still tells the user what was found.
     if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
-        let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
+        let _ = writeln!(
+            out,
+            "{}[{}]: {}",
+            d.severity.as_str(),
+            visible_line(&d.rule),
+            visible(&d.message)
+        );
     }
 }
 
 /// Renders a problem that stopped a file from being checked (unreadable, not text…).
 pub fn render_file_error(out: &mut dyn WriteColor, path: &str, message: &str, help: Option<&str>) {
     let files: SimpleFiles<&str, &str> = SimpleFiles::new();
+    let (path, message) = (visible_line(path), visible(message));
     let mut notes = vec![format!("note: 文件：{path}")];
     if let Some(h) = help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", visible(h)));
     }
     let cs: CsDiagnostic<usize> = CsDiagnostic::error()
-        .with_message(message)
+        .with_message(message.as_ref())
         .with_notes(notes);
     if term::emit_to_write_style(out, &config(), &files, &cs).is_err() {
         let _ = writeln!(out, "error: {message}（{path}）");

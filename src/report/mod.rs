@@ -6,6 +6,7 @@ pub mod excerpt;
 pub mod extract;
 pub mod human;
 pub mod json;
+pub mod visible;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 
