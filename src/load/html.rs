@@ -39,6 +39,19 @@ const MAX_TABLE_DEPTH: usize = 16;
 /// A page nesting tables deeper than this is refused: no report does, and hostile
 /// pages that do (`<td><table>` thousands of times) are not worth reading.
 pub const MAX_NESTING: usize = 256;
+/// A table with more cells than this is refused: a report's largest table has a few
+/// hundred, and every cell costs a hundred bytes or more in the layout tree, so a
+/// page of a million `<td>` would take far more memory than its size.
+pub const MAX_TABLE_CELLS: usize = 50_000;
+
+/// Why a page is not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Tables nested deeper than `MAX_NESTING`.
+    TooDeep,
+    /// A table with more than `MAX_TABLE_CELLS` cells.
+    TooManyCells,
+}
 
 /// Reads a web page.
 pub fn load(
@@ -50,12 +63,15 @@ pub fn load(
     let decoded = encoding::decode(name, bytes, forced, declared)?;
     let mut original = decoded.text;
     normalize_lone_cr(&mut original);
-    let Some((text, map)) = extract(&original) else {
-        return Err(LoadError::new(
-            name,
-            LoadErrorKind::TooDeep { limit: MAX_NESTING },
-        ));
-    };
+    let (text, map) = extract(&original).map_err(|r| {
+        let kind = match r {
+            Refusal::TooDeep => LoadErrorKind::TooDeep { limit: MAX_NESTING },
+            Refusal::TooManyCells => LoadErrorKind::TooManyCells {
+                limit: MAX_TABLE_CELLS,
+            },
+        };
+        LoadError::new(name, kind)
+    })?;
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("网页")));
     }
@@ -76,9 +92,9 @@ pub fn looks_like_html(text: &str) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
-/// The text and source map of an HTML document; `None` when it nests tables deeper
-/// than `MAX_NESTING`.
-pub fn extract(original: &str) -> Option<(String, super::source::SourceMap)> {
+/// The text and source map of an HTML document, unless it is refused (tables nested
+/// too deep, or too large).
+pub fn extract(original: &str) -> Result<(String, super::source::SourceMap), Refusal> {
     let sink = Sink {
         b: RefCell::new(Builder::new(original)),
     };
@@ -89,10 +105,13 @@ pub fn extract(original: &str) -> Option<(String, super::source::SourceMap)> {
     tokenizer.end();
     let builder = tokenizer.sink.b.into_inner();
     if builder.deepest > MAX_NESTING {
-        return None;
+        return Err(Refusal::TooDeep);
+    }
+    if builder.too_many_cells {
+        return Err(Refusal::TooManyCells);
     }
     let items = builder.finish();
-    Some(layout::render(&items))
+    Ok(layout::render(&items))
 }
 
 /// `\r` alone ends a line for html5ever; make it `\n` (same length) so that its line
@@ -148,6 +167,10 @@ impl TokenSink for Sink<'_> {
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
         let line = usize::try_from(line).unwrap_or(usize::MAX);
         let mut b = self.b.borrow_mut();
+        if b.too_many_cells {
+            // The page is refused: nothing more is kept.
+            return TokenSinkResult::Continue;
+        }
         match token {
             Token::TagToken(tag) => return b.tag(&tag, line),
             Token::CharacterTokens(t) => b.text(&t, line),
@@ -164,6 +187,8 @@ struct OpenTable {
     cell: Option<TableCell>,
     /// Text inside the table but outside its cells (a caption): shown before it.
     before: Vec<Item>,
+    /// Cells opened so far.
+    cells: usize,
 }
 
 struct Builder<'a> {
@@ -181,6 +206,8 @@ struct Builder<'a> {
     ignored_tables: usize,
     /// The deepest nesting of tables seen.
     deepest: usize,
+    /// A table went over `MAX_TABLE_CELLS`.
+    too_many_cells: bool,
 }
 
 const BLOCKS: &[&str] = &[
@@ -230,6 +257,7 @@ impl<'a> Builder<'a> {
             tables: Vec::new(),
             ignored_tables: 0,
             deepest: 0,
+            too_many_cells: false,
         }
     }
 
@@ -298,6 +326,11 @@ impl<'a> Builder<'a> {
                 if let Some(t) = self.tables.last_mut() {
                     close_cell(t);
                     if start {
+                        t.cells += 1;
+                        if t.cells > MAX_TABLE_CELLS {
+                            self.too_many_cells = true;
+                            return TokenSinkResult::Continue;
+                        }
                         if t.table.rows.is_empty() {
                             t.table.rows.push(Vec::new());
                         }

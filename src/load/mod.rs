@@ -148,6 +148,10 @@ pub enum LoadErrorKind {
     TooDeep {
         limit: usize,
     },
+    /// A web page with a table of more than `limit` cells.
+    TooManyCells {
+        limit: usize,
+    },
     /// Old Word (.doc) or an encrypted Office file.
     OldOffice {
         encrypted: bool,
@@ -231,6 +235,9 @@ impl LoadError {
             LoadErrorKind::TooDeep { limit } => format!(
                 "`{p}` 中的表格嵌套超过 {limit} 层，不像是一份年度报告（可能是恶意构造的网页）"
             ),
+            LoadErrorKind::TooManyCells { limit } => format!(
+                "`{p}` 中有一张表格超过 {limit} 个单元格，不像是一份年度报告（年度报告的统计表只有几百个单元格）"
+            ),
             LoadErrorKind::NotAReport => {
                 format!("`{p}` 中找不到政府信息公开年度报告的章节或统计表")
             }
@@ -262,9 +269,9 @@ impl LoadError {
                 "若知道文件的编码，用 `--encoding` 指定（{}）；否则用记事本或 WPS “另存为” UTF-8 编码后再检查",
                 encoding::NAMES
             ),
-            LoadErrorKind::TooLarge { .. } | LoadErrorKind::TooDeep { .. } => {
-                "确认选对了文件".into()
-            }
+            LoadErrorKind::TooLarge { .. }
+            | LoadErrorKind::TooDeep { .. }
+            | LoadErrorKind::TooManyCells { .. } => "确认选对了文件".into(),
             LoadErrorKind::Docx(DocxProblem::Encrypted)
             | LoadErrorKind::OldOffice { encrypted: true } => {
                 "在 Word 或 WPS 中取消密码（文件 → 信息 → 保护文档），另存后再检查".into()

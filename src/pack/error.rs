@@ -116,6 +116,7 @@ pub struct DefError {
     pub message: String,
     pub label: String,
     pub help: Option<String>,
+    pub notes: Vec<String>,
 }
 
 impl DefError {
@@ -125,6 +126,7 @@ impl DefError {
             message: message.into(),
             label: label.into(),
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -136,6 +138,7 @@ impl DefError {
     pub fn in_file(self, source: &Arc<PackSource>) -> PackError {
         let mut err = PackError::new(self.message).at(source, self.span, self.label);
         err.help = self.help;
+        err.notes = self.notes;
         err
     }
 }
