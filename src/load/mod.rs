@@ -386,7 +386,7 @@ pub fn discover_all<P: AsRef<OsStr>>(paths: &[P], globs: &[String]) -> Discovery
         let shown = path.display().to_string();
         match fs::metadata(path) {
             Ok(m) if m.is_dir() => {
-                let before = out.inputs.len();
+                let mut found = 0;
                 let mut walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
                 while let Some(entry) = walker.next() {
                     let e = match entry {
@@ -417,10 +417,11 @@ pub fn discover_all<P: AsRef<OsStr>>(paths: &[P], globs: &[String]) -> Discovery
                     } else if kind.is_symlink() {
                         out.skipped.push(skip(SkipReason::Symlink));
                     } else if kind.is_file() {
+                        found += 1;
                         take(&mut out, e.into_path());
                     }
                 }
-                if out.inputs.len() == before {
+                if found == 0 {
                     out.errors
                         .push(LoadError::new(shown, LoadErrorKind::NoReportFiles));
                 }

@@ -173,6 +173,45 @@ pub fn render_file_error(out: &mut dyn WriteColor, path: &str, message: &str, he
 
 /// Renders a rule-pack error, pointing into the TOML files.
 pub fn render_pack_error(out: &mut dyn WriteColor, err: &PackError) {
+    let mut notes: Vec<String> = err
+        .notes
+        .iter()
+        .map(|n| format!("note: {}", visible(n)))
+        .collect();
+    if let Some(h) = &err.help {
+        notes.push(format!("help: {}", visible(h)));
+    }
+    // All places in one file (the usual case): shown through an excerpt, so that a
+    // very long line (a pattern of megabytes) is cut to a window around the spans.
+    if let Some(place) = &err.primary
+        && err
+            .secondary
+            .iter()
+            .all(|(p, _)| std::sync::Arc::ptr_eq(&p.source, &place.source))
+    {
+        let text = place.source.text.as_str();
+        let lines = LineIndex::new(text);
+        let spans: Vec<std::ops::Range<usize>> = std::iter::once(place.span.clone())
+            .chain(err.secondary.iter().map(|(p, _)| p.span.clone()))
+            .collect();
+        let name = visible_line(&place.source.path);
+        let excerpt = Excerpt::new(&name, text, &lines, &spans);
+        let mut labels = vec![
+            CsLabel::primary((), excerpt.map_span(&place.span))
+                .with_message(visible(&err.primary_label)),
+        ];
+        labels.extend(err.secondary.iter().map(|(p, m)| {
+            CsLabel::secondary((), excerpt.map_span(&p.span)).with_message(visible(m))
+        }));
+        let cs = CsDiagnostic::error()
+            .with_message(format!("规则包错误：{}", visible(&err.message)))
+            .with_labels(labels)
+            .with_notes(notes);
+        if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
+            let _ = writeln!(out, "error: {}", visible(&err.to_string()));
+        }
+        return;
+    }
     let mut files = SimpleFiles::new();
     let mut labels = Vec::new();
     if let Some(place) = &err.primary {
@@ -183,12 +222,8 @@ pub fn render_pack_error(out: &mut dyn WriteColor, err: &PackError) {
         let id = files.add(place.source.path.clone(), place.source.text.clone());
         labels.push(CsLabel::secondary(id, place.span.clone()).with_message(message));
     }
-    let mut notes: Vec<String> = err.notes.iter().map(|n| format!("note: {n}")).collect();
-    if let Some(h) = &err.help {
-        notes.push(format!("help: {h}"));
-    }
     let cs = CsDiagnostic::error()
-        .with_message(format!("规则包错误：{}", err.message))
+        .with_message(format!("规则包错误：{}", visible(&err.message)))
         .with_labels(labels)
         .with_notes(notes);
     if term::emit_to_write_style(out, &config(), &files, &cs).is_err() {
