@@ -489,7 +489,7 @@ mod tests {
     use super::*;
 
     fn text(html: &str) -> String {
-        extract(html).0
+        extract(html).map(|(t, _)| t).unwrap_or_default()
     }
 
     #[test]
@@ -518,7 +518,7 @@ mod tests {
     fn pieces_map_to_their_source_bytes() {
         let html =
             "<p>一、总体情况</p>\n<table>\n<tr><td width=\"10\">0</td>\n<td>10</td></tr></table>";
-        let (t, map) = extract(html);
+        let (t, map) = extract(html).unwrap_or_default();
         let info = SourceInfo::with_original(SourceKind::Html, "UTF-8", html.into(), map);
         for needle in ["一、总体情况", "0 |", "10"] {
             let at = t.find(needle).expect("in text");
@@ -529,6 +529,28 @@ mod tests {
             // Not inside the attribute.
             assert!(html[..src.start].ends_with('>'), "{needle} at {src:?}");
         }
+    }
+
+    #[test]
+    fn nesting_is_capped_and_refused_beyond_the_limit() {
+        let nest = |n: usize| {
+            format!(
+                "{}<p>一、总体情况</p>{}",
+                "<table><tr><td>".repeat(n),
+                "</td></tr></table>".repeat(n)
+            )
+        };
+        let t = text(&nest(MAX_TABLE_DEPTH + 5));
+        assert!(t.contains("一、总体情况"), "{t}");
+        assert_eq!(
+            extract(&nest(MAX_NESTING + 1)).err(),
+            Some(Refusal::TooDeep)
+        );
+        let wide = format!(
+            "<table><tr>{}</tr></table>",
+            "<td>1</td>".repeat(MAX_TABLE_CELLS + 1)
+        );
+        assert_eq!(extract(&wide).err(), Some(Refusal::TooManyCells));
     }
 
     #[test]

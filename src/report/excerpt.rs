@@ -15,8 +15,11 @@ pub const LONG_LINE: usize = 120;
 const CONTEXT: usize = 30;
 const ELLIPSIS: &str = "…";
 
-/// A span longer than this many lines shows only its first and last lines.
-const MAX_SPAN_LINES: usize = 4;
+/// A span over many lines shows only its first `SPAN_HEAD` and last `SPAN_TAIL` lines.
+/// (codespan-reporting shows 3 lines after the start of a multi-line label and 1 before
+/// its end: the elided lines then fall outside what it renders.)
+const SPAN_HEAD: usize = 4;
+const SPAN_TAIL: usize = 2;
 
 /// A verbatim piece of the original in the excerpt.
 #[derive(Clone, Copy, Debug)]
@@ -95,8 +98,7 @@ impl<'a> Excerpt<'a> {
             // The line holding the span's last byte (an empty span: its start).
             let last_line = lines.line_of(e.saturating_sub(1).max(s));
             for line in first_line..=last_line {
-                let skipped = line >= first_line + MAX_SPAN_LINES / 2
-                    && line + MAX_SPAN_LINES / 2 <= last_line;
+                let skipped = line >= first_line + SPAN_HEAD && line + SPAN_TAIL <= last_line;
                 if skipped {
                     continue;
                 }
@@ -280,7 +282,13 @@ impl<'a> Files<'a> for Excerpt<'a> {
     fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, Error> {
         match self.lines.get(line_index) {
             Some((_, n)) if *n != usize::MAX => Ok(n + 1),
-            Some(_) => Ok(0),
+            // An elided line: the number after the line shown before it (never 0, which
+            // the renderer cannot measure).
+            Some(_) => Ok(self.lines[..line_index]
+                .iter()
+                .rev()
+                .find(|(_, n)| *n != usize::MAX)
+                .map_or(1, |(_, n)| n + 2)),
             None => Err(Error::LineTooLarge {
                 given: line_index,
                 max: self.lines.len(),
@@ -344,5 +352,64 @@ mod tests {
             Some(2)
         );
         assert_eq!(ex.column_number((), 0, mapped.start).ok(), Some(205));
+    }
+    #[test]
+    fn labels_far_apart_on_a_long_line_get_a_window_each() {
+        let text = format!(
+            "开头12件{}中间{}结尾34件",
+            "甲".repeat(5000),
+            "乙".repeat(5000)
+        );
+        let a = text.find("12").unwrap_or(0);
+        let b = text.find("34").unwrap_or(0);
+        let index = LineIndex::new(&text);
+        let spans = [a..a + 2, b..b + 2];
+        let ex = Excerpt::new("t.txt", &text, &index, &spans);
+        assert!(ex.text.chars().count() < 200, "{}", ex.text);
+        assert_eq!(&ex.text[ex.map_span(&spans[0])], "12");
+        assert_eq!(&ex.text[ex.map_span(&spans[1])], "34");
+        assert!(
+            !ex.text.contains("中间"),
+            "nothing between the windows: {}",
+            ex.text
+        );
+        let col = ex.column_number((), 0, ex.map_span(&spans[1]).start).ok();
+        assert_eq!(col, Some(text[..b].chars().count() + 1));
+    }
+
+    #[test]
+    fn control_characters_are_shown_and_spans_still_map() {
+        let text = "共\u{1b}[2K收到98件";
+        let at = text.find("98").unwrap_or(0);
+        let index = LineIndex::new(text);
+        let ex = Excerpt::new("t.txt", text, &index, &[at..at + 2]);
+        assert_eq!(ex.text, "共␛[2K收到98件\n");
+        assert_eq!(&ex.text[ex.map_span(&(at..at + 2))], "98");
+    }
+
+    #[test]
+    fn a_span_over_many_lines_shows_its_ends() {
+        let text = (0..1000)
+            .map(|i| format!("第{i}行"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let index = LineIndex::new(&text);
+        let span = 0..text.len();
+        let ex = Excerpt::new("t.txt", &text, &index, std::slice::from_ref(&span));
+        assert!(
+            ex.text.contains("第3行") && !ex.text.contains("第4行"),
+            "{}",
+            ex.text
+        );
+        assert!(ex.text.contains("第998行") && ex.text.contains("第999行"));
+        for i in 0..ex.lines.len() {
+            assert!(ex.line_number((), i).is_ok_and(|n| n > 0));
+        }
+        let mut out = codespan_reporting::term::termcolor::Buffer::no_color();
+        let d = codespan_reporting::diagnostic::Diagnostic::error().with_labels(vec![
+            codespan_reporting::diagnostic::Label::primary((), ex.map_span(&span)),
+        ]);
+        let config = codespan_reporting::term::Config::default();
+        assert!(codespan_reporting::term::emit_to_write_style(&mut out, &config, &ex, &d).is_ok());
     }
 }

@@ -197,7 +197,8 @@ pub fn expand(
         );
         err.notes = e.notes;
         if err.message.contains("上限") {
-            err = err.help(if err.notes.is_empty() {
+            let chain = !err.notes.is_empty();
+            err = err.help(if !chain {
                 "缩短这条模式，或把它拆成几条规则"
             } else {
                 "减少片段之间的重复引用，或把这条模式拆成几条更短的规则"
