@@ -50,9 +50,8 @@ pub fn finish(code: ExitCode) -> ExitCode {
     };
     let _ = writeln!(
         std::io::stderr().lock(),
-        "error: 无法写出检查结果（标准输出）：{}\n  = help: {}",
+        "error: 无法写出检查结果（标准输出）：{}\n  = help: 确认输出文件所在的磁盘有空间、有写入权限；结果不完整，请解决后重新运行",
         describe(&e),
-        "确认输出文件所在的磁盘有空间、有写入权限；结果不完整，请解决后重新运行"
     );
     ExitCode::from(2)
 }

@@ -382,7 +382,8 @@ mod tests {
         let text = "共\u{1b}[2K收到98件";
         let at = text.find("98").unwrap_or(0);
         let index = LineIndex::new(text);
-        let ex = Excerpt::new("t.txt", text, &index, &[at..at + 2]);
+        let span = at..at + 2;
+        let ex = Excerpt::new("t.txt", text, &index, std::slice::from_ref(&span));
         assert_eq!(ex.text, "共␛[2K收到98件\n");
         assert_eq!(&ex.text[ex.map_span(&(at..at + 2))], "98");
     }
