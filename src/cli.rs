@@ -369,7 +369,7 @@ fn extract(path: &OsString, text_only: bool, input_args: &InputArgs, args: PackA
 
 fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
     let doc = &outcome.document;
-    let mut s = format!("{}：\n", doc.path);
+    let mut s = format!("{}：\n", nianbao::report::visible::visible_line(&doc.path));
     s.push_str(&format!(
         "  格式：{}，编码 {}\n",
         doc.source.kind.chinese(),
