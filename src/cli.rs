@@ -3,6 +3,10 @@
 //! Exit codes: 0 no error-severity finding; 1 at least one; 2 could not run (bad
 //! arguments, a path or rule pack that cannot be used, a file that is not a report).
 
+mod clap_zh;
+mod output;
+
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -69,7 +73,7 @@ enum Command {
     /// 显示 nianbao 从报告中读到的内容：章节、报告年度、统计表的每个单元格
     Extract {
         /// 报告文件（或 - 表示标准输入）
-        path: String,
+        path: OsString,
         /// 只输出提取出的纯文本（Word 文档、网页转成的文本，即检查所用的文本）
         #[arg(long)]
         text: bool,
@@ -185,7 +189,7 @@ enum ColorChoice {
 struct CheckArgs {
     /// 要检查的报告：文件、目录（其中所有 .txt、.md、.docx、.html、.htm 文件）或 -（标准输入）
     #[arg(required = true, value_name = "PATH")]
-    paths: Vec<String>,
+    paths: Vec<OsString>,
     #[command(flatten)]
     input: InputArgs,
     /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
@@ -208,8 +212,11 @@ struct CheckArgs {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_zh::report(e),
+    };
+    let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Rules(args) => rules(args),
         Command::Explain { id, pack } => explain(&id, pack),
@@ -227,7 +234,9 @@ pub fn main() -> ExitCode {
         Command::Annotate(args) => annotate::run(args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve::run(args),
-    }
+    };
+    // A failed write of the results (a full disk) makes the run fail.
+    output::finish(code)
 }
 
 fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
@@ -259,8 +268,11 @@ fn report_pack_error(err: &nianbao::PackError) -> ExitCode {
 }
 
 fn write_stdout(bytes: &[u8]) {
-    // A closed pipe (`nianbao check … | head`) is not an error worth reporting.
-    let _ = std::io::stdout().lock().write_all(bytes);
+    output::stdout(bytes);
+}
+
+fn write_stderr_text(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn write_stderr(buf: &Buffer) {
@@ -282,7 +294,12 @@ fn check(args: CheckArgs) -> ExitCode {
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
-    let (inputs, discovery_errors) = load::discover_matching(&args.paths, &args.glob);
+    let load::Discovery {
+        inputs,
+        errors: discovery_errors,
+        skipped,
+    } = load::discover_all(&args.paths, &args.glob);
+    write_stderr_text(&output::skipped_notes(&skipped));
     let mut failed = !discovery_errors.is_empty();
     for e in &discovery_errors {
         let mut buf = human::buffer(err_color);
@@ -438,12 +455,12 @@ fn render_load_error(out: &mut dyn WriteColor, e: &LoadError) {
     human::render_file_error(out, &e.path, &e.message(), e.help().as_deref());
 }
 
-fn extract(path: &str, text_only: bool, input_args: &InputArgs, args: PackArgs) -> ExitCode {
+fn extract(path: &OsString, text_only: bool, input_args: &InputArgs, args: PackArgs) -> ExitCode {
     let pack = match load_pack(&args) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let input = if path == "-" {
+    let input = if path.as_os_str() == "-" {
         Input::Stdin
     } else {
         Input::File(path.into())
@@ -473,7 +490,7 @@ fn extract(path: &str, text_only: bool, input_args: &InputArgs, args: PackArgs) 
 
 fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
     let doc = &outcome.document;
-    let mut s = format!("{}：\n", doc.path);
+    let mut s = format!("{}：\n", nianbao::report::visible::visible_line(&doc.path));
     s.push_str(&format!(
         "  格式：{}，编码 {}\n",
         doc.source.kind.chinese(),

@@ -89,7 +89,7 @@ pub type Broken = (Arc<PackError>, Vec<Input>);
 /// Configurations that cannot be read are returned with the inputs they concern.
 pub fn group(
     configs: &mut Configs<'_>,
-    named: &[String],
+    named: &[std::ffi::OsString],
     inputs: Vec<Input>,
 ) -> (Vec<Group>, Vec<Broken>) {
     let mut groups: Vec<Group> = Vec::new();

@@ -8,7 +8,9 @@ use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 use super::{LoadError, LoadErrorKind};
 
-/// How many bytes are looked at to tell binary data or UTF-16 without a BOM.
+/// How many bytes are looked at to tell UTF-16 without a BOM. Binary data is told by
+/// a NUL byte anywhere in an 8-bit text (a NUL character anywhere in UTF-16): a text
+/// file never has one, and a report with binary data after its first pages is not one.
 const SNIFF: usize = 8192;
 
 /// Text and the encoding it was decoded from.
@@ -48,12 +50,12 @@ pub fn decode(
         return strict(name, bytes, enc);
     }
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
-        return strict(name, &bytes[bom..], enc);
+        return strict(name, &bytes[bom..], enc).and_then(|d| no_nul(name, d));
     }
     if let Some(enc) = utf16_without_bom(&bytes[..bytes.len().min(SNIFF)]) {
-        return strict(name, bytes, enc);
+        return strict(name, bytes, enc).and_then(|d| no_nul(name, d));
     }
-    if bytes[..bytes.len().min(SNIFF)].contains(&0) {
+    if bytes.contains(&0) {
         return Err(LoadError::new(name, LoadErrorKind::Binary(None)));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -98,6 +100,15 @@ pub fn decode(
                 },
             ))
         }
+    }
+}
+
+/// A decoded text with a NUL character anywhere is binary data.
+fn no_nul(name: &str, d: Decoded) -> Result<Decoded, LoadError> {
+    if d.text.contains('\0') {
+        Err(LoadError::new(name, LoadErrorKind::Binary(None)))
+    } else {
+        Ok(d)
     }
 }
 
@@ -216,6 +227,22 @@ mod tests {
         let latin = b"Caf\xe9 cr\xe8me br\xfbl\xe9e, r\xe9sum\xe9 na\xefve fa\xe7ade";
         let e = enc(latin).expect_err("latin-1 is not a report encoding");
         assert!(e.contains("编码"), "{e}");
+    }
+
+    #[test]
+    fn a_nul_anywhere_is_binary_in_utf8_and_utf16() {
+        let mut late = "一、总体情况\n".repeat(4000).into_bytes();
+        late.extend_from_slice(b"\0\x01\x02");
+        assert!(late.len() > 3 * SNIFF);
+        assert!(enc(&late).is_err_and(|e| e.contains("二进制")));
+        let mut utf16: Vec<u8> = "一、总体情况\n2024年 12件\n"
+            .repeat(2000)
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(enc(&utf16).is_ok());
+        utf16.extend_from_slice(&[0, 0, 1, 2]);
+        assert!(enc(&utf16).is_err_and(|e| e.contains("二进制")));
     }
 
     #[test]

@@ -33,6 +33,25 @@ const WINDOW: usize = 256 * 1024;
 /// Caps on merges, against absurd values in hostile pages.
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 10_000;
+/// Tables nested deeper than this are read as text of the enclosing cell (as in the
+/// Word reader): the layout tree stays shallow, so nothing recurses without bound.
+const MAX_TABLE_DEPTH: usize = 16;
+/// A page nesting tables deeper than this is refused: no report does, and hostile
+/// pages that do (`<td><table>` thousands of times) are not worth reading.
+pub const MAX_NESTING: usize = 256;
+/// A table with more cells than this is refused: a report's largest table has a few
+/// hundred, and every cell costs a hundred bytes or more in the layout tree, so a
+/// page of a million `<td>` would take far more memory than its size.
+pub const MAX_TABLE_CELLS: usize = 50_000;
+
+/// Why a page is not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Tables nested deeper than `MAX_NESTING`.
+    TooDeep,
+    /// A table with more than `MAX_TABLE_CELLS` cells.
+    TooManyCells,
+}
 
 /// Reads a web page.
 pub fn load(
@@ -44,7 +63,15 @@ pub fn load(
     let decoded = encoding::decode(name, bytes, forced, declared)?;
     let mut original = decoded.text;
     normalize_lone_cr(&mut original);
-    let (text, map) = extract(&original);
+    let (text, map) = extract(&original).map_err(|r| {
+        let kind = match r {
+            Refusal::TooDeep => LoadErrorKind::TooDeep { limit: MAX_NESTING },
+            Refusal::TooManyCells => LoadErrorKind::TooManyCells {
+                limit: MAX_TABLE_CELLS,
+            },
+        };
+        LoadError::new(name, kind)
+    })?;
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("网页")));
     }
@@ -65,8 +92,9 @@ pub fn looks_like_html(text: &str) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
-/// The text and source map of an HTML document.
-pub fn extract(original: &str) -> (String, super::source::SourceMap) {
+/// The text and source map of an HTML document, unless it is refused (tables nested
+/// too deep, or too large).
+pub fn extract(original: &str) -> Result<(String, super::source::SourceMap), Refusal> {
     let sink = Sink {
         b: RefCell::new(Builder::new(original)),
     };
@@ -75,8 +103,15 @@ pub fn extract(original: &str) -> (String, super::source::SourceMap) {
     queue.push_back(StrTendril::from_slice(original));
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
-    let items = tokenizer.sink.b.into_inner().finish();
-    layout::render(&items)
+    let builder = tokenizer.sink.b.into_inner();
+    if builder.deepest > MAX_NESTING {
+        return Err(Refusal::TooDeep);
+    }
+    if builder.too_many_cells {
+        return Err(Refusal::TooManyCells);
+    }
+    let items = builder.finish();
+    Ok(layout::render(&items))
 }
 
 /// `\r` alone ends a line for html5ever; make it `\n` (same length) so that its line
@@ -132,6 +167,10 @@ impl TokenSink for Sink<'_> {
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
         let line = usize::try_from(line).unwrap_or(usize::MAX);
         let mut b = self.b.borrow_mut();
+        if b.too_many_cells {
+            // The page is refused: nothing more is kept.
+            return TokenSinkResult::Continue;
+        }
         match token {
             Token::TagToken(tag) => return b.tag(&tag, line),
             Token::CharacterTokens(t) => b.text(&t, line),
@@ -148,6 +187,8 @@ struct OpenTable {
     cell: Option<TableCell>,
     /// Text inside the table but outside its cells (a caption): shown before it.
     before: Vec<Item>,
+    /// Cells opened so far.
+    cells: usize,
 }
 
 struct Builder<'a> {
@@ -161,6 +202,12 @@ struct Builder<'a> {
     pre: usize,
     root: Vec<Item>,
     tables: Vec<OpenTable>,
+    /// Tables open beyond `MAX_TABLE_DEPTH`, read as text.
+    ignored_tables: usize,
+    /// The deepest nesting of tables seen.
+    deepest: usize,
+    /// A table went over `MAX_TABLE_CELLS`.
+    too_many_cells: bool,
 }
 
 const BLOCKS: &[&str] = &[
@@ -208,6 +255,9 @@ impl<'a> Builder<'a> {
             pre: 0,
             root: Vec::new(),
             tables: Vec::new(),
+            ignored_tables: 0,
+            deepest: 0,
+            too_many_cells: false,
         }
     }
 
@@ -247,12 +297,22 @@ impl<'a> Builder<'a> {
                 self.skip = false;
             }
             "table" => {
-                if start {
+                if start && self.tables.len() >= MAX_TABLE_DEPTH {
+                    self.ignored_tables += 1;
+                    self.deepest = self.deepest.max(self.tables.len() + self.ignored_tables);
+                    self.target().push(Item::Break);
+                } else if start {
                     self.tables.push(OpenTable::default());
+                    self.deepest = self.deepest.max(self.tables.len());
+                } else if self.ignored_tables > 0 {
+                    self.ignored_tables -= 1;
+                    self.target().push(Item::Break);
                 } else {
                     self.close_table();
                 }
             }
+            // Rows and cells of tables read as text: a space between cells.
+            "tr" | "td" | "th" if self.ignored_tables > 0 => self.target().push(Item::Space),
             "tr" => {
                 if let Some(t) = self.tables.last_mut() {
                     close_cell(t);
@@ -266,6 +326,11 @@ impl<'a> Builder<'a> {
                 if let Some(t) = self.tables.last_mut() {
                     close_cell(t);
                     if start {
+                        t.cells += 1;
+                        if t.cells > MAX_TABLE_CELLS {
+                            self.too_many_cells = true;
+                            return TokenSinkResult::Continue;
+                        }
                         if t.table.rows.is_empty() {
                             t.table.rows.push(Vec::new());
                         }
@@ -424,7 +489,7 @@ mod tests {
     use super::*;
 
     fn text(html: &str) -> String {
-        extract(html).0
+        extract(html).map(|(t, _)| t).unwrap_or_default()
     }
 
     #[test]
@@ -453,7 +518,7 @@ mod tests {
     fn pieces_map_to_their_source_bytes() {
         let html =
             "<p>一、总体情况</p>\n<table>\n<tr><td width=\"10\">0</td>\n<td>10</td></tr></table>";
-        let (t, map) = extract(html);
+        let (t, map) = extract(html).unwrap_or_default();
         let info = SourceInfo::with_original(SourceKind::Html, "UTF-8", html.into(), map);
         for needle in ["一、总体情况", "0 |", "10"] {
             let at = t.find(needle).expect("in text");
@@ -464,6 +529,28 @@ mod tests {
             // Not inside the attribute.
             assert!(html[..src.start].ends_with('>'), "{needle} at {src:?}");
         }
+    }
+
+    #[test]
+    fn nesting_is_capped_and_refused_beyond_the_limit() {
+        let nest = |n: usize| {
+            format!(
+                "{}<p>一、总体情况</p>{}",
+                "<table><tr><td>".repeat(n),
+                "</td></tr></table>".repeat(n)
+            )
+        };
+        let t = text(&nest(MAX_TABLE_DEPTH + 5));
+        assert!(t.contains("一、总体情况"), "{t}");
+        assert_eq!(
+            extract(&nest(MAX_NESTING + 1)).err(),
+            Some(Refusal::TooDeep)
+        );
+        let wide = format!(
+            "<table><tr>{}</tr></table>",
+            "<td>1</td>".repeat(MAX_TABLE_CELLS + 1)
+        );
+        assert_eq!(extract(&wide).err(), Some(Refusal::TooManyCells));
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod html;
 pub mod layout;
 pub mod source;
 
+use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -21,7 +23,9 @@ use std::path::{Path, PathBuf};
 pub use source::{Origin, SourceInfo, SourceKind, SourceMap};
 
 /// Extensions picked up when a folder is given.
-pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "docx"];
+pub const EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "html", "htm", "xhtml", "shtml", "docx",
+];
 
 /// Largest text or web page read (a report is well under 1 MB).
 pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
@@ -116,6 +120,9 @@ impl Input {
 #[derive(Debug)]
 pub enum LoadErrorKind {
     NotFound,
+    /// Not a regular file (what it is: a FIFO, a device…); never opened, since
+    /// reading a FIFO would wait forever.
+    NotRegular(&'static str),
     Io(std::io::Error),
     NoReportFiles,
     Empty,
@@ -139,6 +146,14 @@ pub enum LoadErrorKind {
         limit_mb: u64,
     },
     Docx(DocxProblem),
+    /// A web page nesting tables deeper than `limit` levels.
+    TooDeep {
+        limit: usize,
+    },
+    /// A web page with a table of more than `limit` cells.
+    TooManyCells {
+        limit: usize,
+    },
     /// Old Word (.doc) or an encrypted Office file.
     OldOffice {
         encrypted: bool,
@@ -168,9 +183,14 @@ impl LoadError {
         let p = &self.path;
         match &self.kind {
             LoadErrorKind::NotFound => format!("找不到 `{p}`"),
+            LoadErrorKind::NotRegular(what) => {
+                format!("`{p}` 是{what}，不是普通文件，不能作为报告读取")
+            }
             LoadErrorKind::Io(e) => format!("无法读取 `{p}`：{e}"),
             LoadErrorKind::NoReportFiles => {
-                format!("目录 `{p}` 中没有 .txt 或 .md 文件（也没有 .docx、.html、.htm 文件）")
+                format!(
+                    "目录 `{p}` 中没有 .txt 或 .md 文件（也没有 .docx、.html、.htm、.xhtml 文件）"
+                )
             }
             LoadErrorKind::Empty => format!("`{p}` 是空文件"),
             LoadErrorKind::Binary(Some(kind)) => format!("`{p}` 是{kind}，不是文本文件"),
@@ -214,6 +234,12 @@ impl LoadError {
                 format!("`{p}` 是旧版 Word/Office 文件（.doc），无法直接读取")
             }
             LoadErrorKind::NoText(what) => format!("`{p}` 是{what}，但其中没有文字"),
+            LoadErrorKind::TooDeep { limit } => format!(
+                "`{p}` 中的表格嵌套超过 {limit} 层，不像是一份年度报告（可能是恶意构造的网页）"
+            ),
+            LoadErrorKind::TooManyCells { limit } => format!(
+                "`{p}` 中有一张表格超过 {limit} 个单元格，不像是一份年度报告（年度报告的统计表只有几百个单元格）"
+            ),
             LoadErrorKind::NotAReport => {
                 format!("`{p}` 中找不到政府信息公开年度报告的章节或统计表")
             }
@@ -224,6 +250,9 @@ impl LoadError {
     pub fn help(&self) -> Option<String> {
         Some(match &self.kind {
             LoadErrorKind::NotFound => "检查路径是否正确".into(),
+            LoadErrorKind::NotRegular(_) => {
+                "把报告保存为文件后再检查；要从管道读入，用 `-` 表示标准输入".into()
+            }
             LoadErrorKind::NoReportFiles => {
                 "把报告保存为 .txt、.md、.docx 或 .html 文件后再检查".into()
             }
@@ -242,7 +271,9 @@ impl LoadError {
                 "若知道文件的编码，用 `--encoding` 指定（{}）；否则用记事本或 WPS “另存为” UTF-8 编码后再检查",
                 encoding::NAMES
             ),
-            LoadErrorKind::TooLarge { .. } => "确认选对了文件".into(),
+            LoadErrorKind::TooLarge { .. }
+            | LoadErrorKind::TooDeep { .. }
+            | LoadErrorKind::TooManyCells { .. } => "确认选对了文件".into(),
             LoadErrorKind::Docx(DocxProblem::Encrypted)
             | LoadErrorKind::OldOffice { encrypted: true } => {
                 "在 Word 或 WPS 中取消密码（文件 → 信息 → 保护文档），另存后再检查".into()
@@ -273,17 +304,57 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// Why a file in a folder was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A symbolic link: links are not followed inside folders (a link could lead out
+    /// of the folder, or in a circle); name the file itself to check it.
+    Symlink,
+    /// A hidden file or folder (its name starts with `.`): editors' backups, version
+    /// control.
+    Hidden,
+}
+
+/// A file or folder left out while expanding a folder, reported to the user.
+#[derive(Clone, Debug)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+/// What the command-line paths expand to.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Each file once, in the order given (folders: sorted), even when named twice.
+    pub inputs: Vec<Input>,
+    /// Paths that cannot be checked (missing, not a regular file, empty folder).
+    pub errors: Vec<LoadError>,
+    /// Symbolic links and hidden entries that looked like reports but were left out.
+    pub skipped: Vec<Skipped>,
+}
+
 /// Expands the command-line paths: files as given, folders into their report files.
 /// Returns the inputs and the errors (missing paths, empty folders) separately, so
 /// that one bad path does not stop the others from being checked.
-pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<LoadError>) {
+pub fn discover<P: AsRef<OsStr>>(paths: &[P]) -> (Vec<Input>, Vec<LoadError>) {
     discover_matching(paths, &[])
 }
 
 /// `discover`, where folders yield the files whose names match one of `globs`
 /// (`*.docx`, `年报-202?.*`; `*` and `?` as in a shell) instead of the report
 /// extensions. Files named on the command line are always taken.
-pub fn discover_matching(paths: &[String], globs: &[String]) -> (Vec<Input>, Vec<LoadError>) {
+pub fn discover_matching<P: AsRef<OsStr>>(
+    paths: &[P],
+    globs: &[String],
+) -> (Vec<Input>, Vec<LoadError>) {
+    let d = discover_all(paths, globs);
+    (d.inputs, d.errors)
+}
+
+/// `discover_matching`, also saying which entries of folders were skipped. Paths need
+/// not be UTF-8. Anything that is not a regular file (a FIFO, a device) is refused
+/// without being opened.
+pub fn discover_all<P: AsRef<OsStr>>(paths: &[P], globs: &[String]) -> Discovery {
     let wanted = |path: &Path| {
         if globs.is_empty() {
             return has_report_extension(path);
@@ -294,49 +365,101 @@ pub fn discover_matching(paths: &[String], globs: &[String]) -> (Vec<Input>, Vec
             .unwrap_or_default();
         globs.iter().any(|g| glob_match(g, &name))
     };
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
+    let mut out = Discovery::default();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut stdin_taken = false;
+    let mut take = |out: &mut Discovery, path: PathBuf| {
+        // The same file named twice (or named and inside a named folder) is checked once.
+        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(key) {
+            out.inputs.push(Input::File(path));
+        }
+    };
     for p in paths {
+        let p = p.as_ref();
         if p == "-" {
-            inputs.push(Input::Stdin);
+            if !stdin_taken {
+                out.inputs.push(Input::Stdin);
+                stdin_taken = true;
+            }
             continue;
         }
         let path = Path::new(p);
-        if path.is_dir() {
-            let before = inputs.len();
-            let walker = walkdir::WalkDir::new(path)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for entry in walker {
-                match entry {
-                    Ok(e) if e.file_type().is_file() && wanted(e.path()) => {
-                        inputs.push(Input::File(e.into_path()));
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        let at = e
-                            .path()
-                            .map_or_else(|| p.clone(), |x| x.display().to_string());
-                        let io = e
-                            .into_io_error()
-                            .unwrap_or_else(|| std::io::Error::other("目录遍历失败"));
-                        errors.push(LoadError::new(at, LoadErrorKind::Io(io)));
+        let shown = path.display().to_string();
+        match fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let mut found = 0;
+                let mut walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
+                while let Some(entry) = walker.next() {
+                    let e = match entry {
+                        Ok(e) => e,
+                        Err(e) => {
+                            let at = e
+                                .path()
+                                .map_or_else(|| shown.clone(), |x| x.display().to_string());
+                            let io = e
+                                .into_io_error()
+                                .unwrap_or_else(|| std::io::Error::other("目录遍历失败"));
+                            out.errors.push(LoadError::new(at, LoadErrorKind::Io(io)));
+                            continue;
+                        }
+                    };
+                    let kind = e.file_type();
+                    let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+                    let skip = |reason| Skipped {
+                        path: e.path().display().to_string(),
+                        reason,
+                    };
+                    if hidden && kind.is_dir() {
+                        walker.skip_current_dir();
+                        out.skipped.push(skip(SkipReason::Hidden));
+                    } else if !wanted(e.path()) {
+                    } else if hidden {
+                        out.skipped.push(skip(SkipReason::Hidden));
+                    } else if kind.is_symlink() {
+                        out.skipped.push(skip(SkipReason::Symlink));
+                    } else if kind.is_file() {
+                        found += 1;
+                        take(&mut out, e.into_path());
                     }
                 }
+                if found == 0 {
+                    out.errors
+                        .push(LoadError::new(shown, LoadErrorKind::NoReportFiles));
+                }
             }
-            if inputs.len() == before {
-                errors.push(LoadError::new(p.clone(), LoadErrorKind::NoReportFiles));
+            Ok(m) if m.is_file() => take(&mut out, path.to_path_buf()),
+            Ok(m) => out.errors.push(LoadError::new(
+                shown,
+                LoadErrorKind::NotRegular(file_kind(&m.file_type())),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.errors
+                    .push(LoadError::new(shown, LoadErrorKind::NotFound));
             }
-        } else if path.exists() {
-            inputs.push(Input::File(path.to_path_buf()));
-        } else {
-            errors.push(LoadError::new(p.clone(), LoadErrorKind::NotFound));
+            Err(e) => out.errors.push(LoadError::new(shown, LoadErrorKind::Io(e))),
         }
     }
-    (inputs, errors)
+    out
+}
+
+/// What a file that is not a regular file or a folder is, in Chinese.
+fn file_kind(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "命名管道（FIFO）";
+        }
+        if t.is_socket() {
+            return "套接字（socket）";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "设备文件";
+        }
+    }
+    let _ = t;
+    "特殊文件"
 }
 
 /// Shell-style matching of a file name: `*` any run of characters, `?` one character;
@@ -407,6 +530,21 @@ fn read_bytes(input: &Input, name: &str) -> Result<Vec<u8>, LoadError> {
                 .map_err(io_error)?;
         }
         Input::File(path) => {
+            // Look before opening: opening a FIFO waits for a writer forever, and a file
+            // over the cap is refused without reading it.
+            let meta = fs::metadata(path).map_err(io_error)?;
+            if !meta.is_file() {
+                let kind = LoadErrorKind::NotRegular(file_kind(&meta.file_type()));
+                return Err(LoadError::new(name, kind));
+            }
+            if meta.len() > MAX_TEXT_BYTES {
+                return Err(LoadError::new(
+                    name,
+                    LoadErrorKind::TooLarge {
+                        limit_mb: MAX_TEXT_BYTES >> 20,
+                    },
+                ));
+            }
             let file = fs::File::open(path).map_err(io_error)?;
             file.take(MAX_TEXT_BYTES + 1)
                 .read_to_end(&mut buf)

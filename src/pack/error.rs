@@ -136,6 +136,7 @@ pub struct DefError {
     pub message: String,
     pub label: String,
     pub help: Option<String>,
+    pub notes: Vec<String>,
 }
 
 impl DefError {
@@ -145,6 +146,7 @@ impl DefError {
             message: message.into(),
             label: label.into(),
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -156,6 +158,7 @@ impl DefError {
     pub fn in_file(self, source: &Arc<PackSource>) -> PackError {
         let mut err = PackError::new(self.message).at(source, self.span, self.label);
         err.help = self.help;
+        err.notes = self.notes;
         err
     }
 }

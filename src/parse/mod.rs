@@ -92,6 +92,8 @@ impl std::fmt::Debug for Memo {
 
 impl Document {
     pub fn parse(path: impl Into<String>, text: String, templates: &Templates) -> Document {
+        // Old Mac files end lines with a lone CR: read them as line breaks (same offsets).
+        let text = text::lone_cr_to_lf(text);
         let lines = LineIndex::new(&text);
         let mut outline = outline::find(&text, &lines, templates);
         let mut tables: Vec<TableReading> = Vec::with_capacity(templates.tables.len());

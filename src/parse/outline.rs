@@ -118,6 +118,23 @@ fn is_boundary(c: char) -> bool {
     c.is_whitespace() || "。；;！!？?：:）)」”\"|".contains(c)
 }
 
+/// The start of `rest` holding at most `chars` characters that `normalize` keeps
+/// (whitespace is skipped over without counting).
+fn window(rest: &str, chars: usize) -> &str {
+    let mut kept = 0;
+    for (i, c) in rest.char_indices() {
+        let folded = super::text::fold_char(c);
+        if folded.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            continue;
+        }
+        if kept == chars {
+            return &rest[..i];
+        }
+        kept += 1;
+    }
+    rest
+}
+
 /// The byte offset `chars` characters after `from`, but not past `limit`.
 fn advance_chars(text: &str, from: usize, chars: usize, limit: usize) -> usize {
     let limit = limit.min(text.len());
@@ -200,7 +217,7 @@ fn is_list_continuation(c: char) -> bool {
 }
 
 pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
-    let window = templates
+    let title_window = templates
         .sections
         .iter()
         .flat_map(|s| s.title.norms.iter())
@@ -232,8 +249,7 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
             .line_range(text, lines.line_of(whole.end()))
             .end
             .max(whole.end());
-        let rest_end = advance_chars(text, whole.end(), window, line_end);
-        let rest = &text[whole.end()..rest_end];
+        let rest = window(&text[whole.end()..line_end], title_window);
         let fuzzy = !arabic && after_break;
         let Some(found) = best_title(rest, templates.sections.iter().map(|s| &s.title), fuzzy)
         else {
@@ -300,7 +316,7 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
                 .line_range(text, lines.line_of(end))
                 .end
                 .clamp(end, body.end);
-            let rest = &text[end..advance_chars(text, end, PART_CLAUSE_CHARS, line_end)];
+            let rest = window(&text[end..line_end], PART_CLAUSE_CHARS);
             let whole_line = line_end <= end + rest.len();
             if let Some((pi, len)) = part_title(rest, &tpl.parts, bracketed, whole_line) {
                 parts.push(PartHit {

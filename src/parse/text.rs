@@ -45,13 +45,18 @@ pub fn normalize(s: &str) -> String {
 /// Similarity of two normalized labels in 0.0..=1.0 (1.0 = equal), by character edit
 /// distance. A label cut short (a prefix of at least four characters and 40% of the
 /// other, or of ten characters) scores high, because truncation is the commonest
-/// damage and PDF text wraps long labels.
+/// damage and PDF text wraps long labels. Scores of strings more than twice as long
+/// as each other are an upper bound (at most 0.5), not computed exactly.
 pub fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let la = a.chars().count();
-    let lb = b.chars().count();
+    // Characters are counted only up to 16 times the shorter string's byte length (an
+    // upper bound of its characters): beyond that, every score is below 0.72 and the
+    // count saturates, so a 200 MB line costs no more than a label.
+    let cap = a.len().min(b.len()).saturating_mul(16).saturating_add(1);
+    let la = a.chars().take(cap).count();
+    let lb = b.chars().take(cap).count();
     if la == 0 || lb == 0 {
         return 0.0;
     }
@@ -60,12 +65,18 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     } else {
         (b, a, lb, la)
     };
-    let edit = 1.0 - strsim::levenshtein(a, b) as f64 / ll as f64;
-    if ls >= 4 && long.starts_with(short) && (ls * 10 >= ll * 4 || ls >= 10) {
-        let prefix = 0.7 + 0.3 * ls as f64 / ll as f64;
-        return prefix.max(edit);
+    let prefix = (ls >= 4 && long.starts_with(short) && (ls * 10 >= ll * 4 || ls >= 10))
+        .then(|| 0.7 + 0.3 * ls as f64 / ll as f64);
+    // The edit distance is at least the difference in length, so the edit score is at
+    // most ls/ll. Beyond a twofold difference that bound (≤ 0.5, below every threshold
+    // that uses this score) is returned without computing the distance: a long line
+    // compared with every label would otherwise cost its length times theirs.
+    if ls * 2 < ll {
+        let bound = ls as f64 / ll as f64;
+        return prefix.map_or(bound, |p| p.max(bound));
     }
-    edit
+    let edit = 1.0 - strsim::levenshtein(a, b) as f64 / ll as f64;
+    prefix.map_or(edit, |p| p.max(edit))
 }
 
 /// A character diff of `found` against `standard` for messages:
@@ -103,12 +114,19 @@ pub fn is_truncation(standard: &str, found: &str) -> bool {
     standard.starts_with(found)
 }
 
-/// Byte offsets of line starts, for mapping spans to 1-based lines and columns.
+/// Byte offsets of line starts, for mapping spans to 1-based lines and columns. A line
+/// ends at `\n`, `\r\n` or a lone `\r` (old Mac files). Character counts at every
+/// `CHUNK` bytes make a column cost at most `CHUNK` bytes of counting, even on a
+/// report scraped onto one line of megabytes.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    /// `chars[k]`: characters in the text before `floor_char_boundary(k * CHUNK)`.
+    chars: Vec<usize>,
 }
+
+const CHUNK: usize = 4096;
 
 /// A 1-based position; `column` counts characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,12 +137,36 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(
+            memchr_breaks(bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
+        let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut count = 0;
+        let mut at = 0;
+        chars.push(0);
+        for k in 1..=text.len() / CHUNK {
+            let next = floor_char_boundary(text, k * CHUNK);
+            count += text[at..next].chars().count();
+            chars.push(count);
+            at = next;
+        }
         LineIndex {
             starts,
             len: text.len(),
+            chars,
         }
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a char boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = (offset / CHUNK).min(self.chars.len().saturating_sub(1));
+        let from = floor_char_boundary(text, k * CHUNK).min(offset);
+        self.chars.get(k).copied().unwrap_or(0)
+            + text.get(from..offset).map_or(0, |s| s.chars().count())
     }
 
     /// Number of lines (a trailing newline does not start a counted line of its own
@@ -157,12 +199,42 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.starts.get(line).copied().unwrap_or(0).min(offset);
-        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        // The checkpoints belong to the text the index was built from.
+        let column = if text.len() == self.len {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        } else {
+            text.get(start..offset).map_or(0, |s| s.chars().count())
+        } + 1;
         Position {
             line: line + 1,
             column,
         }
     }
+}
+
+/// Offsets of `\n` and `\r` bytes.
+fn memchr_breaks(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'\n' | b'\r'))
+        .map(|(i, _)| i)
+}
+
+/// Replaces every lone `\r` (a line ending of old Mac files) with `\n`, keeping every
+/// byte offset; `\r\n` is left alone.
+pub fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The largest char boundary not after `i`.
@@ -249,5 +321,25 @@ mod tests {
         let at = text.find("98").unwrap_or(0);
         assert_eq!(idx.position(text, at), Position { line: 2, column: 4 });
         assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn columns_on_a_long_line_use_the_checkpoints() {
+        let text = "一二三ab".repeat(5000);
+        let idx = LineIndex::new(&text);
+        for offset in [0, 11, 4095, 4096, 4097, 20_000, text.len()] {
+            let offset = floor_char_boundary(&text, offset);
+            let want = text[..offset].chars().count() + 1;
+            assert_eq!(idx.position(&text, offset).column, want, "at {offset}");
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let text = "a\rb\r\nc\nd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_range(text, 1), 2..3);
+        assert_eq!(lone_cr_to_lf(text.to_string()), "a\nb\r\nc\nd");
     }
 }

@@ -15,6 +15,12 @@ pub const LONG_LINE: usize = 120;
 const CONTEXT: usize = 30;
 const ELLIPSIS: &str = "…";
 
+/// A span over many lines shows only its first `SPAN_HEAD` and last `SPAN_TAIL` lines.
+/// (codespan-reporting shows 3 lines after the start of a multi-line label and 1 before
+/// its end: the elided lines then fall outside what it renders.)
+const SPAN_HEAD: usize = 4;
+const SPAN_TAIL: usize = 2;
+
 /// A verbatim piece of the original in the excerpt.
 #[derive(Clone, Copy, Debug)]
 struct Piece {
@@ -27,6 +33,7 @@ struct Piece {
 pub struct Excerpt<'a> {
     name: &'a str,
     original: &'a str,
+    index: &'a LineIndex,
     text: String,
     /// Start of each excerpt line, and the original line (0-based) it shows.
     lines: Vec<(usize, usize)>,
@@ -49,103 +56,144 @@ fn step_chars(text: &str, from: usize, n: usize, forward: bool, limit: usize) ->
     }
 }
 
+/// One original line to show: its 0-based number, its byte range, and the extents
+/// (first..last byte) of the spans on it.
+struct Shown {
+    line: usize,
+    start: usize,
+    end: usize,
+    marks: Vec<(usize, usize)>,
+}
+
 impl<'a> Excerpt<'a> {
-    /// The excerpt of `original` (whose line index is `lines`) showing `spans`.
+    /// The excerpt of `original` (whose line index is `lines`) showing `spans`. The
+    /// cost is bounded by the spans, not by the length of the lines they are on: a
+    /// long line shows a window around each span, and a span over many lines its
+    /// first and last lines.
     pub fn new(
         name: &'a str,
         original: &'a str,
-        lines: &LineIndex,
+        lines: &'a LineIndex,
         spans: &[Range<usize>],
     ) -> Self {
-        let line_start = |at: usize| original[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = |at: usize| original[at..].find('\n').map_or(original.len(), |i| at + i);
-        // Original lines to show, with the spans' extent on each: (start, end, first, last).
-        let mut shown: Vec<(usize, usize, usize, usize)> = Vec::new();
+        let mut shown: Vec<Shown> = Vec::new();
+        let mut mark = |line: usize, first: usize, last: usize| {
+            let range = lines.line_range(original, line);
+            match shown.iter_mut().find(|l| l.line == line) {
+                Some(l) => l.marks.push((first, last)),
+                None => shown.push(Shown {
+                    line,
+                    start: range.start,
+                    end: range.end,
+                    marks: vec![(first, last)],
+                }),
+            }
+        };
         for span in spans {
             let (s, e) = (
                 floor_char_boundary(original, span.start),
                 ceil_char_boundary(original, span.end.max(span.start)),
             );
-            let mut at = line_start(s);
-            loop {
-                let end = line_end(at);
-                let first = s.max(at);
-                let last = e.min(end).max(first);
-                match shown.iter_mut().find(|l| l.0 == at) {
-                    Some(l) => {
-                        l.2 = l.2.min(first);
-                        l.3 = l.3.max(last);
-                    }
-                    None => shown.push((at, end, first, last)),
+            let first_line = lines.line_of(s);
+            // The line holding the span's last byte (an empty span: its start).
+            let last_line = lines.line_of(e.saturating_sub(1).max(s));
+            for line in first_line..=last_line {
+                let skipped = line >= first_line + SPAN_HEAD && line + SPAN_TAIL <= last_line;
+                if skipped {
+                    continue;
                 }
-                if end >= e || end >= original.len() {
-                    break;
-                }
-                at = end + 1;
+                let range = lines.line_range(original, line);
+                let first = s.clamp(range.start, range.end);
+                let last = e.clamp(first, range.end);
+                mark(line, first, last);
             }
         }
-        shown.sort_by_key(|l| l.0);
+        shown.sort_by_key(|l| l.line);
         // A single line between two shown lines is shown too (as the renderer would);
         // longer gaps are elided.
-        let mut filled: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(shown.len());
+        let mut filled: Vec<Shown> = Vec::with_capacity(shown.len());
         for l in shown {
-            if let Some(prev) = filled.last().copied()
-                && prev.1 < l.0
+            if let Some(prev) = filled.last()
+                && prev.line + 2 == l.line
             {
-                let gap_start = prev.1 + 1;
-                let gap_end = line_end(gap_start.min(original.len()));
-                if gap_end + 1 == l.0 {
-                    filled.push((gap_start, gap_end, gap_start, gap_start));
-                }
+                let range = lines.line_range(original, prev.line + 1);
+                filled.push(Shown {
+                    line: prev.line + 1,
+                    start: range.start,
+                    end: range.end,
+                    marks: vec![(range.start, range.start)],
+                });
             }
             filled.push(l);
         }
-        let shown = filled;
 
         let mut ex = Excerpt {
             name,
             original,
+            index: lines,
             text: String::new(),
             lines: Vec::new(),
             pieces: Vec::new(),
         };
-        let mut previous_end: Option<usize> = None;
-        for (start, end, first, last) in shown {
+        let mut previous: Option<usize> = None;
+        for l in filled {
             // A gap between shown lines becomes two empty lines, which the renderer
             // elides with `·`.
-            if previous_end.is_some_and(|p| p + 1 < start) {
+            if previous.is_some_and(|p| p + 1 < l.line) {
                 for _ in 0..2 {
                     ex.lines.push((ex.text.len(), usize::MAX));
                     ex.text.push('\n');
                 }
             }
-            let number = lines.line_of(start);
-            ex.lines.push((ex.text.len(), number));
-            let line = &original[start..end];
-            let (from, to) = if line.chars().count() > LONG_LINE {
-                (
-                    step_chars(original, first, CONTEXT, false, start),
-                    step_chars(original, last, CONTEXT, true, end),
-                )
+            ex.lines.push((ex.text.len(), l.line));
+            let long = original[l.start..l.end].chars().nth(LONG_LINE).is_some();
+            let windows = if long {
+                windows(original, l.start, l.end, l.marks)
             } else {
-                (start, end)
+                vec![(l.start, l.end)]
             };
-            if from > start {
-                ex.text.push_str(ELLIPSIS);
+            let mut at = l.start;
+            for (from, to) in windows {
+                if from > at {
+                    ex.text.push_str(ELLIPSIS);
+                }
+                ex.push_verbatim(from, to);
+                at = to;
             }
-            ex.pieces.push(Piece {
-                excerpt: ex.text.len(),
-                original: from,
-                len: to - from,
-            });
-            ex.text.push_str(&original[from..to]);
-            if to < end {
+            if at < l.end {
                 ex.text.push_str(ELLIPSIS);
             }
             ex.text.push('\n');
-            previous_end = Some(end);
+            previous = Some(l.line);
         }
         ex
+    }
+
+    /// Copies `original[from..to]` into the excerpt, control characters made visible
+    /// (each one outside the verbatim pieces, so that offsets still map).
+    fn push_verbatim(&mut self, from: usize, to: usize) {
+        let mut piece_start = from;
+        let segment = &self.original[from..to];
+        for (i, c) in segment.char_indices() {
+            let Some(visible) = super::visible::replacement(c).filter(|_| c != '\t') else {
+                continue;
+            };
+            let at = from + i;
+            self.pieces.push(Piece {
+                excerpt: self.text.len(),
+                original: piece_start,
+                len: at - piece_start,
+            });
+            self.text.push_str(&self.original[piece_start..at]);
+            self.text.push_str(&visible);
+            piece_start = at + c.len_utf8();
+        }
+        self.pieces.push(Piece {
+            excerpt: self.text.len(),
+            original: piece_start,
+            len: to - piece_start,
+        });
+        self.text.push_str(&self.original[piece_start..to]);
     }
 
     /// The excerpt offset of an original offset (clamped into the shown text).
@@ -177,6 +225,40 @@ impl<'a> Excerpt<'a> {
     }
 }
 
+/// The parts of a long line to show: `CONTEXT` characters around each span (a long
+/// span: around its two ends), merged where they overlap, in order.
+fn windows(
+    text: &str,
+    start: usize,
+    end: usize,
+    marks: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (first, last) in marks {
+        let spread = text[first..last].chars().nth(2 * CONTEXT).is_some();
+        if spread {
+            let head = step_chars(text, first, CONTEXT, true, end);
+            let tail = step_chars(text, last, CONTEXT, false, start);
+            out.push((step_chars(text, first, CONTEXT, false, start), head));
+            out.push((tail, step_chars(text, last, CONTEXT, true, end)));
+        } else {
+            out.push((
+                step_chars(text, first, CONTEXT, false, start),
+                step_chars(text, last, CONTEXT, true, end),
+            ));
+        }
+    }
+    out.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+    for (from, to) in out {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
+}
+
 impl<'a> Files<'a> for Excerpt<'a> {
     type FileId = ();
     type Name = &'a str;
@@ -200,7 +282,13 @@ impl<'a> Files<'a> for Excerpt<'a> {
     fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, Error> {
         match self.lines.get(line_index) {
             Some((_, n)) if *n != usize::MAX => Ok(n + 1),
-            Some(_) => Ok(0),
+            // An elided line: the number after the line shown before it (never 0, which
+            // the renderer cannot measure).
+            Some(_) => Ok(self.lines[..line_index]
+                .iter()
+                .rev()
+                .find(|(_, n)| *n != usize::MAX)
+                .map_or(1, |(_, n)| n + 2)),
             None => Err(Error::LineTooLarge {
                 given: line_index,
                 max: self.lines.len(),
@@ -215,8 +303,7 @@ impl<'a> Files<'a> for Excerpt<'a> {
         byte_index: usize,
     ) -> Result<usize, Error> {
         let at = self.unmap(byte_index);
-        let start = self.original[..at].rfind('\n').map_or(0, |i| i + 1);
-        Ok(self.original[start..at].chars().count() + 1)
+        Ok(self.index.position(self.original, at).column)
     }
 
     fn line_range(&'a self, _: (), line_index: usize) -> Result<Range<usize>, Error> {
@@ -249,12 +336,8 @@ mod tests {
             start: at,
             end: at + 2,
         };
-        let ex = Excerpt::new(
-            "t.txt",
-            &text,
-            &LineIndex::new(&text),
-            std::slice::from_ref(&span),
-        );
+        let index = LineIndex::new(&text);
+        let ex = Excerpt::new("t.txt", &text, &index, std::slice::from_ref(&span));
         assert!(
             ex.text.starts_with('…') && ex.text.trim_end().ends_with('…'),
             "{}",
@@ -269,5 +352,65 @@ mod tests {
             Some(2)
         );
         assert_eq!(ex.column_number((), 0, mapped.start).ok(), Some(205));
+    }
+    #[test]
+    fn labels_far_apart_on_a_long_line_get_a_window_each() {
+        let text = format!(
+            "开头12件{}中间{}结尾34件",
+            "甲".repeat(5000),
+            "乙".repeat(5000)
+        );
+        let a = text.find("12").unwrap_or(0);
+        let b = text.find("34").unwrap_or(0);
+        let index = LineIndex::new(&text);
+        let spans = [a..a + 2, b..b + 2];
+        let ex = Excerpt::new("t.txt", &text, &index, &spans);
+        assert!(ex.text.chars().count() < 200, "{}", ex.text);
+        assert_eq!(&ex.text[ex.map_span(&spans[0])], "12");
+        assert_eq!(&ex.text[ex.map_span(&spans[1])], "34");
+        assert!(
+            !ex.text.contains("中间"),
+            "nothing between the windows: {}",
+            ex.text
+        );
+        let col = ex.column_number((), 0, ex.map_span(&spans[1]).start).ok();
+        assert_eq!(col, Some(text[..b].chars().count() + 1));
+    }
+
+    #[test]
+    fn control_characters_are_shown_and_spans_still_map() {
+        let text = "共\u{1b}[2K收到98件";
+        let at = text.find("98").unwrap_or(0);
+        let index = LineIndex::new(text);
+        let span = at..at + 2;
+        let ex = Excerpt::new("t.txt", text, &index, std::slice::from_ref(&span));
+        assert_eq!(ex.text, "共␛[2K收到98件\n");
+        assert_eq!(&ex.text[ex.map_span(&(at..at + 2))], "98");
+    }
+
+    #[test]
+    fn a_span_over_many_lines_shows_its_ends() {
+        let text = (0..1000)
+            .map(|i| format!("第{i}行"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let index = LineIndex::new(&text);
+        let span = 0..text.len();
+        let ex = Excerpt::new("t.txt", &text, &index, std::slice::from_ref(&span));
+        assert!(
+            ex.text.contains("第3行") && !ex.text.contains("第4行"),
+            "{}",
+            ex.text
+        );
+        assert!(ex.text.contains("第998行") && ex.text.contains("第999行"));
+        for i in 0..ex.lines.len() {
+            assert!(ex.line_number((), i).is_ok_and(|n| n > 0));
+        }
+        let mut out = codespan_reporting::term::termcolor::Buffer::no_color();
+        let d = codespan_reporting::diagnostic::Diagnostic::error().with_labels(vec![
+            codespan_reporting::diagnostic::Label::primary((), ex.map_span(&span)),
+        ]);
+        let config = codespan_reporting::term::Config::default();
+        assert!(codespan_reporting::term::emit_to_write_style(&mut out, &config, &ex, &d).is_ok());
     }
 }

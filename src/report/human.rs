@@ -10,6 +10,7 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 use super::excerpt::Excerpt;
+use super::visible::{visible, visible_line};
 use super::{Diagnostic, Severity};
 use crate::pack::PackError;
 use crate::parse::{Document, LineIndex};
@@ -118,39 +119,52 @@ fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: 
     let spans: Vec<std::ops::Range<usize>> = std::iter::once(d.primary.clone())
         .chain(d.labels.iter().map(|l| l.span.clone()))
         .collect();
-    let excerpt = Excerpt::new(name, text, lines, &spans);
-    let mut labels =
-        vec![CsLabel::primary((), excerpt.map_span(&d.primary)).with_message(&d.primary_label)];
-    labels.extend(
-        d.labels
-            .iter()
-            .map(|l| CsLabel::secondary((), excerpt.map_span(&l.span)).with_message(&l.message)),
-    );
-    let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
+    // Control characters in the file name and in the messages (which quote the report)
+    // are made visible; the excerpt does the same for the report's text.
+    let name = visible_line(name);
+    let excerpt = Excerpt::new(&name, text, lines, &spans);
+    let mut labels = vec![
+        CsLabel::primary((), excerpt.map_span(&d.primary)).with_message(visible(&d.primary_label)),
+    ];
+    labels.extend(d.labels.iter().map(|l| {
+        CsLabel::secondary((), excerpt.map_span(&l.span)).with_message(visible(&l.message))
+    }));
+    let mut notes: Vec<String> = d
+        .notes
+        .iter()
+        .map(|n| format!("note: {}", visible(n)))
+        .collect();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", visible(h)));
     }
     let cs = CsDiagnostic::new(severity(d.severity))
-        .with_code(&d.rule)
-        .with_message(&d.message)
+        .with_code(visible_line(&d.rule))
+        .with_message(visible(&d.message))
         .with_labels(labels)
         .with_notes(notes);
     // Spans come from the parser of this very text; a failure here is a bug, and the
     // plain line below still tells the user what was found.
     if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
-        let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
+        let _ = writeln!(
+            out,
+            "{}[{}]: {}",
+            d.severity.as_str(),
+            visible_line(&d.rule),
+            visible(&d.message)
+        );
     }
 }
 
 /// Renders a problem that stopped a file from being checked (unreadable, not text…).
 pub fn render_file_error(out: &mut dyn WriteColor, path: &str, message: &str, help: Option<&str>) {
     let files: SimpleFiles<&str, &str> = SimpleFiles::new();
+    let (path, message) = (visible_line(path), visible(message));
     let mut notes = vec![format!("note: 文件：{path}")];
     if let Some(h) = help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", visible(h)));
     }
     let cs: CsDiagnostic<usize> = CsDiagnostic::error()
-        .with_message(message)
+        .with_message(message.as_ref())
         .with_notes(notes);
     if term::emit_to_write_style(out, &config(), &files, &cs).is_err() {
         let _ = writeln!(out, "error: {message}（{path}）");
@@ -172,6 +186,45 @@ pub fn render_pack_error(out: &mut dyn WriteColor, err: &PackError) {
 }
 
 fn render_one_pack_error(out: &mut dyn WriteColor, err: &PackError) {
+    let mut notes: Vec<String> = err
+        .notes
+        .iter()
+        .map(|n| format!("note: {}", visible(n)))
+        .collect();
+    if let Some(h) = &err.help {
+        notes.push(format!("help: {}", visible(h)));
+    }
+    // All places in one file (the usual case): shown through an excerpt, so that a
+    // very long line (a pattern of megabytes) is cut to a window around the spans.
+    if let Some(place) = &err.primary
+        && err
+            .secondary
+            .iter()
+            .all(|(p, _)| std::sync::Arc::ptr_eq(&p.source, &place.source))
+    {
+        let text = place.source.text.as_str();
+        let lines = LineIndex::new(text);
+        let spans: Vec<std::ops::Range<usize>> = std::iter::once(place.span.clone())
+            .chain(err.secondary.iter().map(|(p, _)| p.span.clone()))
+            .collect();
+        let name = visible_line(&place.source.path);
+        let excerpt = Excerpt::new(&name, text, &lines, &spans);
+        let mut labels = vec![
+            CsLabel::primary((), excerpt.map_span(&place.span))
+                .with_message(visible(&err.primary_label)),
+        ];
+        labels.extend(err.secondary.iter().map(|(p, m)| {
+            CsLabel::secondary((), excerpt.map_span(&p.span)).with_message(visible(m))
+        }));
+        let cs = CsDiagnostic::error()
+            .with_message(format!("规则包错误：{}", visible(&err.message)))
+            .with_labels(labels)
+            .with_notes(notes);
+        if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
+            let _ = writeln!(out, "error: {}", visible(&err.to_string()));
+        }
+        return;
+    }
     let mut files = SimpleFiles::new();
     let mut labels = Vec::new();
     if let Some(place) = &err.primary {
@@ -182,12 +235,8 @@ fn render_one_pack_error(out: &mut dyn WriteColor, err: &PackError) {
         let id = files.add(place.source.path.clone(), place.source.text.clone());
         labels.push(CsLabel::secondary(id, place.span.clone()).with_message(message));
     }
-    let mut notes: Vec<String> = err.notes.iter().map(|n| format!("note: {n}")).collect();
-    if let Some(h) = &err.help {
-        notes.push(format!("help: {h}"));
-    }
     let cs = CsDiagnostic::error()
-        .with_message(format!("规则包错误：{}", err.message))
+        .with_message(format!("规则包错误：{}", visible(&err.message)))
         .with_labels(labels)
         .with_notes(notes);
     if term::emit_to_write_style(out, &config(), &files, &cs).is_err() {

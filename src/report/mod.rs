@@ -7,6 +7,7 @@ pub mod extract;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod visible;
 
 pub use diagnostic::{Diagnostic, Label, Relation, RelationFigure, Severity};
 

@@ -204,23 +204,43 @@ pub fn pack_regex(
     cx: &CompileCx<'_>,
 ) -> Result<regex::Regex, crate::pack::error::DefError> {
     let expanded = expand(field, cx)?;
-    regex::Regex::new(&expanded).map_err(|e| regex_error(field, cx, &e.to_string()))
+    regex::RegexBuilder::new(&expanded)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => {
+                regex_error(field, cx, &format!("编译后超过 {} MB 的上限", limit >> 20))
+                    .help("缩短模式，或减少大的重复次数（如 {0,500}）和字符类")
+            }
+            e => regex_error(field, cx, &e.to_string()),
+        })
 }
+
+/// Largest compiled pack regex (the `regex` crate's `size_limit`).
+pub const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
 /// Expands the `{fragment}` references of a pack regex.
 pub fn expand(
     field: &toml::Spanned<String>,
     cx: &CompileCx<'_>,
 ) -> Result<String, crate::pack::error::DefError> {
-    cx.fragments
-        .expand(field.get_ref())
-        .map_err(|(inner, message)| {
-            crate::pack::error::DefError::new(
-                expr::file_span(cx.source, field, inner),
-                message,
-                "此处",
-            )
-        })
+    cx.fragments.expand(field.get_ref()).map_err(|e| {
+        let mut err = crate::pack::error::DefError::new(
+            expr::file_span(cx.source, field, e.span),
+            e.message,
+            "此处",
+        );
+        err.notes = e.notes;
+        if err.message.contains("上限") {
+            let chain = !err.notes.is_empty();
+            err = err.help(if !chain {
+                "缩短这条模式，或把它拆成几条规则"
+            } else {
+                "减少片段之间的重复引用，或把这条模式拆成几条更短的规则"
+            });
+        }
+        err
+    })
 }
 
 pub fn regex_error(

@@ -17,7 +17,7 @@
 //!
 //! `{hit}` is the repeated text, `{unit}` the part that is repeated.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use super::{Check, CompileCx, Context, rule_def};
@@ -90,11 +90,9 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
 impl Repetition {
     /// (repeated text, unit) byte ranges in `text`. One pass over the characters: a
     /// unit is compared only where its first character recurs, and the character
-    /// class is decided once per distinct character (a table for ASCII).
+    /// class is decided once per distinct character (a table for ASCII). Only a window
+    /// of `2 * max_len` characters is held, so memory does not grow with the text.
     fn hits(&self, text: &str) -> Vec<(Range<usize>, Range<usize>)> {
-        let offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        let chars: Vec<char> = text.chars().collect();
-        let byte = |i: usize| offsets.get(i).copied().unwrap_or(text.len());
         let mut other: HashMap<char, bool> = HashMap::new();
         let mut is_member = |c: char| match u32::from(c) {
             a @ 0..=127 => self.ascii[a as usize],
@@ -102,16 +100,27 @@ impl Repetition {
                 .entry(c)
                 .or_insert_with(|| self.only_class.is_match(c.encode_utf8(&mut [0; 4]))),
         };
+        let need = 2 * self.max_len;
+        let mut chars = text.char_indices();
+        // The characters from the current position on: (byte offset, character).
+        let mut win: VecDeque<(usize, char)> = VecDeque::with_capacity(need + 1);
         let mut out = Vec::new();
-        let mut i = 0;
-        while i + 2 * self.min_len <= chars.len() {
+        loop {
+            while win.len() < need {
+                match chars.next() {
+                    Some(x) => win.push_back(x),
+                    None => break,
+                }
+            }
+            if win.len() < 2 * self.min_len {
+                break;
+            }
             let mut found = None;
             for len in (self.min_len..=self.max_len).rev() {
-                let end = i + 2 * len;
-                if end <= chars.len()
-                    && chars[i] == chars[i + len]
-                    && chars[i..i + len] == chars[i + len..end]
-                    && chars[i..end].iter().all(|&c| is_member(c))
+                if 2 * len <= win.len()
+                    && win[0].1 == win[len].1
+                    && (0..len).all(|k| win[k].1 == win[len + k].1)
+                    && (0..2 * len).all(|k| is_member(win[k].1))
                 {
                     found = Some(len);
                     break;
@@ -119,10 +128,14 @@ impl Repetition {
             }
             match found {
                 Some(len) => {
-                    out.push((byte(i)..byte(i + 2 * len), byte(i)..byte(i + len)));
-                    i += 2 * len;
+                    let (start, mid) = (win[0].0, win[len].0);
+                    let (last, c) = win[2 * len - 1];
+                    out.push((start..last + c.len_utf8(), start..mid));
+                    win.drain(..2 * len);
                 }
-                None => i += 1,
+                None => {
+                    win.pop_front();
+                }
             }
         }
         out

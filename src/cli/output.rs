@@ -1,0 +1,88 @@
+//! Writing results to standard output without swallowing errors. A full disk
+//! (`> results.json` on a full partition, `> /dev/full`) must not look like a normal
+//! run: the first write error is remembered, reported once in Chinese on standard
+//! error, and turns the exit code into 2. A closed pipe (`nianbao check … | head`) is
+//! the reader's choice and not an error.
+
+use std::io::{ErrorKind, Write};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+/// The first write error, if any.
+static FAILURE: Mutex<Option<std::io::Error>> = Mutex::new(None);
+
+fn record(e: std::io::Error) {
+    if e.kind() == ErrorKind::BrokenPipe {
+        return;
+    }
+    if let Ok(mut first) = FAILURE.lock()
+        && first.is_none()
+    {
+        *first = Some(e);
+    }
+}
+
+fn failed() -> bool {
+    FAILURE.lock().map(|f| f.is_some()).unwrap_or(true)
+}
+
+/// Writes `bytes` to standard output and flushes them, remembering a failure.
+pub fn stdout(bytes: &[u8]) {
+    if failed() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        record(e);
+    }
+}
+
+/// The exit code of the run: `code`, or 2 after a failed write (then reported).
+pub fn finish(code: ExitCode) -> ExitCode {
+    if let Err(e) = std::io::stdout().lock().flush() {
+        record(e);
+    }
+    let Ok(mut first) = FAILURE.lock() else {
+        return ExitCode::from(2);
+    };
+    let Some(e) = first.take() else {
+        return code;
+    };
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "error: 无法写出检查结果（标准输出）：{}\n  = help: 确认输出文件所在的磁盘有空间、有写入权限；结果不完整，请解决后重新运行",
+        describe(&e),
+    );
+    ExitCode::from(2)
+}
+
+/// The error in Chinese, with the system's own words after it.
+fn describe(e: &std::io::Error) -> String {
+    let what = match e.kind() {
+        ErrorKind::StorageFull => "磁盘已满",
+        ErrorKind::PermissionDenied => "没有写入权限",
+        ErrorKind::FileTooLarge => "文件超过系统允许的大小",
+        ErrorKind::ReadOnlyFilesystem => "文件系统是只读的",
+        _ => "写入失败",
+    };
+    format!("{what}（{e}）")
+}
+
+/// One note per file or folder left out of a folder, saying why and what to do.
+pub fn skipped_notes(skipped: &[nianbao::load::Skipped]) -> String {
+    use nianbao::load::SkipReason;
+    use nianbao::report::visible::visible_line;
+    let mut out = String::new();
+    for s in skipped {
+        let path = visible_line(&s.path);
+        out.push_str(&match s.reason {
+            SkipReason::Symlink => format!(
+                "note: 跳过了符号链接 `{path}`：目录中的符号链接不跟随；要检查它指向的报告，请在命令行上直接给出那个文件\n"
+            ),
+            SkipReason::Hidden => format!(
+                "note: 跳过了隐藏的文件或目录 `{path}`（名称以“.”开头）；要检查它，请在命令行上直接给出\n"
+            ),
+        });
+    }
+    out
+}
