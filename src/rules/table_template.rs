@@ -463,17 +463,63 @@ fn value_extent(reading: &crate::parse::RowReading) -> Option<Range<usize>> {
     Some(spans.fold(first, |a, s| a.start.min(s.start)..a.end.max(s.end)))
 }
 
+/// Rows with blanks in the same columns that make one finding for the table (whole
+/// columns left empty) instead of one per row.
+const MIN_BLANK_COLUMN_ROWS: usize = 3;
+
 fn blank_cells(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
-    for (ri, row) in tpl.rows.iter().enumerate() {
+    let blanks_of = |ri: usize| -> Vec<(usize, Range<usize>)> {
         let reading = &table.rows[ri];
-        let blanks: Vec<(usize, Range<usize>)> = row
+        tpl.rows[ri]
             .columns
             .iter()
             .filter_map(|&c| {
                 let cell = &reading.cells[c];
                 (cell.value == CellValue::Blank).then(|| cell.span.clone().map(|s| (c, s)))?
             })
+            .collect()
+    };
+    let rows: Vec<(usize, Vec<(usize, Range<usize>)>)> = (0..tpl.rows.len())
+        .map(|ri| (ri, blanks_of(ri)))
+        .filter(|(_, b)| !b.is_empty())
+        .collect();
+    // The same columns blank in every row that has blanks: one defect (a column left
+    // empty), one finding.
+    let columns = |b: &[(usize, Range<usize>)]| b.iter().map(|(c, _)| *c).collect::<Vec<_>>();
+    if rows.len() >= MIN_BLANK_COLUMN_ROWS
+        && rows.iter().all(|(_, b)| columns(b) == columns(&rows[0].1))
+    {
+        let names: Vec<String> = rows[0]
+            .1
+            .iter()
+            .map(|(c, _)| tpl.columns[*c].display())
             .collect();
+        let cells: usize = rows.iter().map(|(_, b)| b.len()).sum();
+        let first = rows[0].1[0].1.clone();
+        let mut d = cx
+            .diagnostic(
+                first,
+                format!(
+                    "{}有 {} 行的「{}」列为空白（共 {cells} 个单元格）",
+                    tpl.name,
+                    rows.len(),
+                    names.join("、")
+                ),
+            )
+            .primary_label(format!("「{}」起为空", names[0]))
+            .note("空白不等于 0：涉及空白单元格的合计暂不核对")
+            .help(format!(
+                "这些列没有数据的单元格应填 0（{}）",
+                names.join("、")
+            ));
+        for (_, b) in rows.iter().skip(1).take(MAX_BLANK_LABELS) {
+            d = d.label(b[0].1.clone(), "空白");
+        }
+        cx.push(d);
+        return;
+    }
+    for (ri, blanks) in rows {
+        let row = &tpl.rows[ri];
         let Some((_, first)) = blanks.first() else {
             continue;
         };
