@@ -467,8 +467,11 @@ fn value_extent(reading: &crate::parse::RowReading) -> Option<Range<usize>> {
 /// columns left empty) instead of one per row.
 const MIN_BLANK_COLUMN_ROWS: usize = 3;
 
+/// The blank cells of a row: (column, span).
+type Blanks = Vec<(usize, Range<usize>)>;
+
 fn blank_cells(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
-    let blanks_of = |ri: usize| -> Vec<(usize, Range<usize>)> {
+    let blanks_of = |ri: usize| -> Blanks {
         let reading = &table.rows[ri];
         tpl.rows[ri]
             .columns
@@ -479,7 +482,7 @@ fn blank_cells(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) 
             })
             .collect()
     };
-    let rows: Vec<(usize, Vec<(usize, Range<usize>)>)> = (0..tpl.rows.len())
+    let rows: Vec<(usize, Blanks)> = (0..tpl.rows.len())
         .map(|ri| (ri, blanks_of(ri)))
         .filter(|(_, b)| !b.is_empty())
         .collect();
