@@ -120,6 +120,17 @@ impl RowReading {
         }
     }
 
+    /// A row's values before its label is attached.
+    fn values(cells: Vec<Cell>, shape: RowShape, anchor: Option<Range<usize>>) -> Self {
+        RowReading {
+            label: None,
+            cells,
+            shape,
+            anchor,
+            glued: None,
+        }
+    }
+
     pub fn is_found(&self) -> bool {
         self.shape != RowShape::Absent
     }
@@ -573,13 +584,7 @@ fn collect_values(
             reconstructed: false,
         };
     }
-    let reading = RowReading {
-        label: None,
-        cells,
-        shape,
-        anchor: vals.first().map(|t| t.span.clone()),
-        glued: None,
-    };
+    let reading = RowReading::values(cells, shape, vals.first().map(|t| t.span.clone()));
     (reading, consumed)
 }
 
@@ -613,16 +618,7 @@ fn inline_values(
         } else {
             RowShape::Short { found: 0 }
         };
-        return (
-            RowReading {
-                label: None,
-                cells,
-                shape,
-                anchor: None,
-                glued: None,
-            },
-            taken,
-        );
+        return (RowReading::values(cells, shape, None), taken);
     };
     let span = tokens[first].span.start..tokens[last].span.end;
     let pieces: Vec<&Token> = taken.iter().map(|&i| &tokens[i]).collect();
@@ -652,16 +648,7 @@ fn inline_values(
             span: span.clone(),
         }
     };
-    (
-        RowReading {
-            label: None,
-            cells,
-            shape,
-            anchor: Some(span),
-            glued: None,
-        },
-        taken,
-    )
+    (RowReading::values(cells, shape, Some(span)), taken)
 }
 
 fn value_of(tok: &Token) -> CellValue {
@@ -704,13 +691,7 @@ fn glued_row(row: &RowTemplate, ncols: usize, text: &str, tok: &Token, digits: &
             span: span.clone(),
         }
     };
-    RowReading {
-        label: None,
-        cells,
-        shape,
-        anchor: Some(span),
-        glued: None,
-    }
+    RowReading::values(cells, shape, Some(span))
 }
 
 /// A text token that is only digits (a run too long to be a number, `10203120001200000`).

@@ -381,16 +381,19 @@ async fn check(
             .collect();
         serde_json::to_string_pretty(&list)
             .map(|s| s + "\n")
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("无法生成 JSON：{e}"),
-                    "",
-                )
-            })
+            .map_err(json_failed)
     })
     .await?;
     Ok(json_response(StatusCode::OK, body))
+}
+
+/// A response that could not be serialised (not expected: the types are plain data).
+fn json_failed(e: serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("无法生成 JSON：{e}"),
+        "",
+    )
 }
 
 async fn view(
@@ -400,13 +403,7 @@ async fn view(
 ) -> Result<Response, ApiError> {
     let body = with_outcome(state, query, req, |up, outcome| {
         let v = super::view::View::new(&up.name, outcome);
-        serde_json::to_string(&v).map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("无法生成 JSON：{e}"),
-                "",
-            )
-        })
+        serde_json::to_string(&v).map_err(json_failed)
     })
     .await?;
     Ok(json_response(StatusCode::OK, body))
