@@ -383,6 +383,7 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
         }
     }
     let mut next = 0;
+    let mut matched = vec![false; labeled.len()];
     let mut out = Vec::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(norm) = tok.norm() else { continue };
@@ -399,7 +400,26 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
                 kind,
                 glued: None,
             });
+            matched[pos] = true;
             next = pos + 1;
+            continue;
+        }
+        // An exact label of a row passed over (OCR and page breaks put rows out of
+        // order): taken where it is, without moving the expected position — in pipe
+        // rows only, where a row's values sit on its own line (elsewhere an early
+        // label would cut another row's values).
+        if let Some(&(pos, kind)) = exact
+            .get(norm)
+            .filter(|_| tok.layout == Layout::Pipe)
+            .and_then(|v| v.iter().find(|(p, _)| *p < next && !matched[*p]))
+        {
+            out.push(RowMatch {
+                token: ti,
+                row: labeled[pos],
+                kind,
+                glued: None,
+            });
+            matched[pos] = true;
             continue;
         }
         let glued = split_glued(norm);
@@ -436,6 +456,7 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
                 kind,
                 glued,
             });
+            matched[pos] = true;
             next = pos + 1;
         }
     }
@@ -520,6 +541,12 @@ fn collect_values(
                 let fragment =
                     tok.layout == Layout::Columns && norm.chars().count() <= MAX_FRAGMENT_CHARS;
                 if fragment && vals.len() < n {
+                    continue;
+                }
+                // OCR puts a row's label in a heading and its values in a small table
+                // below, whose header is generic (`类别 | 数据1 | … | 总计`) and whose
+                // first cell repeats the label: both are skipped before any value.
+                if vals.is_empty() && (is_generic_header(norm) || repeats_label(row, norm)) {
                     continue;
                 }
                 break;
@@ -649,6 +676,24 @@ fn inline_values(
         }
     };
     (RowReading::values(cells, shape, Some(span)), taken)
+}
+
+/// A column header that OCR gives a split table instead of the real ones.
+fn is_generic_header(norm: &str) -> bool {
+    let digits_after = |p: &str| {
+        norm.strip_prefix(p)
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+    };
+    matches!(
+        norm,
+        "类别" | "项目" | "(数据项目)" | "数量" | "总计" | "合计"
+    ) || digits_after("数据")
+        || digits_after("列")
+}
+
+/// The row's own label written again (in full or without its numbering).
+fn repeats_label(row: &RowTemplate, norm: &str) -> bool {
+    norm.chars().count() >= 4 && row.label.norms.iter().any(|l| l.ends_with(norm))
 }
 
 fn value_of(tok: &Token) -> CellValue {

@@ -223,9 +223,21 @@ fn classify(cell: &str) -> TokenKind {
         TokenKind::Placeholder
     } else {
         TokenKind::Text {
-            norm: normalize(cell),
+            norm: normalize(strip_markdown(cell)),
         }
     }
+}
+
+/// A cell without Markdown heading and emphasis marks (`### 一、本年新收…`,
+/// `**规章**`): they are never part of a label.
+fn strip_markdown(cell: &str) -> &str {
+    let t = cell.trim_start_matches('#');
+    let t = if t.len() < cell.len() {
+        t.trim_start()
+    } else {
+        cell
+    };
+    t.trim_matches('*').trim()
 }
 
 /// Byte range of `piece` trimmed, offset by `base`.
@@ -382,6 +394,15 @@ mod tests {
         assert_eq!(kinds("规章 | 0 | ||\n"), ["规章", "#0", "_", "_"]);
         assert_eq!(kinds("| a | 1 |\n|---|---|\n"), ["a", "#1"]);
         assert_eq!(kinds("行政许可 | / |"), ["行政许可", "/"]);
+    }
+
+    #[test]
+    fn markdown_marks_are_not_part_of_labels() {
+        assert_eq!(
+            kinds("### 一、本年新收政府信息公开申请数量"),
+            ["一、本年新收政府信息公开申请数量"]
+        );
+        assert_eq!(kinds("| **规章** | 0 |"), ["规章", "#0"]);
     }
 
     #[test]
