@@ -232,8 +232,15 @@ pub fn read(
         let limit = matches.get(i + 1).map_or(tokens.len(), |n| n.token);
         let label = join_label(tpl, tokens, m, limit, &mut used);
         let row = &tpl.rows[m.row];
-        let (mut reading, mut consumed) =
-            collect_values(row, ncols, text, tokens, m.token + 1..limit, &used);
+        let (mut reading, mut consumed) = collect_values(
+            row,
+            &label.norm,
+            ncols,
+            text,
+            tokens,
+            m.token + 1..limit,
+            &used,
+        );
         // Glued digits in the other layouts (a glued line cut at labels decides its own).
         let inline = tokens
             .get(m.token + 1)
@@ -302,7 +309,7 @@ pub fn read(
                 .position(|t| !t.is_value() && !is_digit_text(t))
                 .map_or(tokens.len(), |p| start + p);
             let (mut reading, mut consumed) =
-                collect_values(row, ncols, text, tokens, start..end, &used);
+                collect_values(row, "", ncols, text, tokens, start..end, &used);
             let inline = tokens
                 .get(start)
                 .is_some_and(|t| t.layout == Layout::Inline);
@@ -422,6 +429,10 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
             matched[pos] = true;
             continue;
         }
+        // Exactly another row's label (found already): never taken for a different row.
+        if exact.contains_key(norm) {
+            continue;
+        }
         let glued = split_glued(norm);
         let mut best: Option<(f64, usize, MatchKind, Option<String>)> = None;
         for (pos, &r) in labeled.iter().enumerate().skip(next) {
@@ -513,8 +524,10 @@ fn join_label(
 
 /// Collects the values of a row from `range` of `tokens` (skipping used tokens).
 /// Returns the reading and the indexes of the tokens it took.
+#[allow(clippy::too_many_arguments)]
 fn collect_values(
     row: &RowTemplate,
+    found_label: &str,
     ncols: usize,
     text: &str,
     tokens: &[Token],
@@ -546,7 +559,9 @@ fn collect_values(
                 // OCR puts a row's label in a heading and its values in a small table
                 // below, whose header is generic (`类别 | 数据1 | … | 总计`) and whose
                 // first cell repeats the label: both are skipped before any value.
-                if vals.is_empty() && (is_generic_header(norm) || repeats_label(row, norm)) {
+                if vals.is_empty()
+                    && (is_generic_header(norm) || norm == found_label || repeats_label(row, norm))
+                {
                     continue;
                 }
                 break;
@@ -693,7 +708,10 @@ fn is_generic_header(norm: &str) -> bool {
 
 /// The row's own label written again (in full or without its numbering).
 fn repeats_label(row: &RowTemplate, norm: &str) -> bool {
-    norm.chars().count() >= 4 && row.label.norms.iter().any(|l| l.ends_with(norm))
+    row.label
+        .norms
+        .iter()
+        .any(|l| l == norm || (norm.chars().count() >= 4 && l.ends_with(norm)))
 }
 
 fn value_of(tok: &Token) -> CellValue {

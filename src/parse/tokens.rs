@@ -144,6 +144,18 @@ pub fn tokenize(
             });
             continue;
         }
+        if s.trim() == "|" && s.starts_with(char::is_whitespace) {
+            // ` |`: an empty cell of a table written one cell per line, each ending in
+            // ` |` (a bare `|` between cell lines is only a separator).
+            let at = seg.start + s.len() - s.trim_start().len();
+            out.push(Token {
+                kind: TokenKind::Blank,
+                span: at..at + 1,
+                line,
+                layout: Layout::Pipe,
+            });
+            continue;
+        }
         if s.contains('|') {
             pipe_tokens(s, seg.start, line, &mut out);
         } else if may_be_glued(s)
@@ -394,6 +406,13 @@ mod tests {
         assert_eq!(kinds("规章 | 0 | ||\n"), ["规章", "#0", "_", "_"]);
         assert_eq!(kinds("| a | 1 |\n|---|---|\n"), ["a", "#1"]);
         assert_eq!(kinds("行政许可 | / |"), ["行政许可", "/"]);
+    }
+
+    #[test]
+    fn one_cell_per_line_with_pipes_keeps_empty_cells() {
+        assert_eq!(kinds("规章 |\n0 |\n |\n3 |\n"), ["规章", "#0", "_", "#3"]);
+        // A bare `|` between cell lines only separates.
+        assert_eq!(kinds("规章\n|\n0\n|\n"), ["规章", "#0"]);
     }
 
     #[test]
