@@ -589,3 +589,38 @@ fn arithmetic_is_checked_in_every_layout() {
         assert!(rules_of(&d).contains(&"T202"), "{f}: {:?}", rules_of(&d));
     }
 }
+
+/// A short pipe row keeps its cells in their columns (left to right): T103 says so, and
+/// the cells present are checked — never "not checked" while being summed.
+#[test]
+fn t103_short_pipe_row_says_its_cells_are_checked_and_they_are() {
+    let short = replace(
+        &clean(),
+        "3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |",
+        "3.其他 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    );
+    let d = lint(&short);
+    let t103 = find(&d, "T103");
+    assert!(
+        t103.notes.iter().any(|n| n.contains("照常核对")),
+        "{:?}",
+        t103.notes
+    );
+    assert!(
+        !rules_of(&d).iter().any(|r| r.starts_with("T2")),
+        "{:?}",
+        rules_of(&d)
+    );
+    // A wrong figure among the cells present is caught by its column.
+    let wrong = replace(
+        &clean(),
+        "3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |",
+        "3.其他 | 5 | 0 | 0 | 0 | 0 | 0 |",
+    );
+    let d = lint(&wrong);
+    assert!(
+        rules_of(&d).iter().any(|r| r.starts_with("T2")),
+        "{:?}",
+        rules_of(&d)
+    );
+}

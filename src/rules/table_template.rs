@@ -293,12 +293,25 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
                 } else {
                     format!("只有 {found} 个数值")
                 };
+                // In pipe rows the cells present keep their columns (left to right)
+                // and are checked; say so rather than "not checked".
+                let attributed = row
+                    .columns
+                    .iter()
+                    .any(|&c| matches!(reading.cells[c].value, CellValue::Number(_)));
+                let note = if attributed {
+                    format!(
+                        "以“|”分隔的单元格按从左到右的位置归入各列：这 {found} 个数值照常核对，缺少的列所涉及的合计不核对"
+                    )
+                } else {
+                    "数值个数与列数不符时无法确定每个数值属于哪一列，此行不参与合计核对".to_string()
+                };
                 cx.diagnostic(
                     values_span,
                     format!("{name}只有 {found} 个数值，应为 {n} 个"),
                 )
                 .primary_label(label)
-                .note("数值个数与列数不符时无法确定每个数值属于哪一列，此行不参与合计核对")
+                .note(note)
                 .help("每一列都应填写数值，没有数据的填 0")
             }
             RowShape::Long { found, extra } => cx
