@@ -525,8 +525,19 @@ fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
             .zip(&table.rows)
             .filter(|(t, r)| !t.group && r.is_found())
             .count();
+        // How many cells hold a number read with certainty: a table whose labels were
+        // found but none of whose figures could be attributed is not "read".
+        let values = table
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter(|c| matches!(c.value, nianbao::parse::CellValue::Number(_)))
+            .count();
         let status = match &table.status {
-            nianbao::parse::TableStatus::Found => "已识别".to_string(),
+            nianbao::parse::TableStatus::Found if values == 0 => {
+                "找到了标签，但没有读到任何可归入单元格的数值".to_string()
+            }
+            nianbao::parse::TableStatus::Found => format!("已识别（读到 {values} 个数值）"),
             nianbao::parse::TableStatus::Missing => "未找到".to_string(),
             nianbao::parse::TableStatus::Unreadable(r) => format!("无法识别（{r}）"),
         };

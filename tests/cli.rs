@@ -326,3 +326,27 @@ fn json_output_is_the_documented_interface() {
     assert_eq!(labels[0]["message"], "自然人 20");
     assert_eq!(labels[0]["column"].as_u64(), Some(20));
 }
+
+/// `-v` says how many numbers each table gave, and never calls a table read when no
+/// figure could be put in a cell.
+#[test]
+fn verbose_never_calls_a_table_without_figures_read() {
+    let mut text = common::clean();
+    for (from, to) in [
+        ("规章 | 0 | 0 | 0 |", "规章 | | | |"),
+        ("行政规范性文件 | 3 | 1 | 12 |", "行政规范性文件 | | | |"),
+        ("行政许可 | 156 | | |", "行政许可 | | | |"),
+        ("行政处罚 | 42 | | |", "行政处罚 | | | |"),
+        ("行政强制 | 3 | | |", "行政强制 | | | |"),
+        ("行政事业性收费 | 12.5 | | |", "行政事业性收费 | | | |"),
+    ] {
+        text = common::replace(&text, from, to);
+    }
+    let o = with_stdin(&["check", "-v", "-"], text.as_bytes());
+    let err = stderr(&o);
+    assert!(
+        err.contains("表二：找到了标签，但没有读到任何可归入单元格的数值"),
+        "{err}"
+    );
+    assert!(err.contains("表三：已识别（读到 "), "{err}");
+}
