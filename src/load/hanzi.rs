@@ -7,7 +7,15 @@
 /// A simplified copy of `text` when it is written in traditional Chinese, else `None`.
 /// The copy has the same length and character boundaries as `text`.
 pub fn simplify(text: &str) -> Option<String> {
-    // Cheap test first: most reports have no character that converts.
+    // Every report passes here: decide on a sample of its opening, and convert the
+    // whole text only when it is traditional (a mirror is traditional throughout).
+    let mut end = text.len().min(SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if changed_chars(&text[..end]) < MIN_SAMPLE_CHANGED {
+        return None;
+    }
     let converted = fast2s::convert(text);
     let mut out = String::with_capacity(text.len());
     let mut changed = 0usize;
@@ -33,6 +41,21 @@ pub fn simplify(text: &str) -> Option<String> {
     // text traditional only when it is so throughout.
     let traditional = changed >= 8 && changed * 100 >= cjk * 3;
     (traditional && out.len() == text.len()).then_some(out)
+}
+
+/// Bytes of the opening looked at to tell a traditional text.
+const SAMPLE_BYTES: usize = 4096;
+/// Converted characters the sample must have (a few occur in simplified text too).
+const MIN_SAMPLE_CHANGED: usize = 3;
+
+/// Characters of `sample` the conversion changes.
+fn changed_chars(sample: &str) -> usize {
+    let converted = fast2s::convert(sample);
+    sample
+        .chars()
+        .zip(converted.chars())
+        .filter(|(a, b)| a != b)
+        .count()
 }
 
 fn is_cjk(c: char) -> bool {

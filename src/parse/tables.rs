@@ -397,40 +397,29 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
         if norm.is_empty() || next >= labeled.len() {
             continue;
         }
-        if let Some(&(pos, kind)) = exact
-            .get(norm)
-            .and_then(|v| v.iter().find(|(p, _)| *p >= next))
-        {
-            out.push(RowMatch {
-                token: ti,
-                row: labeled[pos],
-                kind,
-                glued: None,
-            });
-            matched[pos] = true;
-            next = pos + 1;
-            continue;
-        }
-        // An exact label of a row passed over (OCR and page breaks put rows out of
-        // order): taken where it is, without moving the expected position — in pipe
-        // rows only, where a row's values sit on its own line (elsewhere an early
-        // label would cut another row's values).
-        if let Some(&(pos, kind)) = exact
-            .get(norm)
-            .filter(|_| tok.layout == Layout::Pipe)
-            .and_then(|v| v.iter().find(|(p, _)| *p < next && !matched[*p]))
-        {
-            out.push(RowMatch {
-                token: ti,
-                row: labeled[pos],
-                kind,
-                glued: None,
-            });
-            matched[pos] = true;
-            continue;
-        }
-        // Exactly another row's label (found already): never taken for a different row.
-        if exact.contains_key(norm) {
+        if let Some(forms) = exact.get(norm) {
+            // In template order; else a row passed over (OCR and page breaks put rows
+            // out of order), taken where it is without moving the expected position —
+            // in pipe rows only, where a row's values sit on its own line (elsewhere an
+            // early label would cut another row's values).
+            let ahead = forms.iter().find(|(p, _)| *p >= next);
+            let behind = || {
+                forms
+                    .iter()
+                    .find(|(p, _)| *p < next && !matched[*p])
+                    .filter(|_| tok.layout == Layout::Pipe)
+            };
+            if let Some(&(pos, kind)) = ahead.or_else(behind) {
+                out.push(RowMatch {
+                    token: ti,
+                    row: labeled[pos],
+                    kind,
+                    glued: None,
+                });
+                matched[pos] = true;
+                next = next.max(pos + 1);
+            }
+            // Exactly a row's label: never taken fuzzily for a different row.
             continue;
         }
         let glued = split_glued(norm);
@@ -612,7 +601,6 @@ fn collect_values(
     // complete row, or a short pipe row (whose blanks are explicit).
     let positional = shape == RowShape::Complete
         || (matches!(shape, RowShape::Short { .. }) && layout == Layout::Pipe);
-    let _ = Layout::Cells;
     let mut cells = vec![Cell::missing(); ncols];
     for (j, &col) in row.columns.iter().enumerate() {
         let Some(tok) = vals.get(j) else { continue };
