@@ -12,17 +12,18 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
-use rayon::prelude::*;
 
+mod check;
 mod config_cmd;
 mod configured;
+mod extract;
 mod init;
 mod packs;
+mod rules;
 mod test;
 
-use nianbao::report::extract::pad;
-use nianbao::report::{human, json};
-use nianbao::{Counts, Input, LoadError, Outcome, Pack, load};
+use nianbao::report::human;
+use nianbao::{LoadError, Pack, load};
 
 mod annotate;
 #[cfg(feature = "server")]
@@ -67,7 +68,7 @@ enum Command {
     #[command(
         after_help = "退出码：0 没有错误；1 发现错误（error）；2 无法检查（参数、文件或规则包有问题）"
     )]
-    Check(CheckArgs),
+    Check(check::CheckArgs),
     /// 列出规则包中的全部规则
     Rules(PackArgs),
     /// 显示 nianbao 从报告中读到的内容：章节、报告年度、统计表的每个单元格
@@ -163,52 +164,11 @@ enum InputFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// 带源码片段的可读输出
-    Human,
-    /// 一个 JSON 数组，每个问题一个对象（格式见 README）
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum ColorChoice {
     /// 输出到终端时使用颜色（设置了 NO_COLOR 时不用）
     Auto,
     Always,
     Never,
-}
-
-#[derive(Args)]
-struct CheckArgs {
-    /// 要检查的报告：文件、目录（其中所有 .txt、.md、.docx、.html、.htm 文件）或 -（标准输入）
-    #[arg(required = true, value_name = "PATH")]
-    paths: Vec<OsString>,
-    #[command(flatten)]
-    input: InputArgs,
-    /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
-    #[arg(long, value_name = "PATTERN")]
-    glob: Vec<String>,
-    /// 输出格式（默认取配置文件的 format，否则 human）
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// 达到此级别的问题使退出码为 1（默认取配置文件的 fail-on，否则 error）
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    fail_on: Option<FailOn>,
-    /// 是否使用颜色
-    #[arg(long, value_enum, default_value = "auto")]
-    color: ColorChoice,
-    #[command(flatten)]
-    pack: PackArgs,
-    /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
-    #[arg(short, long)]
-    verbose: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -217,15 +177,15 @@ pub fn main() -> ExitCode {
         Err(e) => return clap_zh::report(e),
     };
     let code = match cli.command {
-        Command::Check(args) => check(args),
-        Command::Rules(args) => rules(args),
-        Command::Explain { id, pack } => explain(&id, pack),
+        Command::Check(args) => check::run(args),
+        Command::Rules(args) => rules::list(args),
+        Command::Explain { id, pack } => rules::explain(&id, pack),
         Command::Extract {
             path,
             text,
             input,
             pack,
-        } => extract(&path, text, &input, pack),
+        } => extract::run(&path, text, &input, pack),
         Command::Config(args) => config_cmd::run(args),
         Command::Init(args) => init::run(args),
         Command::Test(args) => test::run(args),
@@ -279,395 +239,6 @@ fn write_stderr(buf: &Buffer) {
     let _ = std::io::stderr().lock().write_all(buf.as_slice());
 }
 
-/// What checking one input produced, rendered.
-struct FileResult {
-    counts: Counts,
-    failed: bool,
-    /// A finding at or above the configuration's `fail-on` level.
-    fails: bool,
-    stdout: Buffer,
-    stderr: Buffer,
-    json: Vec<json::JsonDiagnostic>,
-}
-
-fn check(args: CheckArgs) -> ExitCode {
-    let out_color = use_color(args.color, std::io::stdout().is_terminal());
-    let err_color = use_color(args.color, std::io::stderr().is_terminal());
-
-    let load::Discovery {
-        inputs,
-        errors: discovery_errors,
-        skipped,
-    } = load::discover_all(&args.paths, &args.glob);
-    write_stderr_text(&output::skipped_notes(&skipped));
-    let mut failed = !discovery_errors.is_empty();
-    for e in &discovery_errors {
-        let mut buf = human::buffer(err_color);
-        render_load_error(&mut buf, e);
-        write_stderr(&buf);
-    }
-
-    let fail_on = args.fail_on.map(|f| match f {
-        FailOn::Error => nianbao::Severity::Error,
-        FailOn::Warning => nianbao::Severity::Warning,
-        FailOn::Info => nianbao::Severity::Info,
-    });
-    let mut configs = configured::Configs::new(configured::Overrides {
-        pack: &args.pack,
-        fail_on,
-    });
-    let (groups, broken) = configured::group(&mut configs, &args.paths, inputs);
-    let mut unusable = 0;
-    for (err, inputs) in &broken {
-        report_pack_error(err);
-        failed = true;
-        unusable += inputs.len();
-    }
-    // The output format: the option, else the configuration of the first file.
-    let format =
-        args.format
-            .unwrap_or_else(|| match groups.first().map(|g| g.config.format.value) {
-                Some(nianbao::config::OutputFormat::Json) => Format::Json,
-                _ => Format::Human,
-            });
-
-    let mut counts = Counts::default();
-    let mut all_json = Vec::new();
-    let mut checked = 0;
-    let mut fails = false;
-    for group in &groups {
-        let linter = match &group.linter {
-            Ok(l) => l,
-            Err(e) => {
-                report_pack_error(e);
-                failed = true;
-                unusable += group.inputs.len();
-                continue;
-            }
-        };
-        let results: Vec<FileResult> = group
-            .inputs
-            .par_iter()
-            .map(|input| {
-                check_one(
-                    linter,
-                    &group.config,
-                    input,
-                    &args,
-                    format,
-                    out_color,
-                    err_color,
-                )
-            })
-            .collect();
-        for r in results {
-            counts.merge(r.counts);
-            failed |= r.failed;
-            fails |= r.fails;
-            checked += usize::from(!r.failed);
-            write_stderr(&r.stderr);
-            match format {
-                Format::Human => write_stdout(r.stdout.as_slice()),
-                Format::Json => all_json.extend(r.json),
-            }
-        }
-    }
-    let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable;
-
-    match format {
-        Format::Json => match serde_json::to_string_pretty(&all_json) {
-            Ok(s) => write_stdout(format!("{s}\n").as_bytes()),
-            Err(e) => {
-                eprintln!("error: 无法生成 JSON：{e}");
-                return ExitCode::from(2);
-            }
-        },
-        Format::Human => {
-            let unreadable = total + discovery_errors.len() - checked;
-            write_stdout(summary(checked, unreadable, counts).as_bytes());
-        }
-    }
-
-    if failed {
-        ExitCode::from(2)
-    } else if fails {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn check_one(
-    linter: &nianbao::Linter,
-    config: &nianbao::config::Config,
-    input: &Input,
-    args: &CheckArgs,
-    format: Format,
-    out_color: bool,
-    err_color: bool,
-) -> FileResult {
-    let mut result = FileResult {
-        counts: Counts::default(),
-        failed: false,
-        fails: false,
-        stdout: human::buffer(out_color),
-        stderr: human::buffer(err_color),
-        json: Vec::new(),
-    };
-    let options = args.input.options();
-    let outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
-    match outcome {
-        Ok(mut outcome) => {
-            if let Input::File(path) = input {
-                config.keep(path, &mut outcome.diagnostics);
-            }
-            result.counts = Counts::of(&outcome.diagnostics);
-            result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
-            if args.verbose {
-                let _ = result
-                    .stderr
-                    .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
-            }
-            match format {
-                Format::Human => human::render_document(
-                    &mut result.stdout,
-                    &outcome.document,
-                    &outcome.diagnostics,
-                ),
-                Format::Json => {
-                    result.json = outcome
-                        .diagnostics
-                        .iter()
-                        .map(|d| json::convert(&outcome.document, d))
-                        .collect();
-                }
-            }
-        }
-        Err(e) => {
-            result.failed = true;
-            render_load_error(&mut result.stderr, &e);
-        }
-    }
-    result
-}
-
 fn render_load_error(out: &mut dyn WriteColor, e: &LoadError) {
     human::render_file_error(out, &e.path, &e.message(), e.help().as_deref());
-}
-
-fn extract(path: &OsString, text_only: bool, input_args: &InputArgs, args: PackArgs) -> ExitCode {
-    let pack = match load_pack(&args) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let input = if path.as_os_str() == "-" {
-        Input::Stdin
-    } else {
-        Input::File(path.into())
-    };
-    let loaded = match load::load(&input, &input_args.options()) {
-        Ok(l) => l,
-        Err(e) => {
-            let mut buf = human::buffer(use_color(
-                ColorChoice::Auto,
-                std::io::stderr().is_terminal(),
-            ));
-            render_load_error(&mut buf, &e);
-            write_stderr(&buf);
-            return ExitCode::from(2);
-        }
-    };
-    if text_only {
-        write_stdout(loaded.text.as_bytes());
-        return ExitCode::SUCCESS;
-    }
-    let doc = nianbao::parse_loaded(input.name(), loaded, &pack.templates);
-    let mut out = nianbao::report::extract::render(&doc, &pack.templates);
-    out.push_str(&nianbao::report::extract::render_figures(&doc, &pack));
-    write_stdout(out.as_bytes());
-    ExitCode::SUCCESS
-}
-
-fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
-    let doc = &outcome.document;
-    let mut s = format!("{}：\n", nianbao::report::visible::visible_line(&doc.path));
-    s.push_str(&format!(
-        "  格式：{}，编码 {}\n",
-        doc.source.kind.chinese(),
-        doc.source.encoding
-    ));
-    match &doc.year {
-        Some(y) => s.push_str(&format!("  {}\n", y.describe())),
-        None => s.push_str("  报告年度：无法推断\n"),
-    }
-    match &doc.body {
-        Some(b) => s.push_str(&format!("  {}\n", b.describe())),
-        None => s.push_str("  发布机关：无法推断（只适用于某一级别的规则不检查）\n"),
-    }
-    s.push_str(&format!("  识别到的章节：{}\n", {
-        let names: Vec<String> = doc
-            .outline
-            .sections
-            .iter()
-            .map(|h| pack.templates.sections[h.template].number.clone())
-            .collect();
-        if names.is_empty() {
-            "无".to_string()
-        } else {
-            names.join("、")
-        }
-    }));
-    for (tpl, table) in pack.templates.tables.iter().zip(&doc.tables) {
-        let rows = tpl.rows.iter().filter(|r| !r.group).count();
-        let found = tpl
-            .rows
-            .iter()
-            .zip(&table.rows)
-            .filter(|(t, r)| !t.group && r.is_found())
-            .count();
-        // How many cells hold a number read with certainty: a table whose labels were
-        // found but none of whose figures could be attributed is not "read".
-        let values = table
-            .rows
-            .iter()
-            .flat_map(|r| &r.cells)
-            .filter(|c| matches!(c.value, nianbao::parse::CellValue::Number(_)))
-            .count();
-        let status = match &table.status {
-            nianbao::parse::TableStatus::Found if values == 0 => {
-                "找到了标签，但没有读到任何可归入单元格的数值".to_string()
-            }
-            nianbao::parse::TableStatus::Found => format!("已识别（读到 {values} 个数值）"),
-            nianbao::parse::TableStatus::Missing => "未找到".to_string(),
-            nianbao::parse::TableStatus::Unreadable(r) => format!("无法识别（{r}）"),
-        };
-        let layout = table.layout.chinese();
-        s.push_str(&format!(
-            "  {}：{status}，{found}/{rows} 行，{layout}\n",
-            tpl.name
-        ));
-    }
-    s
-}
-
-fn summary(checked: usize, unreadable: usize, c: Counts) -> String {
-    let mut s = format!("\n检查了 {checked} 个文件");
-    if c.errors + c.warnings + c.infos == 0 {
-        s.push_str("，没有发现问题");
-    } else {
-        s.push_str(&format!("：{} 个错误，{} 个警告", c.errors, c.warnings));
-        if c.infos > 0 {
-            s.push_str(&format!("，{} 个提示", c.infos));
-        }
-    }
-    if unreadable > 0 {
-        s.push_str(&format!("；{unreadable} 个路径无法检查（见标准错误输出）"));
-    }
-    s.push('\n');
-    s
-}
-
-fn rules(args: PackArgs) -> ExitCode {
-    let pack = match load_pack(&args) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let mut out = format!("规则包：{}（{}）\n", pack.name, pack.title);
-    if pack.chain.len() > 1 {
-        out.push_str(&format!("继承关系：{}\n", pack.chain.join(" → ")));
-    }
-    out.push('\n');
-    out.push_str(&format!(
-        "{}{}{}说明\n",
-        pad("编号", 8),
-        pad("级别", 8),
-        pad("类别", 13)
-    ));
-    let family = |id: &str| "STXNDE".find(id.chars().next().unwrap_or('Z')).unwrap_or(6);
-    let mut sorted: Vec<&nianbao::pack::Rule> = pack.rules.iter().collect();
-    sorted.sort_by(|a, b| (family(&a.meta.id), &a.meta.id).cmp(&(family(&b.meta.id), &b.meta.id)));
-    for r in sorted {
-        let severity = if r.enabled {
-            r.meta.severity.chinese().to_string()
-        } else {
-            "已关闭".into()
-        };
-        out.push_str(&format!(
-            "{}{}{}{}\n",
-            pad(&r.meta.id, 8),
-            pad(&severity, 8),
-            pad(r.meta.kind, 13),
-            r.meta.summary
-        ));
-    }
-    out.push_str("\n用 `nianbao explain 编号` 查看某条规则的详细说明。\n");
-    write_stdout(out.as_bytes());
-    ExitCode::SUCCESS
-}
-
-fn explain(id: &str, args: PackArgs) -> ExitCode {
-    let pack = match load_pack(&args) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let wanted = id.trim().to_uppercase();
-    let Some(rule) = pack.rule(&wanted) else {
-        let mut buf = human::buffer(use_color(
-            ColorChoice::Auto,
-            std::io::stderr().is_terminal(),
-        ));
-        let close: Vec<&str> = pack
-            .rules
-            .iter()
-            .map(|r| r.meta.id.as_str())
-            .filter(|r| r.chars().next() == wanted.chars().next())
-            .collect();
-        let help = if close.is_empty() {
-            "用 `nianbao rules` 查看全部规则".to_string()
-        } else {
-            format!("同一族的规则：{}", close.join("、"))
-        };
-        human::render_file_error(
-            &mut buf,
-            &pack.name,
-            &format!("规则包中没有规则「{id}」"),
-            Some(&help),
-        );
-        write_stderr(&buf);
-        return ExitCode::from(2);
-    };
-    let m = &rule.meta;
-    let mut out = format!("{}  {}\n", m.id, m.summary);
-    out.push_str(&format!(
-        "级别：{}（{}）{}    类别：{}    规则包：{}\n\n",
-        m.severity.chinese(),
-        m.severity.as_str(),
-        if rule.enabled { "" } else { "，已关闭" },
-        m.kind,
-        m.pack
-    ));
-    if !m.levels.is_empty() {
-        let levels: Vec<&str> = m.levels.iter().map(|l| l.chinese()).collect();
-        out.push_str(&format!(
-            "只适用于：{}（发布机关推断不出时不检查）\n\n",
-            levels.join("、")
-        ));
-    }
-    out.push_str(&m.description);
-    out.push('\n');
-    let details = rule.check.explain(&pack.templates);
-    if !details.is_empty() {
-        out.push_str("\n检查内容：\n");
-        for line in details {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    if let Some(example) = &m.example {
-        out.push_str("\n违规示例：\n");
-        for line in example.lines() {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    write_stdout(out.as_bytes());
-    ExitCode::SUCCESS
 }
