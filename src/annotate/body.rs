@@ -5,9 +5,12 @@
 //! byte edits into the original XML, so that everything not touched stays byte for
 //! byte as it was.
 //!
-//! The walk mirrors `load::docx::parse_document` (same skipped subtrees, same table
-//! depth limit, same counting); `tests/annotate.rs` checks that every place the loader
-//! names is found here with the same text.
+//! The walk mirrors `load::docx::parse_document` (same skipped subtrees,
+//! `docx::skipped_subtree`; same table depth limit, same counting; the same labels of
+//! numbered paragraphs from `docx::numbering::Lists`, as characters that are in no
+//! run: a comment on a heading starts at its first written character);
+//! `tests/annotate.rs` checks that every place the loader names is found here with the
+//! same text.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -15,6 +18,8 @@ use std::ops::Range;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::load::Origin;
+use crate::load::docx::numbering::{Lists, ParaProps};
+use crate::load::docx::skipped_subtree;
 
 /// Same limit as the loader: deeper tables are read as text of the enclosing cell.
 const MAX_TABLE_DEPTH: usize = 16;
@@ -108,6 +113,7 @@ struct OpenPara {
     /// Byte where a direct `w:pPr` child ends, if any.
     ppr_end: Option<usize>,
     depth: usize,
+    props: ParaProps,
 }
 
 struct OpenRun {
@@ -129,13 +135,17 @@ struct Walk {
     skip: usize,
     depth: usize,
     rpr_start: Option<usize>,
+    lists: Lists,
 }
 
-/// Indexes `xml`, the main part.
-pub fn index(xml: &str) -> Result<Body, String> {
+/// Indexes `xml`, the main part, with the document's numbering definitions.
+pub fn index(xml: &str, lists: Lists) -> Result<Body, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
-    let mut w = Walk::default();
+    let mut w = Walk {
+        lists,
+        ..Walk::default()
+    };
     loop {
         let before = reader.buffer_position() as usize;
         let event = reader
@@ -214,7 +224,12 @@ impl Walk {
             return;
         }
         match name {
-            b"Fallback" | b"tabs" | b"moveFrom" if !empty => self.skip = 1,
+            _ if skipped_subtree(name) && !empty => self.skip = 1,
+            b"pStyle" | b"numId" | b"ilvl" | b"outlineLvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.props.record(name, e);
+                }
+            }
             b"p" => {
                 self.paras.push(OpenPara {
                     para: Para {
@@ -229,6 +244,7 @@ impl Walk {
                     },
                     ppr_end: None,
                     depth: self.depth,
+                    props: ParaProps::default(),
                 });
             }
             b"pPr" => {}
@@ -414,7 +430,19 @@ impl Walk {
         self.push(c, loc);
     }
 
-    fn end_paragraph(&mut self, open: OpenPara) {
+    fn end_paragraph(&mut self, mut open: OpenPara) {
+        // As the loader: the label Word shows, in front of the text, in no run.
+        if let Some(label) = self.lists.paragraph(&open.props).label {
+            let para = &mut open.para;
+            for (off, _) in &mut para.locs {
+                *off += label.len();
+            }
+            let mut locs: Vec<(usize, Loc)> =
+                label.char_indices().map(|(i, _)| (i, Loc::Free)).collect();
+            locs.append(&mut para.locs);
+            para.locs = locs;
+            para.text.insert_str(0, &label);
+        }
         let empty = open.para.text.trim().is_empty();
         // As the loader: a paragraph in a cell belongs to the cell open when it ends.
         let key = match self.current_cell() {
@@ -549,8 +577,20 @@ impl Body {
                 .map(|(i, _)| i);
             if let Some(start) = hit {
                 let end = start + needle.len();
-                let first = at.iter().find(|(b, _, _)| *b == start);
-                let last = at.iter().rev().find(|(b, _, _)| *b < end);
+                // Characters in no run (a numbering label) cannot carry a comment:
+                // the comment covers the written characters of the match.
+                let placed = |&&(_, p, i): &&(usize, usize, usize)| {
+                    !matches!(self.paras[p].locs.get(i), Some((_, Loc::Free)))
+                };
+                let first = at
+                    .iter()
+                    .filter(|(b, _, _)| *b >= start && *b < end)
+                    .find(placed);
+                let last = at
+                    .iter()
+                    .rev()
+                    .filter(|(b, _, _)| *b < end && *b >= start)
+                    .find(placed);
                 if let (Some(&(_, p0, i0)), Some(&(_, p1, i1))) = (first, last)
                     && let (Some(a), Some(b)) =
                         (self.cut_before(xml, p0, i0), self.cut_after(xml, p1, i1))

@@ -11,6 +11,15 @@
 //! quick-xml does not process DTDs: entity declarations are never expanded, so XML
 //! entity attacks (external entities, "billion laughs") do not apply; only the five
 //! predefined entities and character references are resolved.
+//!
+//! Word's automatic numbering (`numbering.rs`): the label Word displays before a
+//! numbered paragraph (`一、`, `（一）`) is not in its text; it is computed from
+//! `numbering.xml` and `styles.xml` and put in front of the paragraph's text, with the
+//! paragraph's own origin, so a finding on it points at that paragraph. Paragraphs
+//! whose style or outline level makes them headings are listed in
+//! `SourceInfo::headings` for the outline.
+
+pub mod numbering;
 
 use std::io::{Cursor, Read};
 
@@ -52,15 +61,86 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
     let part = main_part(&mut zip).ok_or_else(|| err(not_docx(&zip)))?;
     let xml = read_part(&mut zip, &part).map_err(err)?;
-    let items = parse_document(&xml).map_err(err)?;
+    let lists = read_lists(&mut zip, &part);
+    let (items, heading_paragraphs) = walk(&xml, lists).map_err(err)?;
     let (text, map) = layout::render(&items);
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("Word 文档")));
     }
-    Ok(Loaded {
-        text,
-        source: SourceInfo::extracted(SourceKind::Docx, "UTF-8", map),
-    })
+    let mut headings: Vec<std::ops::Range<usize>> = Vec::new();
+    for s in map.segments() {
+        if let Origin::Paragraph(n) = s.origin
+            && heading_paragraphs.binary_search(&n).is_ok()
+        {
+            match headings.last_mut() {
+                Some(last) if last.end == s.text.start => last.end = s.text.end,
+                _ => headings.push(s.text.clone()),
+            }
+        }
+    }
+    let mut source = SourceInfo::extracted(SourceKind::Docx, "UTF-8", map);
+    source.headings = headings;
+    Ok(Loaded { text, source })
+}
+
+/// The numbering and style definitions of the document whose main part is `main`:
+/// the parts its relationships name (else the usual names beside it). A missing or
+/// unreadable part means no numbering: the paragraphs keep their own text.
+pub fn read_lists<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    main: &str,
+) -> numbering::Lists {
+    let (dir, file) = match main.rfind('/') {
+        Some(i) => (&main[..=i], &main[i + 1..]),
+        None => ("", main),
+    };
+    let rels = read_part(zip, &format!("{dir}_rels/{file}.rels")).ok();
+    let part = |kind: &str, default: &str| {
+        let target = rels
+            .as_deref()
+            .and_then(|r| relationship_target(r, kind))
+            .unwrap_or_else(|| default.to_string());
+        match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("{dir}{target}"),
+        }
+    };
+    let numbering = read_part(zip, &part("/numbering", "numbering.xml")).ok();
+    let styles = read_part(zip, &part("/styles", "styles.xml")).ok();
+    numbering::Lists::new(numbering.as_deref(), styles.as_deref())
+}
+
+/// The `Target` of the first relationship whose `Type` ends with `kind`.
+fn relationship_target(rels: &str, kind: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(rels);
+    while let Ok(event) = reader.read_event() {
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                let get = |key: &[u8]| {
+                    e.attributes().flatten().find_map(|a| {
+                        (a.key.local_name().as_ref() == key)
+                            .then(|| String::from_utf8_lossy(&a.value).into_owned())
+                    })
+                };
+                if get(b"Type").is_some_and(|t| t.ends_with(kind)) {
+                    return get(b"Target");
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Subtrees both walks of the main part skip: a copy of the content for old readers
+/// (`mc:Fallback`), tab stop definitions, text moved away (tracked as printed: not
+/// there any more), and the former paragraph properties of a tracked change.
+pub fn skipped_subtree(local_name: &[u8]) -> bool {
+    matches!(
+        local_name,
+        b"Fallback" | b"tabs" | b"moveFrom" | b"pPrChange"
+    )
 }
 
 fn zip_problem(e: &zip::result::ZipError) -> DocxProblem {
@@ -162,19 +242,32 @@ struct Walk {
     ignored_tables: usize,
     tables_seen: usize,
     paragraphs_seen: usize,
-    /// Open paragraphs (a text box inside a paragraph opens another): their lines.
-    paragraphs: Vec<Vec<String>>,
+    /// Open paragraphs (a text box inside a paragraph opens another): their lines
+    /// and numbering properties.
+    paragraphs: Vec<(Vec<String>, numbering::ParaProps)>,
+    lists: numbering::Lists,
+    /// Paragraphs (`Origin::Paragraph` numbers) whose style makes them headings.
+    headings: Vec<usize>,
     /// Inside `w:t`.
     in_text: bool,
     /// Depth inside subtrees that are skipped (`mc:Fallback`: a copy of the content).
     skip: usize,
 }
 
-/// Walks the XML of the main part into layout items.
+/// Walks the XML of the main part into layout items (no numbering definitions).
 pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
+    walk(xml, numbering::Lists::default()).map(|(items, _)| items)
+}
+
+/// Walks the XML of the main part into layout items, with the labels of numbered
+/// paragraphs, and the paragraph numbers of headings (sorted).
+fn walk(xml: &str, lists: numbering::Lists) -> Result<(Vec<Item>, Vec<usize>), DocxProblem> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
-    let mut w = Walk::default();
+    let mut w = Walk {
+        lists,
+        ..Walk::default()
+    };
     loop {
         let event = reader.read_event().map_err(|e| {
             DocxProblem::Corrupt(format!(
@@ -213,7 +306,8 @@ pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
             _ => {}
         }
     }
-    Ok(w.finish())
+    let headings = std::mem::take(&mut w.headings);
+    Ok((w.finish(), headings))
 }
 
 impl Walk {
@@ -227,14 +321,19 @@ impl Walk {
             return;
         }
         match name {
-            // A copy of the content for old readers; tab stop definitions.
-            // Text moved away (tracked as printed: not there any more).
-            b"Fallback" | b"tabs" | b"moveFrom" if !empty => self.skip = 1,
-            b"p" => self.paragraphs.push(vec![String::new()]),
+            _ if skipped_subtree(name) && !empty => self.skip = 1,
+            b"p" => self
+                .paragraphs
+                .push((vec![String::new()], numbering::ParaProps::default())),
+            b"pStyle" | b"numId" | b"ilvl" | b"outlineLvl" => {
+                if let Some((_, props)) = self.paragraphs.last_mut() {
+                    props.record(name, e);
+                }
+            }
             b"t" => self.in_text = true,
             b"tab" if !self.paragraphs.is_empty() => self.push_text("\t"),
             b"br" | b"cr" => {
-                if let Some(p) = self.paragraphs.last_mut() {
+                if let Some((p, _)) = self.paragraphs.last_mut() {
                     p.push(String::new());
                 }
             }
@@ -302,8 +401,8 @@ impl Walk {
         match name {
             b"t" => self.in_text = false,
             b"p" => {
-                if let Some(lines) = self.paragraphs.pop() {
-                    self.end_paragraph(lines);
+                if let Some(open) = self.paragraphs.pop() {
+                    self.end_paragraph(open);
                 }
             }
             b"tc" if self.ignored_tables == 0 => {
@@ -333,7 +432,7 @@ impl Walk {
     }
 
     fn push_text(&mut self, s: &str) {
-        if let Some(line) = self.paragraphs.last_mut().and_then(|p| p.last_mut()) {
+        if let Some(line) = self.paragraphs.last_mut().and_then(|p| p.0.last_mut()) {
             line.push_str(s);
         }
     }
@@ -348,8 +447,14 @@ impl Walk {
         }
     }
 
-    fn end_paragraph(&mut self, lines: Vec<String>) {
+    fn end_paragraph(&mut self, (mut lines, props): (Vec<String>, numbering::ParaProps)) {
         let in_cell = self.current_cell().is_some();
+        // Every paragraph advances the counters of its list, empty ones too (Word
+        // shows their number).
+        let numbered = self.lists.paragraph(&props);
+        if let (Some(label), Some(first)) = (&numbered.label, lines.first_mut()) {
+            first.insert_str(0, label);
+        }
         if lines.iter().all(|l| l.trim().is_empty()) {
             return;
         }
@@ -357,6 +462,9 @@ impl Walk {
             self.current_cell().map(|c| c.origin.clone())
         } else {
             self.paragraphs_seen += 1;
+            if numbered.heading.is_some() {
+                self.headings.push(self.paragraphs_seen);
+            }
             Some(Origin::Paragraph(self.paragraphs_seen))
         };
         let Some(origin) = origin else { return };
@@ -376,8 +484,8 @@ impl Walk {
     }
 
     fn finish(mut self) -> Vec<Item> {
-        while let Some(lines) = self.paragraphs.pop() {
-            self.end_paragraph(lines);
+        while let Some(open) = self.paragraphs.pop() {
+            self.end_paragraph(open);
         }
         while let Some(t) = self.tables.pop() {
             let mut t = t;

@@ -319,7 +319,10 @@ impl Structure {
                 continue;
             }
             let arabic = h.numeral.chars().all(|c| c.is_ascii_digit());
-            let message = if arabic {
+            let message = if h.numeral.is_empty() {
+                // A Word heading style with the title alone.
+                format!("章节标题「{}」没有编号，应为「{}、」", h.title, tpl.number)
+            } else if arabic {
                 format!(
                     "章节编号「{}」应使用中文数字「{}、」",
                     h.numeral, tpl.number
