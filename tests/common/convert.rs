@@ -173,7 +173,8 @@ fn merge(lines: &[&str]) -> Vec<Vec<Cell>> {
     let widths = grid_widths(&out);
     let grid = widths.iter().copied().max().unwrap_or(1);
     for (i, row) in out.iter_mut().enumerate() {
-        let title_only = row.len() == 1 && raw[i].len() > 1;
+        // A figure alone is a row of values with blank cells (表四 with one case).
+        let title_only = row.len() == 1 && raw[i].len() > 1 && !is_number(&row[0].text);
         let room = grid.saturating_sub(widths[i]);
         if title_only {
             // `第二十条第（一）项`: a title across the table.
