@@ -20,6 +20,7 @@
 //! `SourceInfo::headings` for the outline.
 
 pub mod numbering;
+pub mod walk;
 
 use std::io::{Cursor, Read};
 
@@ -35,8 +36,6 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 10_000;
 /// Largest decompressed `document.xml` (a 100-page report is a few MB).
 pub const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
-/// Tables nested deeper than this are read as text of the enclosing cell.
-const MAX_TABLE_DEPTH: usize = 16;
 const MAX_GRID_SPAN: usize = 1000;
 
 const MAIN_PART: &str = "word/document.xml";
@@ -133,16 +132,6 @@ fn relationship_target(rels: &str, kind: &str) -> Option<String> {
     None
 }
 
-/// Subtrees both walks of the main part skip: a copy of the content for old readers
-/// (`mc:Fallback`), tab stop definitions, text moved away (tracked as printed: not
-/// there any more), and the former paragraph properties of a tracked change.
-pub fn skipped_subtree(local_name: &[u8]) -> bool {
-    matches!(
-        local_name,
-        b"Fallback" | b"tabs" | b"moveFrom" | b"pPrChange"
-    )
-}
-
 fn zip_problem(e: &zip::result::ZipError) -> DocxProblem {
     use zip::result::ZipError;
     match e {
@@ -224,34 +213,19 @@ fn read_part<R: Read + std::io::Seek>(
     String::from_utf8(bytes).map_err(|_| DocxProblem::Corrupt(format!("{name}：不是 UTF-8 编码")))
 }
 
-/// A table being read, with its number and the position of the current cell.
+/// A table being read and its open cell.
 struct OpenTable {
     table: Table,
-    number: usize,
-    row: usize,
-    column: usize,
     cell: Option<TableCell>,
 }
 
-/// State of the walk over `document.xml`.
+/// What the loader builds from the walk (`walk::walk`): layout items.
 #[derive(Default)]
-struct Walk {
+struct Items {
     root: Vec<Item>,
     tables: Vec<OpenTable>,
-    /// Tables opened beyond `MAX_TABLE_DEPTH`, read as text.
-    ignored_tables: usize,
-    tables_seen: usize,
-    paragraphs_seen: usize,
-    /// Open paragraphs (a text box inside a paragraph opens another): their lines
-    /// and numbering properties.
-    paragraphs: Vec<(Vec<String>, numbering::ParaProps)>,
-    lists: numbering::Lists,
     /// Paragraphs (`Origin::Paragraph` numbers) whose style makes them headings.
     headings: Vec<usize>,
-    /// Inside `w:t`.
-    in_text: bool,
-    /// Depth inside subtrees that are skipped (`mc:Fallback`: a copy of the content).
-    skip: usize,
 }
 
 /// Walks the XML of the main part into layout items (no numbering definitions).
@@ -262,117 +236,15 @@ pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
 /// Walks the XML of the main part into layout items, with the labels of numbered
 /// paragraphs, and the paragraph numbers of headings (sorted).
 fn walk(xml: &str, lists: numbering::Lists) -> Result<(Vec<Item>, Vec<usize>), DocxProblem> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    reader.config_mut().check_end_names = false;
-    let mut w = Walk {
-        lists,
-        ..Walk::default()
-    };
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            DocxProblem::Corrupt(format!(
-                "word/document.xml 第 {} 字节：{e}",
-                reader.buffer_position()
-            ))
-        })?;
-        match event {
-            Event::Start(e) => w.start(&e, false),
-            Event::Empty(e) if w.skip == 0 => {
-                w.start(&e, true);
-                w.end(e.local_name().as_ref());
-            }
-            Event::End(e) => w.end(e.local_name().as_ref()),
-            Event::Text(t) if w.in_text && w.skip == 0 => {
-                let s = t
-                    .xml10_content()
-                    .map_err(|e| DocxProblem::Corrupt(e.to_string()))?;
-                w.push_text(&s);
-            }
-            Event::CData(t) if w.in_text && w.skip == 0 => {
-                w.push_text(&String::from_utf8_lossy(&t));
-            }
-            Event::GeneralRef(r) if w.in_text && w.skip == 0 => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c.to_string()),
-                    _ => r.decode().ok().and_then(|name| {
-                        quick_xml::escape::resolve_xml_entity(&name).map(str::to_string)
-                    }),
-                };
-                if let Some(s) = resolved {
-                    w.push_text(&s);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let headings = std::mem::take(&mut w.headings);
-    Ok((w.finish(), headings))
+    let mut items = Items::default();
+    walk::walk(xml, lists, &mut items).map_err(DocxProblem::Corrupt)?;
+    let headings = std::mem::take(&mut items.headings);
+    Ok((items.finish(), headings))
 }
 
-impl Walk {
-    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
-        let local = e.local_name();
-        let name = local.as_ref();
-        if self.skip > 0 {
-            if !empty {
-                self.skip += 1;
-            }
-            return;
-        }
-        match name {
-            _ if skipped_subtree(name) && !empty => self.skip = 1,
-            b"p" => self
-                .paragraphs
-                .push((vec![String::new()], numbering::ParaProps::default())),
-            b"pStyle" | b"numId" | b"ilvl" | b"outlineLvl" => {
-                if let Some((_, props)) = self.paragraphs.last_mut() {
-                    props.record(name, e);
-                }
-            }
-            b"t" => self.in_text = true,
-            b"tab" if !self.paragraphs.is_empty() => self.push_text("\t"),
-            b"br" | b"cr" => {
-                if let Some((p, _)) = self.paragraphs.last_mut() {
-                    p.push(String::new());
-                }
-            }
-            b"noBreakHyphen" => self.push_text("-"),
-            b"tbl" => {
-                if self.tables.len() >= MAX_TABLE_DEPTH {
-                    self.ignored_tables += 1;
-                } else {
-                    self.tables_seen += 1;
-                    self.tables.push(OpenTable {
-                        table: Table::default(),
-                        number: self.tables_seen,
-                        row: 0,
-                        column: 0,
-                        cell: None,
-                    });
-                }
-            }
-            b"tr" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.row += 1;
-                    t.column = 0;
-                    t.table.rows.push(Vec::new());
-                }
-            }
-            b"tc" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.column += 1;
-                    if t.table.rows.is_empty() {
-                        t.row += 1;
-                        t.table.rows.push(Vec::new());
-                    }
-                    t.cell = Some(TableCell::new(Origin::Cell {
-                        table: t.number,
-                        row: t.row,
-                        column: t.column,
-                    }));
-                }
-            }
+impl walk::Visitor for Items {
+    fn start(&mut self, e: &BytesStart<'_>, _at: std::ops::Range<usize>, _empty: bool, _: usize) {
+        match e.local_name().as_ref() {
             b"gridSpan" => {
                 let span = val(e)
                     .and_then(|v| v.parse::<usize>().ok())
@@ -393,48 +265,71 @@ impl Walk {
         }
     }
 
-    fn end(&mut self, name: &[u8]) {
-        if self.skip > 0 {
-            self.skip -= 1;
+    fn open_table(&mut self) {
+        self.tables.push(OpenTable {
+            table: Table::default(),
+            cell: None,
+        });
+    }
+
+    fn open_row(&mut self) {
+        if let Some(t) = self.tables.last_mut() {
+            t.table.rows.push(Vec::new());
+        }
+    }
+
+    fn open_cell(&mut self, place: Origin) {
+        if let Some(t) = self.tables.last_mut() {
+            t.cell = Some(TableCell::new(place));
+        }
+    }
+
+    fn close_cell(&mut self) {
+        if let Some(t) = self.tables.last_mut()
+            && let Some(cell) = t.cell.take()
+            && let Some(row) = t.table.rows.last_mut()
+        {
+            row.push(cell);
+        }
+    }
+
+    fn close_table(&mut self) {
+        if let Some(t) = self.tables.pop() {
+            let target = self.target();
+            target.push(Item::Break);
+            target.push(Item::Table(t.table));
+            target.push(Item::Break);
+        }
+    }
+
+    fn paragraph(&mut self, p: walk::Paragraph) {
+        if p.text.trim().is_empty() {
             return;
         }
-        match name {
-            b"t" => self.in_text = false,
-            b"p" => {
-                if let Some(open) = self.paragraphs.pop() {
-                    self.end_paragraph(open);
-                }
+        let Some(origin) = p.place else { return };
+        let in_cell = matches!(origin, Origin::Cell { .. });
+        if let (Origin::Paragraph(n), Some(_)) = (&origin, p.heading) {
+            self.headings.push(*n);
+        }
+        let target = self.target();
+        for line in p.text.split('\n') {
+            if in_cell {
+                target.push(Item::Space);
             }
-            b"tc" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut()
-                    && let Some(cell) = t.cell.take()
-                    && let Some(row) = t.table.rows.last_mut()
-                {
-                    row.push(cell);
-                }
+            if !line.trim().is_empty() {
+                target.push(Item::Text(Piece {
+                    text: line.to_string(),
+                    origin: origin.clone(),
+                }));
             }
-            b"tbl" => {
-                if self.ignored_tables > 0 {
-                    self.ignored_tables -= 1;
-                } else if let Some(t) = self.tables.pop() {
-                    let target = self.target();
-                    target.push(Item::Break);
-                    target.push(Item::Table(t.table));
-                    target.push(Item::Break);
-                }
-            }
-            _ => {}
+            target.push(if in_cell { Item::Space } else { Item::Break });
         }
     }
+}
 
+impl Items {
     fn current_cell(&mut self) -> Option<&mut TableCell> {
         self.tables.last_mut().and_then(|t| t.cell.as_mut())
-    }
-
-    fn push_text(&mut self, s: &str) {
-        if let Some(line) = self.paragraphs.last_mut().and_then(|p| p.0.last_mut()) {
-            line.push_str(s);
-        }
     }
 
     fn target(&mut self) -> &mut Vec<Item> {
@@ -447,48 +342,8 @@ impl Walk {
         }
     }
 
-    fn end_paragraph(&mut self, (mut lines, props): (Vec<String>, numbering::ParaProps)) {
-        let in_cell = self.current_cell().is_some();
-        // Every paragraph advances the counters of its list, empty ones too (Word
-        // shows their number).
-        let numbered = self.lists.paragraph(&props);
-        if let (Some(label), Some(first)) = (&numbered.label, lines.first_mut()) {
-            first.insert_str(0, label);
-        }
-        if lines.iter().all(|l| l.trim().is_empty()) {
-            return;
-        }
-        let origin = if in_cell {
-            self.current_cell().map(|c| c.origin.clone())
-        } else {
-            self.paragraphs_seen += 1;
-            if numbered.heading.is_some() {
-                self.headings.push(self.paragraphs_seen);
-            }
-            Some(Origin::Paragraph(self.paragraphs_seen))
-        };
-        let Some(origin) = origin else { return };
-        let target = self.target();
-        for line in lines {
-            if in_cell {
-                target.push(Item::Space);
-            }
-            if !line.trim().is_empty() {
-                target.push(Item::Text(Piece {
-                    text: line,
-                    origin: origin.clone(),
-                }));
-            }
-            target.push(if in_cell { Item::Space } else { Item::Break });
-        }
-    }
-
     fn finish(mut self) -> Vec<Item> {
-        while let Some(open) = self.paragraphs.pop() {
-            self.end_paragraph(open);
-        }
-        while let Some(t) = self.tables.pop() {
-            let mut t = t;
+        while let Some(mut t) = self.tables.pop() {
             if let (Some(cell), Some(row)) = (t.cell.take(), t.table.rows.last_mut()) {
                 row.push(cell);
             }
