@@ -117,7 +117,8 @@ pub fn render_with_widths(
     widths: &std::collections::BTreeMap<usize, usize>,
 ) -> String {
     if layout == TableLayout::Html {
-        return super::convert::to_html(text);
+        // Content management systems write a blank cell as a non-breaking space.
+        return super::convert::to_html(text).replace("<p></p>", "<p>&nbsp;</p>");
     }
     let lines: Vec<&str> = text.lines().collect();
     let mut row_cells: Vec<Option<Vec<String>>> = vec![None; lines.len()];

@@ -258,7 +258,11 @@ impl Lists {
                         match name {
                             b"start" => l.start = val().and_then(|v| count(&v)),
                             b"numFmt" => l.format = Format::parse(&val().unwrap_or_default()),
-                            b"lvlText" => l.text = val(),
+                            // Longer templates cannot give a label (and are not
+                            // copied paragraph after paragraph).
+                            b"lvlText" => {
+                                l.text = val().filter(|t| t.chars().count() <= 4 * MAX_LABEL_CHARS)
+                            }
                             b"lvlRestart" => l.restart = val().and_then(|v| v.parse().ok()),
                             b"isLgl" => l.legal = val().is_none_or(|v| on(&v)),
                             b"suff" => {
@@ -410,7 +414,7 @@ impl Lists {
         };
         let level = level_of(ilvl)?.clone();
         let all: Vec<Option<Level>> = (0..LEVELS).map(|i| level_of(i).cloned()).collect();
-        let first_use = self.seen.insert(num_id.to_string());
+        let first_use = !self.seen.contains(num_id) && self.seen.insert(num_id.to_string());
         let overrides: Vec<(usize, u32)> = num
             .overrides
             .iter()
