@@ -291,7 +291,11 @@ fn every_finding_becomes_one_comment_on_its_text() {
 #[test]
 fn automatically_numbered_headings_are_annotated_on_their_text() {
     let text = common::read("examples/report-with-defects.txt");
-    for scheme in [numbered::Scheme::Direct, numbered::Scheme::Styled] {
+    for scheme in [
+        numbered::Scheme::Direct,
+        numbered::Scheme::Styled,
+        numbered::Scheme::DecimalParts,
+    ] {
         let docx = numbered::numbered_docx(&text, scheme);
         let annotated = check_annotation(&format!("numbered {scheme:?}"), &docx);
         // The S104 heading typo: Word shows 五、 before it; the comment is on the title.
