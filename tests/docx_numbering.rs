@@ -185,6 +185,16 @@ fn heading_styles_find_headings_without_numerals() {
         .collect();
     assert_eq!(s105.len(), 6, "{rules:?}");
     assert!(s105[0].message.contains("没有编号"), "{}", s105[0].message);
+    // The sub-parts in their heading style are the sub-parts, unnumbered too.
+    assert_eq!(out.document.outline.parts.len(), 5, "{rules:?}");
+    assert!(!rules.contains(&"S201"), "{rules:?}");
+    let s203: Vec<&nianbao::Diagnostic> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "S203")
+        .collect();
+    assert_eq!(s203.len(), 5, "{rules:?}");
+    assert!(s203[0].message.contains("（一）"), "{}", s203[0].message);
 
     // Precision: a body paragraph is never a heading by its style alone, and the
     // same report without styles reports the headings missing (their numerals and
@@ -216,6 +226,8 @@ fn heading_styles_find_headings_without_numerals() {
         .filter(|s| s.template == 1)
         .collect();
     assert_eq!(twos.len(), 1);
+    // Nor a sub-part: the styled sentence that starts with a sub-part's words.
+    assert_eq!(out.document.outline.parts.len(), 5);
     assert_eq!(
         &out.document.text[twos[0].heading.start - 1..twos[0].heading.end + 1],
         "\n主动公开政府信息情况\n"

@@ -344,6 +344,7 @@ pub fn find_styled(
             }
         }
     }
+    add_styled_parts(text, templates, styled, &sections, &mut parts);
     parts.sort_by_key(|p| p.heading.start);
     let untitled = find_untitled(text, &sections, &parts, templates);
     Outline {
@@ -406,6 +407,58 @@ fn add_styled(
         );
     }
 }
+
+/// Sub-part headings without numeral among the styled headings: a paragraph inside a
+/// section that has sub-parts, not a section heading, whose whole text is a short
+/// sub-part title (`主动公开情况`).
+fn add_styled_parts(
+    text: &str,
+    templates: &Templates,
+    styled: &[Range<usize>],
+    sections: &[SectionHit],
+    parts: &mut Vec<PartHit>,
+) {
+    for r in styled {
+        let Some(para) = text.get(r.clone()) else {
+            continue;
+        };
+        let Some(hit) = sections
+            .iter()
+            .find(|s| s.body.start <= r.start && r.end <= s.body.end)
+        else {
+            continue;
+        };
+        let tpl = &templates.sections[hit.template];
+        if tpl.parts.is_empty()
+            || parts
+                .iter()
+                .any(|p| p.heading.start < r.end && p.heading.end > r.start)
+        {
+            continue;
+        }
+        let start = r.start + (para.len() - para.trim_start().len());
+        let rest = para.trim();
+        let Some((pi, len)) = part_title(rest, &tpl.parts, false, true) else {
+            continue;
+        };
+        // A heading, not a sentence that starts with the title.
+        let tail = &rest[len..];
+        if tail.chars().count() > MAX_STYLED_PART_TAIL || tail.contains(['。', '；', '，', ','])
+        {
+            continue;
+        }
+        parts.push(PartHit {
+            section: hit.template,
+            part: pi,
+            heading: start..start + rest.len(),
+            numeral: String::new(),
+            bracketed: false,
+        });
+    }
+}
+
+/// Characters a styled sub-part heading may have after its title (`情况`, `工作情况`).
+const MAX_STYLED_PART_TAIL: usize = 6;
 
 /// The sub-part a sub-heading names, and the byte length of its heading in `rest`.
 /// The title normally starts the heading (`（一）主动公开情况`); a custom heading that

@@ -499,7 +499,10 @@ impl Structure {
             if p.bracketed && numbered_in_sequence(cx.doc, cx.templates, p) {
                 continue;
             }
-            let message = if p.bracketed {
+            let message = if p.numeral.is_empty() {
+                // A Word heading style with the title alone.
+                format!("子项标题没有编号，应为「（{}）」", part.number)
+            } else if p.bracketed {
                 format!(
                     "子项编号「（{}）」与子项不符，「{}」应为「（{}）」",
                     p.numeral, part.title.standard, part.number
