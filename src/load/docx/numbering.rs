@@ -146,7 +146,8 @@ struct Num {
 
 #[derive(Clone, Debug, Default)]
 struct Style {
-    name: String,
+    /// The heading level its name says (`heading 2`, `标题 2`: 1).
+    name_level: Option<u8>,
     based_on: Option<String>,
     num_id: Option<String>,
     ilvl: Option<String>,
@@ -333,7 +334,7 @@ impl Lists {
             };
             let slot = match name {
                 b"name" => {
-                    s.name = attr(&e, b"val").unwrap_or_default();
+                    s.name_level = attr(&e, b"val").and_then(|n| name_level(&n));
                     continue;
                 }
                 b"basedOn" => &mut s.based_on,
@@ -396,9 +397,18 @@ impl Lists {
     }
 
     fn label(&mut self, num_id: &str, ilvl: Option<&str>, style: Option<&str>) -> Option<String> {
-        let num = self.nums.get(num_id)?;
-        let abs_id = num.abstract_id.clone()?;
-        let levels = self.abstracts.get(&abs_id)?;
+        // Disjoint borrows: the definitions are read while the counters change, and
+        // nothing is copied per paragraph but small arrays.
+        let Lists {
+            abstracts,
+            nums,
+            counters,
+            seen,
+            ..
+        } = self;
+        let num = nums.get(num_id)?;
+        let abs_id = num.abstract_id.as_deref()?;
+        let levels = abstracts.get(abs_id)?;
         let level_of = |i: usize| -> Option<&Level> {
             match num.overrides.get(&i) {
                 Some((_, Some(l))) => Some(l),
@@ -412,35 +422,38 @@ impl Lists {
                 .find(|&i| style.is_some() && level_of(i).and_then(|l| l.style.as_deref()) == style)
                 .unwrap_or(0),
         };
-        let level = level_of(ilvl)?.clone();
-        let all: Vec<Option<Level>> = (0..LEVELS).map(|i| level_of(i).cloned()).collect();
-        let first_use = !self.seen.contains(num_id) && self.seen.insert(num_id.to_string());
-        let overrides: Vec<(usize, u32)> = num
-            .overrides
-            .iter()
-            .filter_map(|(&l, (s, _))| s.map(|s| (l, s)))
-            .collect();
-        let counters = self.counters.entry(abs_id).or_default();
-        if first_use {
-            for (l, s) in overrides {
-                if l < LEVELS {
+        let level = level_of(ilvl)?;
+        let mut starts = [1u32; LEVELS];
+        let mut formats = [Format::Decimal; LEVELS];
+        let mut restart = [None; LEVELS];
+        for i in 0..LEVELS {
+            if let Some(l) = level_of(i) {
+                starts[i] = l.start.unwrap_or(1);
+                formats[i] = l.format;
+                restart[i] = l.restart;
+            }
+        }
+        if !counters.contains_key(abs_id) {
+            counters.insert(abs_id.to_string(), Counters::default());
+        }
+        let counters = counters.get_mut(abs_id)?;
+        if !seen.contains(num_id) {
+            seen.insert(num_id.to_string());
+            for (&l, (s, _)) in &num.overrides {
+                if let (Some(s), true) = (s, l < LEVELS) {
                     counters.current[l] = None;
-                    counters.starts[l] = Some(s);
+                    counters.starts[l] = Some(*s);
                 }
             }
         }
-        let start = |i: usize, c: &Counters| {
-            c.starts[i]
-                .or_else(|| all[i].as_ref().and_then(|l| l.start))
-                .unwrap_or(1)
-        };
+        let start = |i: usize, c: &Counters| c.starts[i].unwrap_or(starts[i]);
         let next = match counters.current[ilvl] {
             Some(n) => n.saturating_add(1),
             None => start(ilvl, counters),
         };
         counters.current[ilvl] = Some(next);
-        for (deeper, def) in all.iter().enumerate().skip(ilvl + 1) {
-            let restarts = match def.as_ref().and_then(|l| l.restart) {
+        for (deeper, r) in restart.iter().enumerate().skip(ilvl + 1) {
+            let restarts = match *r {
                 Some(0) => false,
                 Some(r) => ilvl < r,
                 None => true,
@@ -462,10 +475,10 @@ impl Lists {
                     chars.next();
                     let i = d as usize - 1;
                     let value = counters.current[i].unwrap_or_else(|| start(i, counters));
-                    let format = match all[i].as_ref() {
-                        Some(_) if level.legal && i < ilvl => Format::Decimal,
-                        Some(l) => l.format,
-                        None => Format::Decimal,
+                    let format = if level.legal && i < ilvl {
+                        Format::Decimal
+                    } else {
+                        formats[i]
                     };
                     out.push_str(&format_count(value, format)?);
                 }
@@ -538,20 +551,23 @@ fn end_numbering(
 fn heading_level(p: &ParaProps, chain: &[(&str, &Style)]) -> Option<u8> {
     let outline = p
         .outline
-        .clone()
-        .or_else(|| chain.iter().find_map(|(_, s)| s.outline.clone()));
+        .as_deref()
+        .or_else(|| chain.iter().find_map(|(_, s)| s.outline.as_deref()));
     if let Some(o) = outline {
         // 9 is body text.
         return o.trim().parse::<u8>().ok().filter(|&l| l < 9);
     }
-    chain.iter().find_map(|(_, s)| {
-        let name = s.name.trim().to_lowercase();
-        let rest = name
-            .strip_prefix("heading")
-            .or_else(|| name.strip_prefix("标题"))?;
-        let n: u8 = rest.trim().parse().ok()?;
-        (1..=9).contains(&n).then(|| n - 1)
-    })
+    chain.iter().find_map(|(_, s)| s.name_level)
+}
+
+/// The 0-based heading level of a style named `heading N` / `标题 N`.
+fn name_level(name: &str) -> Option<u8> {
+    let name = name.trim().to_lowercase();
+    let rest = name
+        .strip_prefix("heading")
+        .or_else(|| name.strip_prefix("标题"))?;
+    let n: u8 = rest.trim().parse().ok()?;
+    (1..=9).contains(&n).then(|| n - 1)
 }
 
 fn level_index(v: &str) -> Option<usize> {
