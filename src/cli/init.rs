@@ -134,7 +134,7 @@ pub fn run(args: InitArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("错误：{message}");
             ExitCode::from(2)
         }
     }
