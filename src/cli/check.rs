@@ -182,7 +182,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         for input in inputs {
             summary.unreadable += 1;
             written = written.and_then(|()| {
-                emitter.unreadable(&mut sink, &input.name(), &format!("规则包无法使用：{}", err.message))
+                emitter.unreadable(
+                    &mut sink,
+                    &input.name(),
+                    &format!("规则包无法使用：{}", err.message),
+                )
             });
         }
     }
@@ -197,7 +201,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 for input in &group.inputs {
                     summary.unreadable += 1;
                     written = written.and_then(|()| {
-                        emitter.unreadable(&mut sink, &input.name(), &format!("规则包无法使用：{}", e.message))
+                        emitter.unreadable(
+                            &mut sink,
+                            &input.name(),
+                            &format!("规则包无法使用：{}", e.message),
+                        )
                     });
                 }
                 continue;
@@ -227,8 +235,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                         let mut buf = human::buffer(err_color);
                         render_load_error(&mut buf, e);
                         write_stderr(&buf);
-                        written =
-                            written.and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
+                        written = written
+                            .and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
                     }
                 }
                 written = written.and_then(|()| sink.flush());

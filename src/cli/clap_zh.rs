@@ -61,7 +61,12 @@ fn localize(cmd: Command) -> Command {
             // A name missing from the table stays as it is (a test lists them all).
             let chinese: Option<Vec<&'static str>> = names
                 .iter()
-                .map(|n| VALUE_NAMES.iter().find(|(en, _)| en == n).map(|(_, zh)| *zh))
+                .map(|n| {
+                    VALUE_NAMES
+                        .iter()
+                        .find(|(en, _)| en == n)
+                        .map(|(_, zh)| *zh)
+                })
                 .collect();
             match chinese {
                 Some(chinese) => arg.value_names(chinese),
@@ -132,8 +137,14 @@ fn values_in_chinese(arg: clap::Arg) -> clap::Arg {
 /// list wrapped onto several lines is still translated.
 pub fn localize_help(text: &str) -> String {
     const PHRASES: &[(&str, &str)] = &[
-        ("Print help (see a summary with '-h')", "显示帮助（-h 显示摘要）"),
-        ("Print help (see more with '--help')", "显示帮助（--help 显示完整说明）"),
+        (
+            "Print help (see a summary with '-h')",
+            "显示帮助（-h 显示摘要）",
+        ),
+        (
+            "Print help (see more with '--help')",
+            "显示帮助（--help 显示完整说明）",
+        ),
         (
             "Print this message or the help of the given subcommand(s)",
             "显示本帮助，或给定子命令的帮助",

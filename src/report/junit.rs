@@ -19,8 +19,18 @@ pub struct Junit {
     started: bool,
 }
 
-/// `s` escaped for XML text and attribute values.
+/// `s` escaped for an XML attribute value (line breaks and tabs as character
+/// references, which attribute normalisation would otherwise turn into spaces).
 pub fn escape(s: &str) -> String {
+    escape_as(s, true)
+}
+
+/// `s` escaped for XML text content (line breaks kept).
+pub fn escape_text(s: &str) -> String {
+    escape_as(s, false)
+}
+
+fn escape_as(s: &str, attribute: bool) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -30,8 +40,8 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
             '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
@@ -43,7 +53,9 @@ impl Junit {
     fn header(&mut self, out: &mut dyn Write) -> io::Result<()> {
         if !self.started {
             self.started = true;
-            out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"nianbao\">\n")?;
+            out.write_all(
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"nianbao\">\n",
+            )?;
         }
         Ok(())
     }
@@ -85,7 +97,7 @@ impl Emitter for Junit {
                     d.severity.chinese(),
                     escape(&d.rule),
                     escape(&d.message),
-                    escape(&detail)
+                    escape_text(&detail)
                 )?;
             }
             writeln!(out, "    </testcase>")?;

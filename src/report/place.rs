@@ -91,9 +91,9 @@ pub fn location(doc: &Document, span: &Range<usize>) -> Option<String> {
 /// span is, else the only one read from that Word table.
 fn national_name(doc: &Document, at: usize, word_table: usize) -> Option<&str> {
     let found = doc.tables.iter().filter(|t| t.extent.is_some());
-    let mut names = found.clone().filter(|t| {
-        t.extent.as_ref().is_some_and(|e| e.contains(&at)) && !t.name.is_empty()
-    });
+    let mut names = found
+        .clone()
+        .filter(|t| t.extent.as_ref().is_some_and(|e| e.contains(&at)) && !t.name.is_empty());
     if let (Some(t), None) = (names.next(), names.next()) {
         return Some(&t.name);
     }

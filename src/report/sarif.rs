@@ -44,9 +44,8 @@ pub struct Sarif {
 pub fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let mut out = String::with_capacity(path.len());
-    let windows_drive = path.len() >= 2
-        && path.as_bytes()[1] == b':'
-        && path.as_bytes()[0].is_ascii_alphabetic();
+    let windows_drive =
+        path.len() >= 2 && path.as_bytes()[1] == b':' && path.as_bytes()[0].is_ascii_alphabetic();
     if path.starts_with('/') {
         out.push_str("file://");
     } else if windows_drive {
@@ -230,7 +229,10 @@ mod tests {
 
     #[test]
     fn paths_become_uri_references() {
-        assert_eq!(uri("reports/年报 2024.txt"), "reports/%E5%B9%B4%E6%8A%A5%202024.txt");
+        assert_eq!(
+            uri("reports/年报 2024.txt"),
+            "reports/%E5%B9%B4%E6%8A%A5%202024.txt"
+        );
         assert_eq!(uri("/srv/a b.docx"), "file:///srv/a%20b.docx");
         assert_eq!(uri(r"C:\x\y.txt"), "file:///C:/x/y.txt");
         assert_eq!(uri("a:b"), "a%3Ab");
