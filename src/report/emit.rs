@@ -68,7 +68,7 @@ impl Summary {
             }
             if self.files_with_others > 0 {
                 let other = if self.files_with_errors > 0 {
-                    "另有"
+                    "另有 "
                 } else {
                     ""
                 };
@@ -180,4 +180,72 @@ pub struct Options {
     pub color: bool,
     /// Only the findings: no summary line.
     pub quiet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(
+        checked: usize,
+        unreadable: usize,
+        with_errors: usize,
+        others: usize,
+        c: Counts,
+    ) -> String {
+        Summary {
+            checked,
+            unreadable,
+            counts: c,
+            files_with_errors: with_errors,
+            files_with_others: others,
+        }
+        .line()
+    }
+
+    #[test]
+    fn the_summary_line_says_what_was_checked() {
+        let none = Counts::default();
+        assert_eq!(summary(0, 0, 0, 0, none), "没有检查任何文件\n");
+        assert_eq!(
+            summary(0, 2, 0, 0, none),
+            "没有检查任何文件；2 个路径无法检查（见标准错误输出）\n"
+        );
+        assert_eq!(
+            summary(12, 0, 0, 0, none),
+            "检查了 12 个文件，没有发现问题\n"
+        );
+        let c = Counts {
+            errors: 5,
+            warnings: 2,
+            infos: 1,
+        };
+        assert_eq!(
+            summary(12, 0, 3, 1, c),
+            "检查了 12 个文件，3 个文件有错误，另有 1 个文件有警告或提示：5 个错误，2 个警告，1 个提示\n"
+        );
+        let c = Counts {
+            errors: 0,
+            warnings: 2,
+            infos: 0,
+        };
+        assert_eq!(
+            summary(2, 0, 0, 2, c),
+            "检查了 2 个文件，2 个文件有警告或提示：0 个错误，2 个警告\n"
+        );
+    }
+
+    #[test]
+    fn every_format_has_a_name_and_an_emitter() {
+        for f in Format::ALL {
+            let name = f.as_str();
+            let parsed: Format =
+                serde_json::from_value(serde_json::Value::from(name)).expect("a name");
+            assert_eq!(parsed, f);
+            let mut out = Vec::new();
+            let mut e = f.emitter(&Options::default());
+            e.start(&mut out).expect("start");
+            e.finish(&mut out, &Summary::default()).expect("finish");
+        }
+    }
 }

@@ -126,3 +126,26 @@ fn word_tables<'a>(doc: &'a Document, range: &Range<usize>) -> impl Iterator<Ite
             _ => None,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Columns, extra};
+
+    #[test]
+    fn utf16_columns_count_astral_characters_twice() {
+        let text = "第一行𠀀\n甲𠀀乙𠀀丙";
+        let line2 = text.find('甲').unwrap_or(0);
+        let at_bing = text.find('丙').unwrap_or(0);
+        assert_eq!(extra(text, at_bing, Columns::Chars), 0);
+        assert_eq!(
+            extra(text, at_bing, Columns::Utf16),
+            2,
+            "two astral characters before 丙"
+        );
+        assert_eq!(
+            extra(text, line2, Columns::Utf16),
+            0,
+            "the first line's does not count"
+        );
+    }
+}

@@ -44,8 +44,8 @@ pub struct Sarif {
 pub fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let mut out = String::with_capacity(path.len());
-    let windows_drive =
-        path.len() >= 2 && path.as_bytes()[1] == b':' && path.as_bytes()[0].is_ascii_alphabetic();
+    let b = path.as_bytes();
+    let windows_drive = b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/';
     if path.starts_with('/') {
         out.push_str("file://");
     } else if windows_drive {
