@@ -1,6 +1,6 @@
 //! The one walk over `word/document.xml` that both the loader (`load::docx`) and the
 //! annotator (`annotate::body`) use, so that they cannot disagree on what a paragraph
-//! is, what its text is and which place it has (第N段, 表N 第R行第C列): the skipped
+//! is, what its text is and which place it has (第N段, 第N个表格 第R行第C列): the skipped
 //! subtrees (`mc:Fallback`, tab stops, moved-away text, former paragraph properties),
 //! the text of `t` elements (entities and character references resolved), tabs,
 //! non-breaking hyphens and line breaks, tables nested at most `MAX_TABLE_DEPTH` deep
