@@ -21,9 +21,9 @@ pub(super) fn list(args: PackArgs) -> ExitCode {
         "{}{}{}说明\n",
         pad("编号", 8),
         pad("级别", 8),
-        pad("类别", 13)
+        pad("类别", 17)
     ));
-    let family = |id: &str| "STXNDE".find(id.chars().next().unwrap_or('Z')).unwrap_or(6);
+    let family = |id: &str| "STXNDEY".find(id.chars().next().unwrap_or('Z')).unwrap_or(7);
     let mut sorted: Vec<&nianbao::pack::Rule> = pack.rules.iter().collect();
     sorted.sort_by(|a, b| (family(&a.meta.id), &a.meta.id).cmp(&(family(&b.meta.id), &b.meta.id)));
     for r in sorted {
@@ -36,7 +36,7 @@ pub(super) fn list(args: PackArgs) -> ExitCode {
             "{}{}{}{}\n",
             pad(&r.meta.id, 8),
             pad(&severity, 8),
-            pad(r.meta.kind, 13),
+            pad(r.meta.kind, 17),
             r.meta.summary
         ));
     }
