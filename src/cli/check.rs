@@ -56,6 +56,8 @@ pub(super) struct CheckArgs {
     /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
     #[arg(short, long)]
     verbose: bool,
+    #[command(flatten)]
+    series: super::batch::SeriesArgs,
 }
 
 /// What checking one input produced, rendered.
@@ -67,6 +69,8 @@ struct FileResult {
     stdout: Buffer,
     stderr: Buffer,
     json: Vec<json::JsonDiagnostic>,
+    /// What the series stage needs of this report (`batch`).
+    facts: Option<nianbao::series::ReportFacts>,
 }
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
@@ -114,7 +118,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let mut all_json = Vec::new();
     let mut checked = 0;
     let mut fails = false;
-    for group in &groups {
+    // Every report is checked on its own first; the series stage (`batch`) then pairs
+    // them and checks again only those it found something in.
+    let mut packs: Vec<&Pack> = Vec::new();
+    let mut results: Vec<(usize, usize, FileResult)> = Vec::new();
+    for (gi, group) in groups.iter().enumerate() {
         let linter = match &group.linter {
             Ok(l) => l,
             Err(e) => {
@@ -124,31 +132,100 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 continue;
             }
         };
-        let results: Vec<FileResult> = group
+        let pi = packs.len();
+        packs.push(linter.pack());
+        let rs: Vec<FileResult> = group
             .inputs
             .par_iter()
             .map(|input| {
-                check_one(
-                    linter,
-                    &group.config,
-                    input,
-                    &args,
+                let how = How {
+                    args: &args,
                     format,
                     out_color,
                     err_color,
-                )
+                };
+                check_one(linter, &group.config, input, &how, pi, None)
             })
             .collect();
-        for r in results {
-            counts.merge(r.counts);
-            failed |= r.failed;
-            fails |= r.fails;
-            checked += usize::from(!r.failed);
-            write_stderr(&r.stderr);
-            match format {
-                Format::Human => write_stdout(r.stdout.as_slice()),
-                Format::Json => all_json.extend(r.json),
-            }
+        results.extend(rs.into_iter().enumerate().map(|(ii, r)| (gi, ii, r)));
+    }
+    let mut series_errors = Vec::new();
+    let mut reference_linters = Vec::new();
+    let references = super::batch::references(
+        &args.series,
+        &mut configs,
+        &args.input.options(),
+        packs.len(),
+        &mut reference_linters,
+        &mut series_errors,
+    );
+    packs.extend(reference_linters.iter().map(|l| l.pack()));
+    let mut facts = Vec::new();
+    let mut owner: Vec<Option<usize>> = Vec::new();
+    let mut placed = Vec::new();
+    for (ri, (gi, ii, r)) in results.iter_mut().enumerate() {
+        if let Some(f) = r.facts.take() {
+            facts.push(f);
+            owner.push(Some(ri));
+            let path = match &groups[*gi].inputs[*ii] {
+                Input::File(p) => Some(p.clone()),
+                Input::Stdin => None,
+            };
+            placed.push((path, groups[*gi].config.clone()));
+        }
+    }
+    let aggregates = super::batch::aggregates(&placed, &mut series_errors);
+    for r in references {
+        facts.push(r);
+        owner.push(None);
+    }
+    let (pairing, outcomes) = super::batch::run(&mut facts, &packs, &aggregates);
+    if args.verbose {
+        write_stderr_text(&super::batch::pairing_note(&pairing, &facts));
+    }
+    drop(facts);
+    for e in &series_errors {
+        write_stderr_text(&format!("warning: {e}\n"));
+    }
+    let again: Vec<(usize, &nianbao::series::SeriesOutcome)> = outcomes
+        .iter()
+        .filter_map(|(fi, o)| owner.get(*fi).copied().flatten().map(|ri| (ri, o)))
+        .collect();
+    let redone: Vec<(usize, FileResult)> = again
+        .par_iter()
+        .filter_map(|&(ri, o)| {
+            let (gi, ii, _) = results.get(ri)?;
+            let group = groups.get(*gi)?;
+            let linter = group.linter.as_ref().ok()?;
+            let how = How {
+                args: &args,
+                format,
+                out_color,
+                err_color,
+            };
+            let input = group.inputs.get(*ii)?;
+            Some((ri, check_one(linter, &group.config, input, &how, 0, Some(o))))
+        })
+        .collect();
+    for (ri, new) in redone {
+        if let Some((_, _, r)) = results.get_mut(ri)
+            && !new.failed
+        {
+            r.counts = new.counts;
+            r.fails = new.fails;
+            r.stdout = new.stdout;
+            r.json = new.json;
+        }
+    }
+    for (_, _, r) in results {
+        counts.merge(r.counts);
+        failed |= r.failed;
+        fails |= r.fails;
+        checked += usize::from(!r.failed);
+        write_stderr(&r.stderr);
+        match format {
+            Format::Human => write_stdout(r.stdout.as_slice()),
+            Format::Json => all_json.extend(r.json),
         }
     }
     let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable;
@@ -176,15 +253,30 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
+/// How findings are written (the same for every file of a run).
+struct How<'a> {
+    args: &'a CheckArgs,
+    format: Format,
+    out_color: bool,
+    err_color: bool,
+}
+
+/// Checks one input; with `series`, adds what the series stage found for it (a second
+/// pass, for the reports it found something in).
 fn check_one(
     linter: &nianbao::Linter,
     config: &nianbao::config::Config,
     input: &Input,
-    args: &CheckArgs,
-    format: Format,
-    out_color: bool,
-    err_color: bool,
+    how: &How<'_>,
+    pack: usize,
+    series: Option<&nianbao::series::SeriesOutcome>,
 ) -> FileResult {
+    let How {
+        args,
+        format,
+        out_color,
+        err_color,
+    } = *how;
     let mut result = FileResult {
         counts: Counts::default(),
         failed: false,
@@ -192,20 +284,37 @@ fn check_one(
         stdout: human::buffer(out_color),
         stderr: human::buffer(err_color),
         json: Vec::new(),
+        facts: None,
     };
     let options = args.input.options();
     let outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
     match outcome {
         Ok(mut outcome) => {
+            match series {
+                Some(o) => nianbao::series::apply(o, &mut outcome.diagnostics),
+                None => {
+                    result.facts = Some(super::batch::facts(
+                        linter,
+                        config,
+                        input,
+                        &outcome.document,
+                        &args.series,
+                        pack,
+                    ));
+                }
+            }
             if let Input::File(path) = input {
                 config.keep(path, &mut outcome.diagnostics);
             }
             result.counts = Counts::of(&outcome.diagnostics);
             result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
-            if args.verbose {
+            if args.verbose && series.is_none() {
                 let _ = result
                     .stderr
                     .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
+                let identity =
+                    super::batch::describe(config, input, &outcome.document, &args.series);
+                let _ = writeln!(result.stderr, "  {identity}");
             }
             match format {
                 Format::Human => human::render_document(
