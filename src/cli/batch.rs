@@ -55,7 +55,12 @@ pub(super) fn facts(
 }
 
 /// The identity line of `-v`.
-pub(super) fn describe(config: &Config, input: &Input, doc: &Document, args: &SeriesArgs) -> String {
+pub(super) fn describe(
+    config: &Config,
+    input: &Input,
+    doc: &Document,
+    args: &SeriesArgs,
+) -> String {
     let path = match input {
         Input::File(p) => Some(p.as_path()),
         Input::Stdin => None,
@@ -143,7 +148,11 @@ pub(super) fn aggregates(
                     "配置 {}：[[aggregate]] 的 total「{}」在本次检查的文件中{}",
                     a.origin.describe(),
                     a.value.total,
-                    if totals.is_empty() { "找不到" } else { "对应多个文件" }
+                    if totals.is_empty() {
+                        "找不到"
+                    } else {
+                        "对应多个文件"
+                    }
                 ));
                 continue;
             };

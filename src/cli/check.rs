@@ -204,7 +204,10 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 err_color,
             };
             let input = group.inputs.get(*ii)?;
-            Some((ri, check_one(linter, &group.config, input, &how, 0, Some(o))))
+            Some((
+                ri,
+                check_one(linter, &group.config, input, &how, 0, Some(o)),
+            ))
         })
         .collect();
     for (ri, new) in redone {

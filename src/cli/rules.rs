@@ -23,7 +23,11 @@ pub(super) fn list(args: PackArgs) -> ExitCode {
         pad("级别", 8),
         pad("类别", 17)
     ));
-    let family = |id: &str| "STXNDEY".find(id.chars().next().unwrap_or('Z')).unwrap_or(7);
+    let family = |id: &str| {
+        "STXNDEY"
+            .find(id.chars().next().unwrap_or('Z'))
+            .unwrap_or(7)
+    };
     let mut sorted: Vec<&nianbao::pack::Rule> = pack.rules.iter().collect();
     sorted.sort_by(|a, b| (family(&a.meta.id), &a.meta.id).cmp(&(family(&b.meta.id), &b.meta.id)));
     for r in sorted {

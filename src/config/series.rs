@@ -67,6 +67,7 @@ impl Config {
 
     /// Whether `path` matches a glob of this configuration (relative to its folder).
     pub fn matches(&self, pattern: &str, path: &Path) -> bool {
-        self.relative(path).is_some_and(|rel| glob::matches(pattern, &rel))
+        self.relative(path)
+            .is_some_and(|rel| glob::matches(pattern, &rel))
     }
 }

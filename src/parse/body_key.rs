@@ -53,10 +53,12 @@ static REGION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static TOWNSHIP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<stem>\p{Han}{1,6}?)(?:镇|乡|街道)(?:人民政府|政府|办事处)?$").expect("valid regex")
+    Regex::new(r"^(?P<stem>\p{Han}{1,6}?)(?:镇|乡|街道)(?:人民政府|政府|办事处)?$")
+        .expect("valid regex")
 });
 static TITLE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:20\d{2}年度?|政府信息公开|政务公开|信息公开|年度报告|年报).*$").expect("valid regex")
+    Regex::new(r"(?:20\d{2}年度?|政府信息公开|政务公开|信息公开|年度报告|年报).*$")
+        .expect("valid regex")
 });
 
 /// Whether a region's stem could be a word of a unit instead (`某县` `某区` read from
@@ -105,7 +107,9 @@ pub fn normalise(name: &str) -> Option<BodyKey> {
         s = "";
     }
     // 4. the unit
-    let mut unit = s.replace("人民政府", "政府").replace("管理委员会", "管委会");
+    let mut unit = s
+        .replace("人民政府", "政府")
+        .replace("管理委员会", "管委会");
     if unit == "政府" || unit == "政府办事处" || unit == "办事处" {
         unit.clear();
     }
@@ -141,7 +145,10 @@ mod tests {
     #[test]
     fn a_zone_department_and_its_short_forms() {
         same("戊己综合实验区财政金融局", "戊己实验区财政金融局");
-        same("戊己综合实验区 财政金融局", "戊己综合实验区财政金融局（戊己综合实验区国资局）");
+        same(
+            "戊己综合实验区 财政金融局",
+            "戊己综合实验区财政金融局（戊己综合实验区国资局）",
+        );
         same(
             "戊己综合实验区财政金融局2023年度政府信息公开工作年度报告",
             "戊己综合实验区财政金融局",

@@ -62,8 +62,12 @@ impl Check for Aggregate {
             .filter_map(|&t| templates.tables.get(t).map(|t| t.name.as_str()))
             .collect();
         vec![
-            format!("逐格核对：汇总报告的{} = 各单位报告相应单元格之和", names.join("、")),
-            "哪份报告汇总哪些报告，由配置文件 nianbao.toml 的 [[aggregate]]（total、parts）指定。".into(),
+            format!(
+                "逐格核对：汇总报告的{} = 各单位报告相应单元格之和",
+                names.join("、")
+            ),
+            "哪份报告汇总哪些报告，由配置文件 nianbao.toml 的 [[aggregate]]（total、parts）指定。"
+                .into(),
         ]
     }
 }
@@ -75,14 +79,20 @@ impl SeriesCheck for Aggregate {
         }
         let mut found = Vec::new();
         for &t in &self.tables {
-            let Some(tpl) = cx.templates.tables.get(t) else { continue };
-            let Some(rows) = cx.total.cells.tables.get(t) else { continue };
+            let Some(tpl) = cx.templates.tables.get(t) else {
+                continue;
+            };
+            let Some(rows) = cx.total.cells.tables.get(t) else {
+                continue;
+            };
             for (ri, row) in rows.iter().enumerate() {
                 if tpl.rows[ri].group {
                     continue;
                 }
                 for &c in &tpl.rows[ri].columns {
-                    let Some(Some(total)) = row.values.get(c) else { continue };
+                    let Some(Some(total)) = row.values.get(c) else {
+                        continue;
+                    };
                     let mut sum = Num::ZERO;
                     let mut each: Vec<(&str, Num)> = Vec::with_capacity(cx.parts.len());
                     let mut certain = true;
@@ -101,7 +111,12 @@ impl SeriesCheck for Aggregate {
                     if !certain || sum == total.value {
                         continue;
                     }
-                    let name = format!("{}「{}」{}", tpl.name, tpl.rows[ri].short, tpl.columns[c].display());
+                    let name = format!(
+                        "{}「{}」{}",
+                        tpl.name,
+                        tpl.rows[ri].short,
+                        tpl.columns[c].display()
+                    );
                     let mut listed: Vec<String> = each
                         .iter()
                         .take(LISTED)
@@ -122,7 +137,9 @@ impl SeriesCheck for Aggregate {
                     )
                     .primary_label(format!("汇总 {}", total.value))
                     .note(format!("各单位：{}", listed.join("、")))
-                    .help(format!("若各单位报告无误，汇总应为 {sum}；否则请核对各单位的数字"));
+                    .help(format!(
+                        "若各单位报告无误，汇总应为 {sum}；否则请核对各单位的数字"
+                    ));
                     found.push(d);
                 }
             }

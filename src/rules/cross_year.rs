@@ -97,7 +97,9 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
             })
             .collect();
         let rows: Vec<usize> = (0..tpl.rows.len())
-            .filter(|&r| !tpl.rows[r].group && needed.iter().all(|c| tpl.rows[r].columns.contains(c)))
+            .filter(|&r| {
+                !tpl.rows[r].group && needed.iter().all(|c| tpl.rows[r].columns.contains(c))
+            })
             .collect();
         (t, rows)
     });
@@ -169,7 +171,12 @@ struct GluedRef {
 }
 
 impl CrossYear {
-    fn operands(&self, row: Option<usize>, col: Option<usize>, templates: &Templates) -> Option<Vec<(Operand, Option<Num>)>> {
+    fn operands(
+        &self,
+        row: Option<usize>,
+        col: Option<usize>,
+        templates: &Templates,
+    ) -> Option<Vec<(Operand, Option<Num>)>> {
         let mut out = Vec::new();
         for (prev, side) in [(false, &self.lhs), (true, &self.rhs)] {
             for t in side.iter() {
@@ -177,21 +184,60 @@ impl CrossYear {
                 let sign = if prev { -t.sign } else { t.sign };
                 match t.kind {
                     TermKind::Const(n) => out.push((
-                        Operand { sign, prev, table: 0, row: 0, col: 0 },
+                        Operand {
+                            sign,
+                            prev,
+                            table: 0,
+                            row: 0,
+                            col: 0,
+                        },
                         Some(n),
                     )),
-                    TermKind::Cell { table, row: r, col: c } => {
+                    TermKind::Cell {
+                        table,
+                        row: r,
+                        col: c,
+                    } => {
                         let (r, c) = (r.or(row)?, c.or(col)?);
-                        if !templates.tables.get(table)?.rows.get(r)?.columns.contains(&c) {
+                        if !templates
+                            .tables
+                            .get(table)?
+                            .rows
+                            .get(r)?
+                            .columns
+                            .contains(&c)
+                        {
                             return None;
                         }
-                        out.push((Operand { sign, prev, table, row: r, col: c }, None));
+                        out.push((
+                            Operand {
+                                sign,
+                                prev,
+                                table,
+                                row: r,
+                                col: c,
+                            },
+                            None,
+                        ));
                     }
-                    TermKind::Sum { table, row: r, col: c } => {
+                    TermKind::Sum {
+                        table,
+                        row: r,
+                        col: c,
+                    } => {
                         let c = c.or(col)?;
                         let tpl = templates.tables.get(table)?;
                         for leaf in expr::leaf_rows(tpl, r) {
-                            out.push((Operand { sign, prev, table, row: leaf, col: c }, None));
+                            out.push((
+                                Operand {
+                                    sign,
+                                    prev,
+                                    table,
+                                    row: leaf,
+                                    col: c,
+                                },
+                                None,
+                            ));
                         }
                     }
                 }
@@ -208,7 +254,11 @@ fn lookup(cells: &Cells, o: &Operand, glued: &mut Vec<GluedRef>) -> Option<Value
     }
     let g = row.glued.as_ref()?;
     let pos = g.columns.iter().position(|&c| c == o.col)?;
-    let r = GluedRef { prev: o.prev, table: o.table, row: o.row };
+    let r = GluedRef {
+        prev: o.prev,
+        table: o.table,
+        row: o.row,
+    };
     let i = match glued.iter().position(|x| *x == r) {
         Some(i) => i,
         None => {
@@ -231,13 +281,17 @@ fn name(templates: &Templates, o: &Operand) -> String {
 }
 
 impl SeriesCheck for CrossYear {
-    fn facts(&self, doc: &Document, _templates: &Templates) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    fn facts(
+        &self,
+        doc: &Document,
+        _templates: &Templates,
+    ) -> Option<Box<dyn std::any::Any + Send + Sync>> {
         let re = self.unless.as_ref()?;
         let m = re.find(&doc.text)?;
         // The sentence around the explanation, for the note.
-        let start = doc.text[..m.start()]
-            .rfind(['。', '\n'])
-            .map_or(0, |i| i + doc.text[i..].chars().next().map_or(1, char::len_utf8));
+        let start = doc.text[..m.start()].rfind(['。', '\n']).map_or(0, |i| {
+            i + doc.text[i..].chars().next().map_or(1, char::len_utf8)
+        });
         let end = doc.text[m.end()..]
             .find(['。', '\n'])
             .map_or(doc.text.len(), |i| m.end() + i);
@@ -265,19 +319,45 @@ impl SeriesCheck for CrossYear {
             None => vec![None],
             Some((_, c)) => c.iter().copied().map(Some).collect(),
         };
+        // One finding per row: the columns of one row that break together (a wrong
+        // 自然人 figure breaks 总计 too) are one finding with the others as notes.
         for &row in &rows {
+            let mut failed: Vec<crate::report::Diagnostic> = Vec::new();
             for &col in &cols {
-                self.check_binding(cx, row, col);
+                if let Some(d) = self.check_binding(cx, row, col) {
+                    failed.push(d);
+                }
             }
+            let mut failed = failed.into_iter();
+            let Some(mut first) = failed.next() else {
+                continue;
+            };
+            for other in failed {
+                first.notes.push(format!(
+                    "同时不衔接：{}",
+                    other.notes.first().cloned().unwrap_or_default()
+                ));
+                first.labels.push(crate::report::Label {
+                    span: other.primary.clone(),
+                    message: other.primary_label.clone(),
+                });
+                first.elsewhere.extend(other.elsewhere);
+            }
+            cx.push(first);
         }
     }
 }
 
 impl CrossYear {
-    fn check_binding(&self, cx: &mut PairCx<'_>, row: Option<usize>, col: Option<usize>) {
+    fn check_binding(
+        &self,
+        cx: &mut PairCx<'_>,
+        row: Option<usize>,
+        col: Option<usize>,
+    ) -> Option<crate::report::Diagnostic> {
         let templates = cx.templates;
         let Some(ops) = self.operands(row, col, templates) else {
-            return;
+            return None;
         };
         let mut glued: Vec<GluedRef> = Vec::new();
         let mut values: Vec<(Operand, Value)> = Vec::with_capacity(ops.len());
@@ -289,7 +369,7 @@ impl CrossYear {
                         let cells = if o.prev { &cx.prev.cells } else { &*cx.cells };
                         match lookup(cells, o, &mut glued) {
                             Some(v) => v,
-                            None => return,
+                            None => return None,
                         }
                     }
                 };
@@ -300,15 +380,21 @@ impl CrossYear {
             .iter()
             .filter_map(|g| {
                 let cells = if g.prev { &cx.prev.cells } else { &*cx.cells };
-                cells.row(g.table, g.row)?.glued.as_ref().map(|x| x.readings.clone())
+                cells
+                    .row(g.table, g.row)?
+                    .glued
+                    .as_ref()
+                    .map(|x| x.readings.clone())
             })
             .collect();
         if readings.len() != glued.len() {
-            return;
+            return None;
         }
-        let combos = readings.iter().try_fold(1usize, |acc, r| acc.checked_mul(r.len()));
+        let combos = readings
+            .iter()
+            .try_fold(1usize, |acc, r| acc.checked_mul(r.len()));
         let Some(combos) = combos.filter(|&n| n <= MAX_COMBINATIONS) else {
-            return;
+            return None;
         };
         // Sum of the relation moved to one side (this year − last year) for a choice of
         // readings; the relation holds when it is zero.
@@ -336,11 +422,15 @@ impl CrossYear {
                 choice[i] = rest % r.len();
                 rest /= r.len();
             }
-            let Some(t) = total(&choice) else { return };
+            let Some(t) = total(&choice) else { return None };
             if t == Num::ZERO {
                 satisfying.push(choice.clone());
             }
-            let dist = if t.is_negative() { Num::ZERO.checked_sub(t).unwrap_or(t) } else { t };
+            let dist = if t.is_negative() {
+                Num::ZERO.checked_sub(t).unwrap_or(t)
+            } else {
+                t
+            };
             if closest.as_ref().is_none_or(|(d, _)| dist < *d) {
                 closest = Some((dist, choice.clone()));
             }
@@ -349,10 +439,12 @@ impl CrossYear {
             if satisfying.len() < combos {
                 self.settle(cx, &glued, &readings, &satisfying);
             }
-            return;
+            return None;
         }
-        let Some((_, shown)) = closest else { return };
-        self.report(cx, &values, &glued, &readings, &shown, row, col);
+        let Some((_, shown)) = closest else {
+            return None;
+        };
+        self.report(cx, &values, &glued, &readings, &shown, row, col)
     }
 
     /// Settles the glued rows of this year's report on which every satisfying choice
@@ -375,7 +467,12 @@ impl CrossYear {
             let Some(values) = readings[i].get(first).cloned() else {
                 continue;
             };
-            let Some(row) = cx.cells.tables.get_mut(g.table).and_then(|t| t.get_mut(g.row)) else {
+            let Some(row) = cx
+                .cells
+                .tables
+                .get_mut(g.table)
+                .and_then(|t| t.get_mut(g.row))
+            else {
                 continue;
             };
             let Some(gf) = row.glued.take() else { continue };
@@ -425,7 +522,7 @@ impl CrossYear {
         choice: &[usize],
         row: Option<usize>,
         col: Option<usize>,
-    ) {
+    ) -> Option<crate::report::Diagnostic> {
         let templates = cx.templates;
         let value_of = |v: &Value| -> Option<Num> {
             Some(match v {
@@ -443,31 +540,43 @@ impl CrossYear {
             .enumerate()
             .find(|(_, (o, v))| !o.prev && !matches!(v, Value::Constant(_)))
         else {
-            return;
+            return None;
         };
         let span = match pv {
             Value::Certain(c) => c.span.clone(),
             Value::Glued(..) | Value::Constant(_) => {
-                let Some(row) = cx.cells.row(primary.table, primary.row) else { return };
-                let Some(g) = &row.glued else { return };
+                let Some(row) = cx.cells.row(primary.table, primary.row) else {
+                    return None;
+                };
+                let Some(g) = &row.glued else { return None };
                 g.span.clone()
             }
         };
-        let Some(actual) = value_of(pv) else { return };
+        let Some(actual) = value_of(pv) else {
+            return None;
+        };
         // What the primary would need: the other operands moved to its side.
         let mut others = Num::ZERO;
         let mut text = String::new();
         let mut first = true;
         let mut ordered: Vec<&(Operand, Value)> = values.iter().filter(|(o, _)| o.prev).collect();
-        ordered.extend(values.iter().enumerate().filter(|(i, (o, _))| !o.prev && *i != pi).map(|(_, x)| x));
+        ordered.extend(
+            values
+                .iter()
+                .enumerate()
+                .filter(|(i, (o, _))| !o.prev && *i != pi)
+                .map(|(_, x)| x),
+        );
         for (o, v) in ordered {
-            let Some(n) = value_of(v) else { return };
+            let Some(n) = value_of(v) else { return None };
             // primary·sign + Σ others·sign = 0  →  primary = −Σ others·sign / sign
             let contribution = match n.checked_mul_int(-o.sign * primary.sign) {
                 Some(c) => c,
-                None => return,
+                None => return None,
             };
-            let Some(sum) = others.checked_add(contribution) else { return };
+            let Some(sum) = others.checked_add(contribution) else {
+                return None;
+            };
             others = sum;
             let label = match v {
                 Value::Constant(_) => n.to_string(),
@@ -485,8 +594,16 @@ impl CrossYear {
         }
         let needed = others;
         let pname = name(templates, primary);
-        let tpl_r = self.star_rows.as_ref().and(row).map(|r| templates.tables[primary.table].rows[r].short.clone());
-        let tpl_c = self.star_cols.as_ref().and(col).map(|c| templates.tables[primary.table].columns[c].display());
+        let tpl_r = self
+            .star_rows
+            .as_ref()
+            .and(row)
+            .map(|r| templates.tables[primary.table].rows[r].short.clone());
+        let tpl_c = self
+            .star_cols
+            .as_ref()
+            .and(col)
+            .map(|c| templates.tables[primary.table].columns[c].display());
         let mut where_ = String::new();
         if let Some(r) = tpl_r {
             where_.push_str(&format!("「{r}」行"));
@@ -495,12 +612,23 @@ impl CrossYear {
             where_.push_str(&format!("「{c}」列"));
         }
         let mut d = cx
-            .diagnostic(span, format!("{}：{where_}与上年（{}）报告不衔接", self.summary, cx.prev_year))
+            .diagnostic(
+                span,
+                format!(
+                    "{}：{where_}与上年（{}）报告不衔接",
+                    self.summary, cx.prev_year
+                ),
+            )
             .primary_label(format!("{pname} {actual}"))
             .note(format!("{text} = {needed}，本年表中{pname} {actual}"));
         for (o, v) in values.iter().filter(|(o, _)| o.prev) {
             let Some(n) = value_of(v) else { continue };
-            let place = cx.prev.cells.place(o.table, o.row, o.col).cloned().unwrap_or_default();
+            let place = cx
+                .prev
+                .cells
+                .place(o.table, o.row, o.col)
+                .cloned()
+                .unwrap_or_default();
             d = d.elsewhere(&cx.prev.path, place, format!("{} {n}", name(templates, o)));
         }
         for (i, (o, v)) in values.iter().enumerate() {
@@ -514,7 +642,8 @@ impl CrossYear {
         for (i, g) in glued.iter().enumerate() {
             let cells = if g.prev { &cx.prev.cells } else { &*cx.cells };
             if let Some(gf) = cells.row(g.table, g.row).and_then(|r| r.glued.as_ref()) {
-                let shown: Vec<String> = readings[i][choice[i]].iter().map(u64::to_string).collect();
+                let shown: Vec<String> =
+                    readings[i][choice[i]].iter().map(u64::to_string).collect();
                 d = d.note(format!(
                     "{}{}「{}」行的数字连写（「{}」），表内关系允许的 {} 种拆法没有一种满足此关系；上面按最接近的拆法 {} 计算",
                     if g.prev { "上年" } else { "本年" },
@@ -528,7 +657,10 @@ impl CrossYear {
         }
         if let Some(Explained(Some(sentence))) = cx.mine::<Explained>() {
             d.severity = self.unless_severity;
-            d = d.note(format!("本年报告说明了调整：「{sentence}」，因此只作{}", self.unless_severity.chinese()));
+            d = d.note(format!(
+                "本年报告说明了调整：「{sentence}」，因此只作{}",
+                self.unless_severity.chinese()
+            ));
         } else if glued.is_empty() {
             d = d.help(format!(
                 "若上年数字和本年其他数字无误，{pname}应为 {needed}；若数字经清理等调整，请在报告中说明"
@@ -536,6 +668,6 @@ impl CrossYear {
         } else {
             d = d.help("请核对连写的数字和上年报告的数字".to_string());
         }
-        cx.push(d);
+        Some(d)
     }
 }

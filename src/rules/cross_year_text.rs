@@ -88,16 +88,30 @@ struct TextCheck {
 
 pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
     let kind = parse_check(&def.check, CHECKS)?;
-    let pattern = def.pattern.as_ref().map(|p| super::pack_regex(p, cx)).transpose()?;
+    let pattern = def
+        .pattern
+        .as_ref()
+        .map(|p| super::pack_regex(p, cx))
+        .transpose()?;
     if kind == Kind::Cumulative {
         match &pattern {
             None => {
-                return Err(DefError::new(def.check.span(), "cumulative 检查需要 pattern", "缺少 pattern")
-                    .help("如 pattern = \"累计(?P<what>\\\\p{Han}{0,12}?){n}\\\\s*(?:件|条)\""));
+                return Err(DefError::new(
+                    def.check.span(),
+                    "cumulative 检查需要 pattern",
+                    "缺少 pattern",
+                )
+                .help("如 pattern = \"累计(?P<what>\\\\p{Han}{0,12}?){n}\\\\s*(?:件|条)\""));
             }
             Some(re) if !re.capture_names().any(|n| n == Some("n")) => {
-                let Some(p) = &def.pattern else { unreachable!() };
-                return Err(DefError::new(p.span(), "pattern 中没有数字 {n}", "缺少 {n}"));
+                let Some(p) = &def.pattern else {
+                    unreachable!()
+                };
+                return Err(DefError::new(
+                    p.span(),
+                    "pattern 中没有数字 {n}",
+                    "缺少 {n}",
+                ));
             }
             _ => {}
         }
@@ -107,11 +121,19 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
         .iter()
         .map(|t| super::pack_regex(t, cx))
         .collect::<Result<Vec<_>, _>>()?;
-    let not_with = def.not_with.as_ref().map(|p| super::pack_regex(p, cx)).transpose()?;
+    let not_with = def
+        .not_with
+        .as_ref()
+        .map(|p| super::pack_regex(p, cx))
+        .transpose()?;
     let threshold = def.threshold.unwrap_or(0.5);
     if kind == Kind::Similarity && !(0.0..=1.0).contains(&threshold) {
-        return Err(DefError::new(def.check.span(), format!("threshold = {threshold} 不在 0 到 1 之间"), "此规则")
-            .help("如 threshold = 0.5（相似度 50%）"));
+        return Err(DefError::new(
+            def.check.span(),
+            format!("threshold = {threshold} 不在 0 到 1 之间"),
+            "此规则",
+        )
+        .help("如 threshold = 0.5（相似度 50%）"));
     }
     Ok(Box::new(TextCheck {
         kind,
@@ -157,12 +179,19 @@ impl Check for TextCheck {
                 if !self.template.is_empty() {
                     lines.push(format!(
                         "不计入的套话：{}",
-                        self.template.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("；")
+                        self.template
+                            .iter()
+                            .map(|r| r.as_str())
+                            .collect::<Vec<_>>()
+                            .join("；")
                     ));
                 }
             }
             Kind::StaleYear => {
-                lines.push("核对：本年报告中与上年报告相同（只有数字不同）的句子里仍写着上一年度的年份".into());
+                lines.push(
+                    "核对：本年报告中与上年报告相同（只有数字不同）的句子里仍写着上一年度的年份"
+                        .into(),
+                );
             }
         }
         lines.push("批量检查中同一发布机关相邻两个年度的报告都在时核对（上一年度的报告可用 --previous 目录 提供）。".into());
@@ -271,20 +300,26 @@ fn clean(s: &str, mask: bool) -> String {
 
 impl TextCheck {
     fn cumulative(&self, doc: &Document) -> Vec<Cumulative> {
-        let Some(re) = &self.pattern else { return Vec::new() };
+        let Some(re) = &self.pattern else {
+            return Vec::new();
+        };
         let text = &doc.text;
         let year = doc.year.as_ref().map(|y| y.year);
         let mut out: Vec<Cumulative> = Vec::new();
         let mut conflicting: BTreeSet<String> = BTreeSet::new();
         for c in re.captures_iter(text) {
-            let (Some(all), Some(n)) = (c.get(0), c.name("n")) else { continue };
+            let (Some(all), Some(n)) = (c.get(0), c.name("n")) else {
+                continue;
+            };
             if reliability(text, n.range(), all.end()) != Reliability::Exact {
                 continue;
             }
             // The clause before the match: a figure of one year is not cumulative.
             let clause_start = text[..all.start()]
-                .rfind(['，', '。', '；', '\n', ','])
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| matches!(c, '，' | '。' | '；' | '\n' | ','))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let clause = text.get(clause_start..all.start()).unwrap_or("");
             let one_year = ["本年", "今年", "全年", "年内", "当年", "年度内"]
                 .iter()
@@ -294,7 +329,9 @@ impl TextCheck {
             if one_year {
                 continue;
             }
-            let Some(value) = parse_figure(n.as_str()) else { continue };
+            let Some(value) = parse_figure(n.as_str()) else {
+                continue;
+            };
             let what = c.name("what").map_or("", |m| m.as_str());
             let unit = text[n.end()..all.end()].trim();
             let key = format!("{}{}", clean(what, false), clean(unit, false));
@@ -440,11 +477,19 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
         }
         taken += 1;
     }
-    if taken == 0 { 0.0 } else { both as f64 / taken as f64 }
+    if taken == 0 {
+        0.0
+    } else {
+        both as f64 / taken as f64
+    }
 }
 
 impl SeriesCheck for TextCheck {
-    fn facts(&self, doc: &Document, _templates: &Templates) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    fn facts(
+        &self,
+        doc: &Document,
+        _templates: &Templates,
+    ) -> Option<Box<dyn std::any::Any + Send + Sync>> {
         let f = match self.kind {
             Kind::Cumulative => Facts::Cumulative(self.cumulative(doc)),
             Kind::Similarity => Facts::Fingerprint(self.fingerprint(doc)?),
@@ -461,7 +506,9 @@ impl SeriesCheck for TextCheck {
         match (mine, theirs) {
             (Facts::Cumulative(a), Facts::Cumulative(b)) => {
                 for c in a {
-                    let Some(p) = b.iter().find(|p| p.key == c.key) else { continue };
+                    let Some(p) = b.iter().find(|p| p.key == c.key) else {
+                        continue;
+                    };
                     if c.value >= p.value {
                         continue;
                     }
@@ -474,7 +521,11 @@ impl SeriesCheck for TextCheck {
                             ),
                         )
                         .primary_label(format!("累计 {}", c.value))
-                        .elsewhere(&cx.prev.path, p.place.clone(), format!("上年报告：累计 {}", p.value))
+                        .elsewhere(
+                            &cx.prev.path,
+                            p.place.clone(),
+                            format!("上年报告：累计 {}", p.value),
+                        )
                         .note("累计数只增不减；若统计口径变化，请在报告中说明")
                         .help(format!("核对此数（应不小于 {}）或说明口径变化", p.value));
                     found.push(d);

@@ -11,8 +11,8 @@ use crate::pack::template::Templates;
 use crate::parse::Document;
 use crate::report::{Diagnostic, Relation, Severity};
 
-pub mod breakdown;
 pub mod aggregate;
+pub mod breakdown;
 pub mod content;
 pub mod cross_ref;
 pub mod cross_year;

@@ -389,8 +389,7 @@ pub fn pair(reports: &[ReportFacts]) -> Pairing {
         list.sort();
         let mut by_year: Vec<(i32, usize)> = Vec::with_capacity(list.len());
         for (j, &(y, i)) in list.iter().enumerate() {
-            let dup = list.get(j + 1).is_some_and(|n| n.0 == y)
-                || (j > 0 && list[j - 1].0 == y);
+            let dup = list.get(j + 1).is_some_and(|n| n.0 == y) || (j > 0 && list[j - 1].0 == y);
             if dup {
                 out.duplicates.push(i);
             } else {
@@ -486,7 +485,8 @@ pub fn check_series(
 /// series settled, and sorts them in document order.
 pub fn apply(outcome: &SeriesOutcome, diagnostics: &mut Vec<Diagnostic>) {
     if !outcome.settled.is_empty() {
-        diagnostics.retain(|d| !(d.severity != Severity::Error && outcome.settled.contains(&d.primary)));
+        diagnostics
+            .retain(|d| !(d.severity != Severity::Error && outcome.settled.contains(&d.primary)));
     }
     diagnostics.extend(outcome.diagnostics.iter().cloned());
     diagnostics.sort_by(|a, b| {
