@@ -356,9 +356,7 @@ impl CrossYear {
         col: Option<usize>,
     ) -> Option<crate::report::Diagnostic> {
         let templates = cx.templates;
-        let Some(ops) = self.operands(row, col, templates) else {
-            return None;
-        };
+        let ops = self.operands(row, col, templates)?;
         let mut glued: Vec<GluedRef> = Vec::new();
         let mut values: Vec<(Operand, Value)> = Vec::with_capacity(ops.len());
         {
@@ -367,10 +365,7 @@ impl CrossYear {
                     Some(n) => Value::Constant(*n),
                     None => {
                         let cells = if o.prev { &cx.prev.cells } else { &*cx.cells };
-                        match lookup(cells, o, &mut glued) {
-                            Some(v) => v,
-                            None => return None,
-                        }
+                        lookup(cells, o, &mut glued)?
                     }
                 };
                 values.push((*o, v));
@@ -393,9 +388,7 @@ impl CrossYear {
         let combos = readings
             .iter()
             .try_fold(1usize, |acc, r| acc.checked_mul(r.len()));
-        let Some(combos) = combos.filter(|&n| n <= MAX_COMBINATIONS) else {
-            return None;
-        };
+        let combos = combos.filter(|&n| n <= MAX_COMBINATIONS)?;
         // Sum of the relation moved to one side (this year − last year) for a choice of
         // readings; the relation holds when it is zero.
         let total = |choice: &[usize]| -> Option<Num> {
@@ -422,7 +415,7 @@ impl CrossYear {
                 choice[i] = rest % r.len();
                 rest /= r.len();
             }
-            let Some(t) = total(&choice) else { return None };
+            let t = total(&choice)?;
             if t == Num::ZERO {
                 satisfying.push(choice.clone());
             }
@@ -441,9 +434,7 @@ impl CrossYear {
             }
             return None;
         }
-        let Some((_, shown)) = closest else {
-            return None;
-        };
+        let (_, shown) = closest?;
         self.report(cx, &values, &glued, &readings, &shown, row, col)
     }
 
@@ -535,26 +526,19 @@ impl CrossYear {
             })
         };
         // The primary: the first cell of this year's side.
-        let Some((pi, (primary, pv))) = values
+        let (pi, (primary, pv)) = values
             .iter()
             .enumerate()
-            .find(|(_, (o, v))| !o.prev && !matches!(v, Value::Constant(_)))
-        else {
-            return None;
-        };
+            .find(|(_, (o, v))| !o.prev && !matches!(v, Value::Constant(_)))?;
         let span = match pv {
             Value::Certain(c) => c.span.clone(),
             Value::Glued(..) | Value::Constant(_) => {
-                let Some(row) = cx.cells.row(primary.table, primary.row) else {
-                    return None;
-                };
-                let Some(g) = &row.glued else { return None };
+                let row = cx.cells.row(primary.table, primary.row)?;
+                let g = row.glued.as_ref()?;
                 g.span.clone()
             }
         };
-        let Some(actual) = value_of(pv) else {
-            return None;
-        };
+        let actual = value_of(pv)?;
         // What the primary would need: the other operands moved to its side.
         let mut others = Num::ZERO;
         let mut text = String::new();
@@ -568,15 +552,10 @@ impl CrossYear {
                 .map(|(_, x)| x),
         );
         for (o, v) in ordered {
-            let Some(n) = value_of(v) else { return None };
+            let n = value_of(v)?;
             // primary·sign + Σ others·sign = 0  →  primary = −Σ others·sign / sign
-            let contribution = match n.checked_mul_int(-o.sign * primary.sign) {
-                Some(c) => c,
-                None => return None,
-            };
-            let Some(sum) = others.checked_add(contribution) else {
-                return None;
-            };
+            let contribution = n.checked_mul_int(-o.sign * primary.sign)?;
+            let sum = others.checked_add(contribution)?;
             others = sum;
             let label = match v {
                 Value::Constant(_) => n.to_string(),

@@ -116,8 +116,8 @@ pub fn render(y: &Year) -> String {
     t3.push_str(&format!(
         "三、本年度办理结果 | （一）予以公开 | {done} | 0 | 0 | 0 | 0 | 0 | {done} |\n"
     ));
-    for label in ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"]
     {
+        let label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）";
         t3.push_str(&format!("{label} {zero}\n"));
     }
     t3.push_str(&format!("（三）不予公开 | 1.属于国家秘密 {zero}\n"));
