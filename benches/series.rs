@@ -38,7 +38,11 @@ fn body(i: usize) -> String {
     ];
     const UNITS: &[&str] = &["交通运输局", "财政局", "教育局", "民政局"];
     let n = A.len();
-    let county = format!("{}{}", A[(i / UNITS.len()) % n], A[(i / UNITS.len() / n) % n]);
+    let county = format!(
+        "{}{}",
+        A[(i / UNITS.len()) % n],
+        A[(i / UNITS.len() / n) % n]
+    );
     format!("{county}县{}", UNITS[i % UNITS.len()])
 }
 

@@ -425,6 +425,54 @@ fn body_and_year_stated_on_the_command_line_and_in_the_configuration() {
     assert!(err.contains("跨年度核对：1 对"), "{err}");
 }
 
+#[test]
+fn an_aggregate_declared_in_the_configuration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("units")).expect("mkdir");
+    for (i, body) in ["甲镇人民政府", "乙镇人民政府"].iter().enumerate() {
+        let mut y = Year::new(body, 2024);
+        y.in_force = 10 + i as u32;
+        std::fs::write(dir.path().join(format!("units/{i}.txt")), render(&y)).expect("write");
+    }
+    let mut total = Year::new("某县人民政府", 2024);
+    total.issued = 6;
+    total.in_force = 20; // 10 + 11 = 21
+    std::fs::write(dir.path().join("county.txt"), render(&total)).expect("write");
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        "[[aggregate]]\ntotal = \"county.txt\"\nparts = [\"units/*.txt\"]\n",
+    )
+    .expect("write");
+    let json = std::ffi::OsString::from("--format=json");
+    let out = nianbao(&[json.as_os_str(), dir.path().as_os_str()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let y201: Vec<&serde_json::Value> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|d| d["rule"] == "Y201")
+        .collect();
+    // 制发 6 = 3 + 3 holds; 现行有效 20 ≠ 21 and the other tables (sums of two
+    // identical units) each differ: every finding is on county.txt.
+    assert!(!y201.is_empty(), "{v:#}");
+    assert!(
+        y201.iter()
+            .all(|d| d["path"].as_str().unwrap_or("").ends_with("county.txt"))
+    );
+    assert!(
+        y201.iter().any(
+            |d| d["message"].as_str().unwrap_or("").contains("现行有效件数")
+                && d["notes"][0].as_str().unwrap_or("").contains("units")
+        ),
+        "{v:#}"
+    );
+    assert!(
+        !y201
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("本年制发件数"))
+    );
+}
+
 // ───────────────────────────────────────────── real series (../shared)
 
 fn shared_batch(files: &[std::path::PathBuf]) -> HashMap<String, Vec<Diagnostic>> {

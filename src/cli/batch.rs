@@ -101,19 +101,25 @@ pub(super) fn references(
         let Ok(linter) = group.linter else { continue };
         let index = offset + packs.len();
         let config = group.config.clone();
-        let facts: Vec<ReportFacts> = group
+        let facts: Vec<Result<ReportFacts, String>> = group
             .inputs
             .par_iter()
-            .filter_map(|input| {
-                let loaded = load::load(input, load_options).ok()?;
-                let outcome = linter.lint_loaded(input.name(), loaded).ok()?;
+            .map(|input| {
+                let outcome = load::load(input, load_options)
+                    .and_then(|l| linter.lint_loaded(input.name(), l))
+                    .map_err(|e| format!("--previous：{}：{}", e.path, e.message()))?;
                 let mut f = facts(&linter, &config, input, &outcome.document, args, index);
                 f.reference = true;
-                Some(f)
+                Ok(f)
             })
             .collect();
         packs.push(linter);
-        out.extend(facts);
+        for f in facts {
+            match f {
+                Ok(f) => out.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
     }
     out
 }

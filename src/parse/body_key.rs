@@ -106,10 +106,29 @@ pub fn normalise(name: &str) -> Option<BodyKey> {
         region = stem.as_str();
         s = "";
     }
+    // A bare region word before a unit (`区统计局`: the district's) is no region.
+    if region.is_empty() {
+        for w in ["市", "区", "县"] {
+            if let Some(rest) = s.strip_prefix(w)
+                && rest.chars().count() >= 2
+                && !["场", "域", "委", "政"].iter().any(|x| rest.starts_with(x))
+            {
+                s = rest;
+                break;
+            }
+        }
+    }
     // 4. the unit
     let mut unit = s
         .replace("人民政府", "政府")
         .replace("管理委员会", "管委会");
+    // A self-reference (`我局`, `本委`) names no body.
+    if region.is_empty()
+        && (unit.starts_with('我') || unit.starts_with('本'))
+        && unit.chars().count() <= 3
+    {
+        return None;
+    }
     if unit == "政府" || unit == "政府办事处" || unit == "办事处" {
         unit.clear();
     }
@@ -183,5 +202,12 @@ mod tests {
         same("某区壬癸街道办事处", "壬癸街道");
         same("某某开发区管理委员会", "某某开发区管委会");
         assert_eq!(normalise("2023年度政府信息公开工作年度报告"), None);
+        assert_eq!(normalise("我局"), None);
+        assert_eq!(key("区统计局"), (String::new(), "统计局".into()));
+        assert_eq!(
+            key("市场监督管理局"),
+            (String::new(), "市场监督管理局".into())
+        );
+        assert_eq!(key("乡村振兴局"), (String::new(), "乡村振兴局".into()));
     }
 }
