@@ -596,3 +596,24 @@ impl SeriesCheck for TextCheck {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_of_sketches() {
+        let a: Vec<u32> = (0..100).collect();
+        let b: Vec<u32> = (50..150).collect();
+        assert!((jaccard(&a, &a) - 1.0).abs() < 1e-9);
+        assert!((jaccard(&a, &b) - 50.0 / 150.0).abs() < 1e-9);
+        assert_eq!(jaccard(&a, &(200..300).collect::<Vec<u32>>()), 0.0);
+        assert_eq!(jaccard(&[], &[]), 0.0);
+    }
+
+    #[test]
+    fn figures_are_masked_and_punctuation_dropped() {
+        assert_eq!(clean("2023年，收到申请12件。", true), "#年收到申请#件");
+        assert_eq!(clean("2023年，收到申请12件。", false), "年收到申请件");
+    }
+}

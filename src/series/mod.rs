@@ -493,3 +493,57 @@ pub fn apply(outcome: &SeriesOutcome, diagnostics: &mut Vec<Diagnostic>) {
         (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(name: &str, year: i32) -> ReportFacts {
+        ReportFacts {
+            path: format!("{name}-{year}"),
+            identity: Identity {
+                name: Some(name.to_string()),
+                key: body_key::normalise(name),
+                year: Some(year),
+                from_config: false,
+            },
+            pack: 0,
+            reference: false,
+            cells: Cells::default(),
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn consecutive_years_of_one_body_are_paired_and_nothing_else() {
+        let reports = vec![
+            report("甲县财政局", 2023),
+            report("乙县财政局", 2022),
+            report("甲县财政局", 2021),
+            report("甲县财政局", 2022),
+            report("乙县财政局", 2024), // a gap: 2023 missing
+            report("丙县教育局", 2022),
+            report("丙县教育局", 2023),
+            report("丙县教育局", 2023), // two 2023 reports: neither is paired
+        ];
+        let p = pair(&reports);
+        let mut pairs = p.pairs.clone();
+        pairs.sort_unstable();
+        assert_eq!(pairs, vec![(2, 3), (3, 0)]);
+        let mut dup = p.duplicates.clone();
+        dup.sort_unstable();
+        assert_eq!(dup, vec![6, 7]);
+    }
+
+    #[test]
+    fn a_short_title_joins_the_only_body_with_its_unit() {
+        let reports = vec![
+            report("甲乙综合实验区财政金融局", 2022),
+            report("财政金融局", 2023),
+            report("丙丁区教育局", 2022),
+            report("戊己区教育局", 2022),
+            report("教育局", 2023), // two bodies with this unit: not paired
+        ];
+        assert_eq!(pair(&reports).pairs, vec![(0, 1)]);
+    }
+}
