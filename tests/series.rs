@@ -563,3 +563,4 @@ fn hongze_2023_to_2024_is_consistent() {
         assert!(y.is_empty(), "{name}: {y:#?}");
     }
 }
+
