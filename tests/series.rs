@@ -555,7 +555,7 @@ fn hongze_2023_to_2024_is_consistent() {
     assert!(
         facts[1].cells.tables[1]
             .iter()
-            .any(|r| r.values.iter().any(Option::is_some))
+            .any(nianbao::series::RowFacts::has_values)
     );
     let found = shared_batch(&files);
     for (name, diags) in &found {
@@ -563,4 +563,3 @@ fn hongze_2023_to_2024_is_consistent() {
         assert!(y.is_empty(), "{name}: {y:#?}");
     }
 }
-

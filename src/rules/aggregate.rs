@@ -90,15 +90,15 @@ impl SeriesCheck for Aggregate {
                     continue;
                 }
                 for &c in &tpl.rows[ri].columns {
-                    let Some(Some(total)) = row.values.get(c) else {
+                    let Some(total) = row.value(c) else {
                         continue;
                     };
                     let mut sum = Num::ZERO;
                     let mut each: Vec<(&str, Num)> = Vec::with_capacity(cx.parts.len());
                     let mut certain = true;
                     for p in &cx.parts {
-                        match p.cells.row(t, ri).and_then(|r| r.values.get(c)) {
-                            Some(Some(v)) => {
+                        match p.cells.row(t, ri).and_then(|r| r.value(c)) {
+                            Some(v) => {
                                 each.push((p.path.as_str(), v.value));
                                 match sum.checked_add(v.value) {
                                     Some(s) => sum = s,

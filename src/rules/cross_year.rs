@@ -249,8 +249,8 @@ impl CrossYear {
 
 fn lookup(cells: &Cells, o: &Operand, glued: &mut Vec<GluedRef>) -> Option<Value> {
     let row = cells.row(o.table, o.row)?;
-    if let Some(Some(v)) = row.values.get(o.col) {
-        return Some(Value::Certain(v.clone()));
+    if let Some(v) = row.value(o.col) {
+        return Some(Value::Certain(v));
     }
     let g = row.glued.as_ref()?;
     let pos = g.columns.iter().position(|&c| c == o.col)?;
@@ -468,11 +468,14 @@ impl CrossYear {
             };
             let Some(gf) = row.glued.take() else { continue };
             for (&c, &v) in gf.columns.iter().zip(&values) {
-                if let (Some(slot), Ok(v)) = (row.values.get_mut(c), i64::try_from(v)) {
-                    *slot = Some(CellFact {
-                        value: Num::from_int(v),
-                        span: gf.span.clone(),
-                    });
+                if let Ok(v) = i64::try_from(v) {
+                    row.set(
+                        c,
+                        CellFact {
+                            value: Num::from_int(v),
+                            span: gf.span.clone(),
+                        },
+                    );
                 }
             }
             let tpl = &cx.templates.tables[g.table];

@@ -129,11 +129,64 @@ pub struct GluedFact {
     pub span: Range<usize>,
 }
 
+/// One cell packed in 16 bytes (a batch keeps every report's cells): its value and
+/// span; `start == u32::MAX` when the cell holds no certain number.
+#[derive(Clone, Copy, Debug)]
+struct Packed {
+    value: Num,
+    start: u32,
+    end: u32,
+}
+
+const NONE: Packed = Packed {
+    value: Num::ZERO,
+    start: u32::MAX,
+    end: 0,
+};
+
 /// The cells of one row: certain values by column, or the readings of a glued row.
 #[derive(Clone, Debug, Default)]
 pub struct RowFacts {
-    pub values: Vec<Option<CellFact>>,
+    values: Vec<Packed>,
     pub glued: Option<GluedFact>,
+}
+
+impl RowFacts {
+    /// The certain number of column `col`, if any.
+    pub fn value(&self, col: usize) -> Option<CellFact> {
+        let p = self.values.get(col)?;
+        (p.start != u32::MAX).then_some(CellFact {
+            value: p.value,
+            span: p.start as usize..p.end as usize,
+        })
+    }
+
+    /// Makes column `col` certain (a glued row settled by a cross-year relation).
+    pub fn set(&mut self, col: usize, cell: CellFact) {
+        let (Ok(start), Ok(end)) = (u32::try_from(cell.span.start), u32::try_from(cell.span.end))
+        else {
+            return;
+        };
+        if let Some(slot) = self.values.get_mut(col)
+            && start != u32::MAX
+        {
+            *slot = Packed {
+                value: cell.value,
+                start,
+                end,
+            };
+        }
+    }
+
+    /// Number of columns (the table's).
+    pub fn columns(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether any column holds a certain number.
+    pub fn has_values(&self) -> bool {
+        self.values.iter().any(|p| p.start != u32::MAX)
+    }
 }
 
 /// The cells of a report's tables (readable tables only).
@@ -160,13 +213,21 @@ impl Cells {
                 .map(|(ri, row)| {
                     let values = (0..tpl.columns.len())
                         .map(|c| {
-                            let cell = row.cells.get(c)?;
+                            let Some(cell) = row.cells.get(c) else {
+                                return NONE;
+                            };
                             match (&cell.value, &cell.span) {
-                                (CellValue::Number(v), Some(span)) => Some(CellFact {
-                                    value: *v,
-                                    span: span.clone(),
-                                }),
-                                _ => None,
+                                (CellValue::Number(v), Some(span)) => {
+                                    match (u32::try_from(span.start), u32::try_from(span.end)) {
+                                        (Ok(start), Ok(end)) if start != u32::MAX => Packed {
+                                            value: *v,
+                                            start,
+                                            end,
+                                        },
+                                        _ => NONE,
+                                    }
+                                }
+                                _ => NONE,
                             }
                         })
                         .collect();
@@ -243,15 +304,15 @@ impl ReportFacts {
                 if r.is_some_and(|r| r != ri) {
                     continue;
                 }
-                for (ci, v) in row.values.iter().enumerate() {
+                for ci in 0..row.columns() {
                     if c.is_some_and(|c| c != ci)
                         || cells.places.iter().any(|(k, _)| *k == (t, ri, ci))
                     {
                         continue;
                     }
                     // A certain cell, or the run of a glued row it is read from.
-                    let span = match (v, &row.glued) {
-                        (Some(v), _) => v.span.clone(),
+                    let span = match (row.value(ci), &row.glued) {
+                        (Some(v), _) => v.span,
                         (None, Some(g)) if g.columns.contains(&ci) => g.span.clone(),
                         _ => continue,
                     };
