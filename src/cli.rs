@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 
+mod batch;
 mod check;
 mod config_cmd;
 mod configured;

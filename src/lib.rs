@@ -24,6 +24,7 @@ pub mod packtest;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod series;
 #[cfg(feature = "server")]
 pub mod server;
 

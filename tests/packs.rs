@@ -223,7 +223,7 @@ fn every_rule_declared_in_the_national_files_is_loaded() {
                 .trim()
                 .strip_prefix("id = \"")
                 .and_then(|r| r.strip_suffix('"'))
-                && id.chars().next().is_some_and(|c| "STXNDE".contains(c))
+                && id.chars().next().is_some_and(|c| "STXNDEY".contains(c))
                 && id.len() >= 4
             {
                 declared.push(id.to_string());

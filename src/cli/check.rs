@@ -97,6 +97,8 @@ pub(super) struct CheckArgs {
     /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
     #[arg(short, long)]
     verbose: bool,
+    #[command(flatten)]
+    series: super::batch::SeriesArgs,
 }
 
 /// What checking one input produced.
@@ -106,6 +108,8 @@ struct FileResult {
     fails: bool,
     /// `--verbose` notes.
     stderr: Buffer,
+    /// What the series stage needs of this report (`batch`).
+    facts: Option<nianbao::series::ReportFacts>,
 }
 
 /// Inputs checked in parallel at a time: the documents of one batch are held until
@@ -192,7 +196,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
 
     let mut fails = false;
-    for group in &groups {
+    // Every report is checked on its own first; the series stage (`batch`) then pairs
+    // them and checks again only those it found something in.
+    let mut packs: Vec<&Pack> = Vec::new();
+    let mut kept: Vec<Kept> = Vec::new();
+    for (gi, group) in groups.iter().enumerate() {
         let linter = match &group.linter {
             Ok(l) => l,
             Err(e) => {
@@ -211,12 +219,14 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 continue;
             }
         };
-        for batch in group.inputs.chunks(BATCH) {
+        let pi = packs.len();
+        packs.push(linter.pack());
+        for (bi, batch) in group.inputs.chunks(BATCH).enumerate() {
             let results: Vec<FileResult> = batch
                 .par_iter()
-                .map(|input| check_one(linter, &group.config, input, &args, err_color))
+                .map(|input| check_one(linter, &group.config, input, &args, err_color, pi, None))
                 .collect();
-            for r in results {
+            for (k, mut r) in results.into_iter().enumerate() {
                 write_stderr(&r.stderr);
                 fails |= r.fails;
                 match &r.outcome {
@@ -228,6 +238,14 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                             pack: linter.pack(),
                         };
                         written = written.and_then(|()| emitter.document(&mut sink, &checked));
+                        if let Some(f) = r.facts.take() {
+                            kept.push(Kept {
+                                group: gi,
+                                input: bi * BATCH + k,
+                                counts: nianbao::Counts::of(&outcome.diagnostics),
+                                facts: Some(f),
+                            });
+                        }
                     }
                     Err(e) => {
                         failed = true;
@@ -241,6 +259,86 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 }
                 written = written.and_then(|()| sink.flush());
             }
+        }
+    }
+
+    // The series stage: findings between reports (last year's report against this
+    // year's) are known only once every report has been read, so they are written
+    // after the findings of each report on its own, for the reports they concern.
+    let mut series_errors = Vec::new();
+    let mut reference_linters = Vec::new();
+    let references = super::batch::references(
+        &args.series,
+        &mut configs,
+        &args.input.options(),
+        packs.len(),
+        &mut reference_linters,
+        &mut series_errors,
+    );
+    packs.extend(reference_linters.iter().map(|l| l.pack()));
+    let mut facts = Vec::new();
+    let mut owner: Vec<Option<usize>> = Vec::new();
+    let mut placed = Vec::new();
+    for (ki, k) in kept.iter_mut().enumerate() {
+        if let Some(f) = k.facts.take() {
+            facts.push(f);
+            owner.push(Some(ki));
+            let path = match &groups[k.group].inputs[k.input] {
+                Input::File(p) => Some(p.clone()),
+                Input::Stdin => None,
+            };
+            placed.push((path, groups[k.group].config.clone()));
+        }
+    }
+    let aggregates = super::batch::aggregates(&placed, &mut series_errors);
+    for r in references {
+        facts.push(r);
+        owner.push(None);
+    }
+    let (pairing, outcomes) = super::batch::run(&mut facts, &packs, &aggregates);
+    if args.verbose {
+        write_stderr_text(&super::batch::pairing_note(&pairing, &facts));
+    }
+    drop(facts);
+    for e in &series_errors {
+        write_stderr_text(&format!("警告：{e}\n"));
+    }
+    let mut again: Vec<(usize, &nianbao::series::SeriesOutcome)> = outcomes
+        .iter()
+        .filter_map(|(fi, o)| owner.get(*fi).copied().flatten().map(|ki| (ki, o)))
+        .filter(|(_, o)| !o.diagnostics.is_empty())
+        .collect();
+    again.sort_by_key(|&(ki, _)| ki);
+    for chunk in again.chunks(BATCH) {
+        let redone: Vec<Option<(usize, FileResult)>> = chunk
+            .par_iter()
+            .map(|&(ki, o)| {
+                let k = kept.get(ki)?;
+                let group = groups.get(k.group)?;
+                let linter = group.linter.as_ref().ok()?;
+                let input = group.inputs.get(k.input)?;
+                Some((
+                    ki,
+                    check_one(linter, &group.config, input, &args, err_color, 0, Some(o)),
+                ))
+            })
+            .collect();
+        for (ki, r) in redone.into_iter().flatten() {
+            let (Ok(outcome), Some(k)) = (&r.outcome, kept.get(ki)) else {
+                continue;
+            };
+            let Some(linter) = groups.get(k.group).and_then(|g| g.linter.as_ref().ok()) else {
+                continue;
+            };
+            fails |= r.fails;
+            summary.amend(k.counts, &outcome.diagnostics);
+            let checked = Checked {
+                document: &outcome.document,
+                diagnostics: &outcome.diagnostics,
+                pack: linter.pack(),
+            };
+            written = written.and_then(|()| emitter.document(&mut sink, &checked));
+            written = written.and_then(|()| sink.flush());
         }
     }
     written = written.and_then(|()| emitter.finish(&mut sink, &summary));
@@ -258,30 +356,61 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
+/// What the series stage needs to come back to a checked report: where it is, what
+/// was already written for it, and (until the stage runs) its compact facts.
+struct Kept {
+    group: usize,
+    input: usize,
+    counts: nianbao::Counts,
+    facts: Option<nianbao::series::ReportFacts>,
+}
+
+/// Checks one input. Without `series`, also reduces it to the facts the series stage
+/// needs; with `series` (a second pass, for the reports the stage found something in),
+/// returns only the findings between reports.
 fn check_one(
     linter: &nianbao::Linter,
     config: &nianbao::config::Config,
     input: &Input,
     args: &CheckArgs,
     err_color: bool,
+    pack: usize,
+    series: Option<&nianbao::series::SeriesOutcome>,
 ) -> FileResult {
     let mut stderr = human::buffer(err_color);
     let options = args.input.options();
     let mut outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
     let mut fails = false;
+    let mut facts = None;
     if let Ok(outcome) = &mut outcome {
+        match series {
+            Some(o) => outcome.diagnostics = o.diagnostics.clone(),
+            None => {
+                facts = Some(super::batch::facts(
+                    linter,
+                    config,
+                    input,
+                    &outcome.document,
+                    &args.series,
+                    pack,
+                ));
+            }
+        }
         if let Input::File(path) = input {
             config.keep(path, &mut outcome.diagnostics);
         }
         fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
-        if args.verbose {
+        if args.verbose && series.is_none() {
             let _ = stderr.write_all(verbose_info(linter.pack(), outcome).as_bytes());
+            let identity = super::batch::describe(config, input, &outcome.document, &args.series);
+            let _ = writeln!(stderr, "  {identity}");
         }
     }
     FileResult {
         outcome,
         fails,
         stderr,
+        facts,
     }
 }
 

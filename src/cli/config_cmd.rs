@@ -115,6 +115,35 @@ fn render(target: &str, c: &Config) -> String {
             .map_or_else(|| "（按报告推断）".to_string(), |y| y.to_string()),
         &c.year,
     ));
+    s.push_str(&line(
+        "body",
+        c.body
+            .value
+            .as_ref()
+            .map_or_else(|| "（按报告推断）".to_string(), |b| format!("{b:?}")),
+        &c.body,
+    ));
+    for r in &c.reports {
+        let mut v = Vec::new();
+        if let Some(b) = &r.value.body {
+            v.push(format!("body = {b:?}"));
+        }
+        if let Some(y) = r.value.year {
+            v.push(format!("year = {y}"));
+        }
+        s.push_str(&line(
+            &format!("reports.{:?}", r.value.glob),
+            format!("{{ {} }}", v.join(", ")),
+            r,
+        ));
+    }
+    for a in &c.aggregate {
+        s.push_str(&line(
+            "aggregate",
+            format!("{:?} = {}", a.value.total, quoted(&a.value.parts)),
+            a,
+        ));
+    }
     s.push_str(&line("include", quoted(&c.include.value), &c.include));
     s.push_str(&line("exclude", quoted(&c.exclude.value), &c.exclude));
     for d in &c.disable {

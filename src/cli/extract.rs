@@ -44,6 +44,18 @@ pub(super) fn run(
     }
     let doc = nianbao::parse_loaded(input.name(), loaded, &pack.templates);
     let mut out = nianbao::report::extract::render(&doc, &pack.templates);
+    // Who the report is, as a batch pairs it (after the year line).
+    let identity = nianbao::series::Identity::of(
+        &doc,
+        &nianbao::series::Stated::default(),
+        &nianbao::series::Stated::default(),
+    );
+    let body = match &doc.body {
+        Some(b) => b.describe(),
+        None => "发布机关：无法推断".to_string(),
+    };
+    let at = out.find("\n\n").unwrap_or(out.len());
+    out.insert_str(at, &format!("\n{body}\n{}", identity.describe()));
     out.push_str(&nianbao::report::extract::render_figures(&doc, &pack));
     write_stdout(out.as_bytes());
     ExitCode::SUCCESS

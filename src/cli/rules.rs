@@ -19,6 +19,9 @@ fn kind_name(kind: &str) -> &str {
         "date_check" => "日期",
         "pattern" => "用语",
         "repetition" => "重复",
+        "cross_year" => "跨年度衔接",
+        "cross_year_text" => "跨年度文字",
+        "aggregate" => "汇总",
         other => other,
     }
 }
@@ -37,9 +40,13 @@ pub(super) fn list(args: PackArgs) -> ExitCode {
         "{}{}{}说明\n",
         pad("编号", 8),
         pad("级别", 8),
-        pad("类别", 13)
+        pad("类别", 17)
     ));
-    let family = |id: &str| "STXNDE".find(id.chars().next().unwrap_or('Z')).unwrap_or(6);
+    let family = |id: &str| {
+        "STXNDEY"
+            .find(id.chars().next().unwrap_or('Z'))
+            .unwrap_or(7)
+    };
     let mut sorted: Vec<&nianbao::pack::Rule> = pack.rules.iter().collect();
     sorted.sort_by(|a, b| (family(&a.meta.id), &a.meta.id).cmp(&(family(&b.meta.id), &b.meta.id)));
     for r in sorted {
@@ -52,7 +59,7 @@ pub(super) fn list(args: PackArgs) -> ExitCode {
             "{}{}{}{}\n",
             pad(&r.meta.id, 8),
             pad(&severity, 8),
-            pad(kind_name(r.meta.kind), 13),
+            pad(kind_name(r.meta.kind), 17),
             r.meta.summary
         ));
     }

@@ -24,6 +24,7 @@
 //! only chooses which configuration each file gets.
 
 pub mod glob;
+pub mod series;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -53,6 +54,9 @@ const KEYS: &[&str] = &[
     "include",
     "exclude",
     "per-file-ignores",
+    "body",
+    "reports",
+    "aggregate",
 ];
 
 /// Where a setting's value came from.
@@ -115,6 +119,12 @@ pub struct Config {
     pub exclude: Setting<Vec<String>>,
     /// (glob, rule ids).
     pub per_file_ignores: Vec<Setting<(String, Vec<String>)>>,
+    /// The issuing body when a report's title does not name it (`body = "…"`).
+    pub body: Setting<Option<String>>,
+    /// Body and year stated per file (`[reports."2023/*.txt"]`), over what the text says.
+    pub reports: Vec<Setting<series::ReportEntry>>,
+    /// Summary reports that must equal the sum of others (`[[aggregate]]`).
+    pub aggregate: Vec<Setting<series::AggregateEntry>>,
     /// The file's text, for pointing at a setting when the pack rejects it.
     source: Option<Arc<PackSource>>,
     spans: BTreeMap<String, Range<usize>>,
@@ -138,6 +148,11 @@ struct RawConfig {
     exclude: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     per_file_ignores: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
+    body: Option<Spanned<String>>,
+    #[serde(default)]
+    reports: BTreeMap<Spanned<String>, Spanned<series::RawReport>>,
+    #[serde(default)]
+    aggregate: Vec<Spanned<series::AggregateEntry>>,
 }
 
 impl Default for Config {
@@ -162,6 +177,9 @@ impl Config {
             include: Setting::default(Vec::new()),
             exclude: Setting::default(Vec::new()),
             per_file_ignores: Vec::new(),
+            body: Setting::default(None),
+            reports: Vec::new(),
+            aggregate: Vec::new(),
             source: None,
             spans: BTreeMap::new(),
         }
@@ -277,6 +295,7 @@ impl Config {
                 value: e.into_inner(),
             };
         }
+        self.fill_series(raw.body, raw.reports, raw.aggregate, source, errors);
         for (glob, ids) in raw.per_file_ignores {
             for id in ids.get_ref() {
                 self.spans
@@ -288,6 +307,65 @@ impl Config {
                     glob.get_ref().clone(),
                     ids.get_ref().iter().map(|i| i.get_ref().clone()).collect(),
                 ),
+            });
+        }
+    }
+
+    fn fill_series(
+        &mut self,
+        body: Option<Spanned<String>>,
+        reports: BTreeMap<Spanned<String>, Spanned<series::RawReport>>,
+        aggregate: Vec<Spanned<series::AggregateEntry>>,
+        source: &Arc<PackSource>,
+        errors: &mut Errors,
+    ) {
+        if let Some(b) = body {
+            self.body = Setting {
+                origin: self.origin(source, &b.span()),
+                value: Some(b.into_inner()),
+            };
+        }
+        for (glob, entry) in reports {
+            let origin = self.origin(source, &glob.span());
+            let span = entry.span();
+            let raw = entry.into_inner();
+            if let Some(y) = raw.year
+                && !(2000..=2100).contains(&y)
+            {
+                errors.push(
+                    PackError::new(format!("year = {y} 不是报告年度"))
+                        .at(source, span.clone(), "应为四位年份")
+                        .help("如 year = 2024"),
+                );
+            }
+            if raw.body.is_none() && raw.year.is_none() {
+                errors.push(
+                    PackError::new("reports 的条目没有 body 或 year")
+                        .at(source, span, "此条目")
+                        .help("如 \"2023/汇总.txt\" = { body = \"某县人民政府\", year = 2023 }"),
+                );
+            }
+            self.reports.push(Setting {
+                origin,
+                value: series::ReportEntry {
+                    glob: glob.into_inner(),
+                    body: raw.body,
+                    year: raw.year,
+                },
+            });
+        }
+        for a in aggregate {
+            let origin = self.origin(source, &a.span());
+            if a.get_ref().parts.is_empty() {
+                errors.push(
+                    PackError::new("aggregate 的 parts 为空")
+                        .at(source, a.span(), "此条目")
+                        .help("如 parts = [\"单位/*.txt\"]"),
+                );
+            }
+            self.aggregate.push(Setting {
+                origin,
+                value: a.into_inner(),
             });
         }
     }

@@ -20,7 +20,7 @@ use crate::rules::{CompileCx, RuleMeta};
 
 const MANIFEST: &str = "pack.toml";
 const RULE_ID_PATTERN: &str =
-    "一个表示规则族的大写字母（S、T、X、N、D、E）加三位数字，如 T301，可再加后缀";
+    "一个表示规则族的大写字母（S、T、X、N、D、E、Y）加三位数字，如 T301，可再加后缀";
 
 impl Location {
     fn key(&self) -> String {
@@ -324,7 +324,7 @@ fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<P
 
     let mut rules: Vec<Rule> = Vec::new();
     let mut defined_at: HashMap<String, PackSpan> = HashMap::new();
-    let id_pattern = regex::Regex::new(r"^[STXNDE][0-9]{3}[A-Za-z0-9_-]*$")
+    let id_pattern = regex::Regex::new(r"^[STXNDEY][0-9]{3}[A-Za-z0-9_-]*$")
         .map_err(|e| PackError::new(format!("内部错误：{e}")))?;
     for (li, layer) in layers.iter().enumerate() {
         for (src, file) in &layer.files {

@@ -142,6 +142,9 @@ rule_kinds! {
     date_check => dates,
     pattern => pattern,
     repetition => repetition,
+    cross_year => cross_year,
+    cross_year_text => cross_year_text,
+    aggregate => aggregate,
 }
 
 /// Top-level keys of a pack file besides the rule kinds.

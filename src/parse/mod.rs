@@ -4,6 +4,7 @@
 //! reported by the rules.
 
 pub mod body;
+pub mod body_key;
 pub mod figures;
 pub mod glued;
 pub mod inline;

@@ -43,6 +43,28 @@ pub struct Label {
     pub message: String,
 }
 
+/// Where a place in another report is (a cross-year finding's label in last year's
+/// report): resolved when that report was read, since it is not held while its pair
+/// is checked. Positions as in JSON: 1-based lines, character columns.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The place in Word's terms (`表2 第5行第3列`); .docx only.
+    pub location: Option<String>,
+}
+
+/// A secondary label in another file: evidence from another report (last year's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignLabel {
+    /// The other report, as shown in its own findings.
+    pub path: String,
+    pub place: Place,
+    pub message: String,
+}
+
 /// A relation between figures (cells of the tables, figures of the narrative) as data,
 /// so that `check::merge` can tell when one wrong figure explains several failing
 /// relations. Rules attach it to the finding of a failing relation, and hand the
@@ -87,6 +109,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The failing relation this finding is about, when it is one (not rendered).
     pub relation: Option<Relation>,
+    /// Evidence in other reports (last year's): shown with their path and place.
+    pub elsewhere: Vec<ForeignLabel>,
 }
 
 impl Diagnostic {
@@ -101,6 +125,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             relation: None,
+            elsewhere: Vec::new(),
         }
     }
 
@@ -124,6 +149,16 @@ impl Diagnostic {
 
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
+        self
+    }
+
+    /// A label in another report.
+    pub fn elsewhere(mut self, path: &str, place: Place, message: impl Into<String>) -> Self {
+        self.elsewhere.push(ForeignLabel {
+            path: path.to_string(),
+            place,
+            message: message.into(),
+        });
         self
     }
 

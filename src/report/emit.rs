@@ -39,6 +39,21 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Adds findings written for a document already counted (whose first findings
+    /// counted `first`): the findings between reports, known once all were read.
+    pub fn amend(&mut self, first: Counts, more: &[Diagnostic]) {
+        let c = Counts::of(more);
+        if c.errors > 0 && first.errors == 0 {
+            self.files_with_errors += 1;
+            if first.warnings + first.infos > 0 {
+                self.files_with_others -= 1;
+            }
+        } else if first.errors + first.warnings + first.infos == 0 && c.warnings + c.infos > 0 {
+            self.files_with_others += 1;
+        }
+        self.counts.merge(c);
+    }
+
     /// Adds one checked document.
     pub fn add(&mut self, diagnostics: &[Diagnostic]) {
         let c = Counts::of(diagnostics);

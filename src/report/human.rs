@@ -228,6 +228,19 @@ fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: 
             None => note_line(n),
         })
         .collect();
+    // Labels in another report (last year's) are shown by path and place.
+    for (i, l) in d.elsewhere.iter().enumerate() {
+        let at = match &l.place.location {
+            Some(loc) => format!("{}（{loc}）", visible_line(&l.path)),
+            None => format!(
+                "{}:{}:{}",
+                visible_line(&l.path),
+                l.place.line,
+                l.place.column
+            ),
+        };
+        notes.insert(i, format!("--> {at}：{}", visible(&l.message)));
+    }
     if let Some(h) = &d.help {
         notes.push(help_line(h));
     }

@@ -26,6 +26,20 @@ pub struct JsonLabel {
     pub location: Option<String>,
 }
 
+/// A label in another report (`other_labels`): last year's report of a cross-year
+/// finding. Same positions as `JsonLabel`, with the other report's path.
+#[derive(Debug, Serialize)]
+pub struct JsonForeignLabel {
+    pub path: String,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
     pub path: String,
@@ -45,6 +59,23 @@ pub struct JsonDiagnostic {
     /// The place in Word's terms (`第2个表格（表三）第5行第3列`, `第3段`); .docx only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// Labels in other reports (cross-year findings: last year's report); absent when
+    /// there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_labels: Vec<JsonForeignLabel>,
+}
+
+/// Where `span` of `doc` is, as a `Place` that outlives the document (a cross-year
+/// finding's label in last year's report).
+pub fn resolve_place(doc: &Document, span: &std::ops::Range<usize>) -> super::Place {
+    let (line, column, end_line, end_column) = place(doc, span);
+    super::Place {
+        line,
+        column,
+        end_line,
+        end_column,
+        location: super::place::location(doc, span),
+    }
 }
 
 /// Start and end positions of a span (`place::place`, in characters).
@@ -114,5 +145,18 @@ pub fn convert(doc: &Document, d: &Diagnostic) -> JsonDiagnostic {
         notes: d.notes.clone(),
         help: d.help.clone(),
         location: super::place::location(doc, &d.primary),
+        other_labels: d
+            .elsewhere
+            .iter()
+            .map(|l| JsonForeignLabel {
+                path: l.path.clone(),
+                message: l.message.clone(),
+                line: l.place.line,
+                column: l.place.column,
+                end_line: l.place.end_line,
+                end_column: l.place.end_column,
+                location: l.place.location.clone(),
+            })
+            .collect(),
     }
 }

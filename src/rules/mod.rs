@@ -11,9 +11,12 @@ use crate::pack::template::Templates;
 use crate::parse::Document;
 use crate::report::{Diagnostic, Relation, Severity};
 
+pub mod aggregate;
 pub mod breakdown;
 pub mod content;
 pub mod cross_ref;
+pub mod cross_year;
+pub mod cross_year_text;
 pub mod dates;
 pub mod equation;
 pub mod expr;
@@ -140,6 +143,12 @@ pub trait Check: Send + Sync {
     /// The relation between cells this rule checks, for decoding glued digit runs
     /// (`parse::glued`); `rule` is the rule's id (`equation` rules only).
     fn decoding_relation(&self, _rule: &str) -> Option<crate::parse::glued::table::RelationSpec> {
+        None
+    }
+
+    /// Rules that compare reports (`cross_year`, `cross_year_text`, `aggregate`): run
+    /// by `series` over a batch, not over one document.
+    fn series(&self) -> Option<&dyn crate::series::SeriesCheck> {
         None
     }
 }

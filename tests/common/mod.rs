@@ -74,3 +74,4 @@ pub fn shared_files(sub: &str, suffix: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+pub mod series;

@@ -1,0 +1,212 @@
+//! The batch stage of `nianbao check`: after every report has been checked on its own
+//! (and reduced to `series::ReportFacts`), pair the reports by body and consecutive
+//! years — with last year's reports given by `--previous` too — run the series rules,
+//! check the aggregates the configurations declare, and check again (and render again)
+//! only the reports the series stage found something in.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::sync::Arc;
+
+use clap::Args;
+use rayon::prelude::*;
+
+use nianbao::config::Config;
+use nianbao::series::{self, Aggregate, Identity, ReportFacts, SeriesOutcome};
+use nianbao::{Document, Input, Linter, Pack, load};
+
+use super::configured;
+
+#[derive(Args)]
+pub(super) struct SeriesArgs {
+    /// 上一年度报告所在的目录（可重复）：与本次检查的报告按发布机关配对，做跨年度核对；这些报告本身的问题不输出
+    #[arg(long, value_name = "DIR")]
+    pub previous: Vec<OsString>,
+    /// 发布机关（报告标题中没有写明时使用），如 "某县财政局"
+    #[arg(long, value_name = "NAME")]
+    pub body: Option<String>,
+    /// 报告年度（报告中无法推断时使用），如 2024
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+}
+
+/// A report's identity and compact facts, from its checked document.
+pub(super) fn facts(
+    linter: &Linter,
+    config: &Config,
+    input: &Input,
+    doc: &Document,
+    args: &SeriesArgs,
+    pack: usize,
+) -> ReportFacts {
+    let path = match input {
+        Input::File(p) => Some(p.as_path()),
+        Input::Stdin => None,
+    };
+    let (mut fallback, force) = config.stated(path);
+    if args.body.is_some() {
+        fallback.body.clone_from(&args.body);
+    }
+    if args.year.is_some() {
+        fallback.year = args.year;
+    }
+    let identity = Identity::of(doc, &fallback, &force);
+    ReportFacts::of(doc, linter.pack(), pack, identity)
+}
+
+/// The identity line of `-v`.
+pub(super) fn describe(
+    config: &Config,
+    input: &Input,
+    doc: &Document,
+    args: &SeriesArgs,
+) -> String {
+    let path = match input {
+        Input::File(p) => Some(p.as_path()),
+        Input::Stdin => None,
+    };
+    let (mut fallback, force) = config.stated(path);
+    if args.body.is_some() {
+        fallback.body.clone_from(&args.body);
+    }
+    if args.year.is_some() {
+        fallback.year = args.year;
+    }
+    Identity::of(doc, &fallback, &force).describe()
+}
+
+/// Last year's reports (`--previous`): loaded, parsed and reduced to facts with the
+/// configuration found for each; never rendered. Packs are appended to `packs`.
+pub(super) fn references(
+    args: &SeriesArgs,
+    configs: &mut configured::Configs<'_>,
+    load_options: &load::LoadOptions,
+    offset: usize,
+    packs: &mut Vec<Linter>,
+    errors: &mut Vec<String>,
+) -> Vec<ReportFacts> {
+    if args.previous.is_empty() {
+        return Vec::new();
+    }
+    let discovery = load::discover_all(&args.previous, &[]);
+    for e in &discovery.errors {
+        errors.push(format!("--previous：{}", e.message()));
+    }
+    let (groups, broken) = configured::group(configs, &args.previous, discovery.inputs);
+    for (e, _) in &broken {
+        errors.push(format!("--previous：{e}"));
+    }
+    let mut out = Vec::new();
+    for group in groups {
+        let Ok(linter) = group.linter else { continue };
+        let index = offset + packs.len();
+        let config = group.config.clone();
+        let facts: Vec<Result<ReportFacts, String>> = group
+            .inputs
+            .par_iter()
+            .map(|input| {
+                let outcome = load::load(input, load_options)
+                    .and_then(|l| linter.lint_loaded(input.name(), l))
+                    .map_err(|e| format!("--previous：{}：{}", e.path, e.message()))?;
+                let mut f = facts(&linter, &config, input, &outcome.document, args, index);
+                f.reference = true;
+                Ok(f)
+            })
+            .collect();
+        packs.push(linter);
+        for f in facts {
+            match f {
+                Ok(f) => out.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    out
+}
+
+/// The aggregates the configurations declare, as indexes into the batch (`paths`:
+/// each report's file and configuration). A `total` matching no file, or several, is
+/// an error message.
+pub(super) fn aggregates(
+    reports: &[(Option<std::path::PathBuf>, Arc<Config>)],
+    errors: &mut Vec<String>,
+) -> Vec<Aggregate> {
+    let mut out = Vec::new();
+    let mut seen: Vec<*const Config> = Vec::new();
+    for (_, config) in reports {
+        let ptr = Arc::as_ptr(config);
+        if seen.contains(&ptr) {
+            continue;
+        }
+        seen.push(ptr);
+        for a in &config.aggregate {
+            let find = |pattern: &str| -> Vec<usize> {
+                reports
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (p, _))| p.as_deref().is_some_and(|p| config.matches(pattern, p)))
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            let totals = find(&a.value.total);
+            let [total] = totals.as_slice() else {
+                errors.push(format!(
+                    "配置 {}：[[aggregate]] 的 total「{}」在本次检查的文件中{}",
+                    a.origin.describe(),
+                    a.value.total,
+                    if totals.is_empty() {
+                        "找不到"
+                    } else {
+                        "对应多个文件"
+                    }
+                ));
+                continue;
+            };
+            let mut parts: Vec<usize> = a.value.parts.iter().flat_map(|p| find(p)).collect();
+            parts.sort_unstable();
+            parts.dedup();
+            parts.retain(|p| p != total);
+            if parts.is_empty() {
+                errors.push(format!(
+                    "配置 {}：[[aggregate]] 的 parts 在本次检查的文件中找不到",
+                    a.origin.describe()
+                ));
+                continue;
+            }
+            out.push(Aggregate {
+                total: *total,
+                parts,
+            });
+        }
+    }
+    out
+}
+
+/// Runs the series stage over the batch; returns each report's outcome by index.
+pub(super) fn run(
+    facts: &mut [ReportFacts],
+    packs: &[&Pack],
+    aggregates: &[Aggregate],
+) -> (series::Pairing, HashMap<usize, SeriesOutcome>) {
+    series::check_series(facts, packs, aggregates)
+}
+
+/// The `-v` summary of the pairing.
+pub(super) fn pairing_note(pairing: &series::Pairing, facts: &[ReportFacts]) -> String {
+    let mut s = format!("跨年度核对：{} 对相邻年度的报告", pairing.pairs.len());
+    if !pairing.duplicates.is_empty() {
+        let names: Vec<&str> = pairing
+            .duplicates
+            .iter()
+            .filter_map(|&i| facts.get(i).map(|f| f.path.as_str()))
+            .take(5)
+            .collect();
+        s.push_str(&format!(
+            "；{} 份报告与其他报告的发布机关和年度相同，不参与配对（{}）",
+            pairing.duplicates.len(),
+            names.join("、")
+        ));
+    }
+    s.push('\n');
+    s
+}

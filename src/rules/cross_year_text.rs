@@ -1,0 +1,619 @@
+//! Rule kind `cross_year_text`: this year's text against last year's, run by `series` on
+//! each consecutive pair of a batch. `check` is one of:
+//!
+//! - `cumulative` — a figure introduced by a cumulative word (`pattern`, with `{n}` for
+//!   the figure and an optional `(?P<what>…)` naming it) must not be lower than last
+//!   year's figure of the same name. A figure in a clause about one year only
+//!   (`本年累计`, `2023年累计`) or approximate (`累计100余件`) is not compared, nor a name
+//!   written with two values in one report;
+//! - `similarity` — the text of `sections` (all of it when empty) must not be
+//!   near-identical to last year's: the Jaccard similarity of their 4-character
+//!   shingles, taken after the sentences a format mandates (`template` regexes) are
+//!   removed and figures masked, must stay below `threshold` (a bottom-k sketch of 512
+//!   hashes: exact for short texts, linear time, a few KB per report). The finding
+//!   shows the sentences both years share;
+//! - `stale_year` — last year's year left in a sentence that is about the report year:
+//!   a sentence of this year's report with year Y−1 (and not Y), without a comparison
+//!   word (`not_with`), that is last year's sentence with only its figures changed.
+//!
+//! ```toml
+//! [[cross_year_text]]
+//! id = "Y104"
+//! check = "similarity"
+//! sections = ["problems"]
+//! threshold = 0.5
+//! template = ["^本报告", "统计期限"]
+//! ```
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::{Check, parse_check, rule_def};
+use crate::pack::error::DefError;
+use crate::pack::template::Templates;
+use crate::parse::Document;
+use crate::parse::figures::{Reliability, parse_figure, reliability};
+use crate::parse::number::Num;
+use crate::report::Place;
+use crate::series::{PairCx, SeriesCheck};
+
+rule_def! {
+    /// `[[cross_year_text]]`
+    pub struct Def {
+        pub check: toml::Spanned<String>,
+        #[serde(default)]
+        pub pattern: Option<toml::Spanned<String>>,
+        #[serde(default)]
+        pub sections: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub threshold: Option<f64>,
+        #[serde(default)]
+        pub template: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub not_with: Option<toml::Spanned<String>>,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Cumulative,
+    Similarity,
+    StaleYear,
+}
+
+const CHECKS: &[(&str, Kind)] = &[
+    ("cumulative", Kind::Cumulative),
+    ("similarity", Kind::Similarity),
+    ("stale_year", Kind::StaleYear),
+];
+
+/// Hashes kept of a text's shingles (bottom-k sketch).
+const SKETCH: usize = 512;
+/// Characters per shingle.
+const SHINGLE: usize = 4;
+/// Texts shorter than this (after cleaning) are not compared.
+const MIN_CHARS: usize = 60;
+/// Shared sentences shown.
+const SHOWN: usize = 3;
+
+struct TextCheck {
+    kind: Kind,
+    pattern: Option<regex::Regex>,
+    sections: Vec<usize>,
+    threshold: f64,
+    template: Vec<regex::Regex>,
+    not_with: Option<regex::Regex>,
+    summary: String,
+}
+
+pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
+    let kind = parse_check(&def.check, CHECKS)?;
+    let pattern = def
+        .pattern
+        .as_ref()
+        .map(|p| super::pack_regex(p, cx))
+        .transpose()?;
+    if kind == Kind::Cumulative {
+        match &pattern {
+            None => {
+                return Err(DefError::new(
+                    def.check.span(),
+                    "cumulative 检查需要 pattern",
+                    "缺少 pattern",
+                )
+                .help("如 pattern = \"累计(?P<what>\\\\p{Han}{0,12}?){n}\\\\s*(?:件|条)\""));
+            }
+            Some(re) if !re.capture_names().any(|n| n == Some("n")) => {
+                let Some(p) = &def.pattern else {
+                    unreachable!()
+                };
+                return Err(DefError::new(
+                    p.span(),
+                    "pattern 中没有数字 {n}",
+                    "缺少 {n}",
+                ));
+            }
+            _ => {}
+        }
+    }
+    let template = def
+        .template
+        .iter()
+        .map(|t| super::pack_regex(t, cx))
+        .collect::<Result<Vec<_>, _>>()?;
+    let not_with = def
+        .not_with
+        .as_ref()
+        .map(|p| super::pack_regex(p, cx))
+        .transpose()?;
+    let threshold = def.threshold.unwrap_or(0.5);
+    if kind == Kind::Similarity && !(0.0..=1.0).contains(&threshold) {
+        return Err(DefError::new(
+            def.check.span(),
+            format!("threshold = {threshold} 不在 0 到 1 之间"),
+            "此规则",
+        )
+        .help("如 threshold = 0.5（相似度 50%）"));
+    }
+    Ok(Box::new(TextCheck {
+        kind,
+        pattern,
+        sections: super::resolve_sections(&def.sections, cx.templates)?,
+        threshold,
+        template,
+        not_with,
+        summary: def.summary.trim().to_string(),
+    }))
+}
+
+impl Check for TextCheck {
+    fn check(&self, _cx: &mut super::Context<'_>) {}
+
+    fn series(&self) -> Option<&dyn SeriesCheck> {
+        Some(self)
+    }
+
+    fn explain(&self, templates: &Templates) -> Vec<String> {
+        let mut lines = Vec::new();
+        let scope = if self.sections.is_empty() {
+            "全文".to_string()
+        } else {
+            self.sections
+                .iter()
+                .map(|&s| templates.sections[s].heading())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        match self.kind {
+            Kind::Cumulative => {
+                lines.push("核对：以“累计”引出的数字不应小于上年报告中同名的累计数".into());
+                if let Some(p) = &self.pattern {
+                    lines.push(format!("写法：{}", p.as_str()));
+                }
+            }
+            Kind::Similarity => {
+                lines.push(format!(
+                    "核对：{scope}与上年报告的相似度（去掉格式规定的套话、数字后，按 {SHINGLE} 字片段计算）不应达到 {:.0}%",
+                    self.threshold * 100.0
+                ));
+                if !self.template.is_empty() {
+                    lines.push(format!(
+                        "不计入的套话：{}",
+                        self.template
+                            .iter()
+                            .map(|r| r.as_str())
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    ));
+                }
+            }
+            Kind::StaleYear => {
+                lines.push(
+                    "核对：本年报告中与上年报告相同（只有数字不同）的句子里仍写着上一年度的年份"
+                        .into(),
+                );
+            }
+        }
+        lines.push("批量检查中同一发布机关相邻两个年度的报告都在时核对（上一年度的报告可用 --previous 目录 提供）。".into());
+        lines
+    }
+}
+
+// ───────────────────────────────────────────── facts
+
+/// A cumulative figure: its name, value and where it is.
+struct Cumulative {
+    key: String,
+    value: Num,
+    span: Range<usize>,
+    place: Place,
+}
+
+/// A text's fingerprint: its shingle sketch, the hashes of its sentences (sorted) and
+/// this year's sentences with their spans (to show what is shared).
+struct Fingerprint {
+    sketch: Vec<u32>,
+    chars: usize,
+    hashes: Vec<u64>,
+    sentences: Vec<(u64, Range<usize>)>,
+    anchor: Range<usize>,
+    anchor_place: Place,
+}
+
+/// Sentences with a year: the year, its span, and the sentence's figure-masked hash
+/// (with the sentence's place, to label it in the next year's finding).
+struct YearSentences {
+    masked: Vec<(u64, Place)>,
+    with_year: Vec<YearMention>,
+}
+
+struct YearMention {
+    year: i32,
+    span: Range<usize>,
+    masked: u64,
+    other_year: Vec<i32>,
+    comparison: bool,
+}
+
+enum Facts {
+    Cumulative(Vec<Cumulative>),
+    Fingerprint(Fingerprint),
+    Years(YearSentences),
+}
+
+/// FNV-1a, 64 bits: stable across runs (a fingerprint may be compared with one made
+/// by another process).
+fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The sentences of the narrative (spans into the document's text), limited to
+/// `sections` when given.
+fn sentences(doc: &Document, sections: &[usize]) -> Vec<Range<usize>> {
+    let n = &doc.narrative;
+    let mut out = Vec::new();
+    let mut start = 0;
+    let text = &n.text;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';') {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out.into_iter()
+        .map(|r| n.to_original(r))
+        .filter(|r| r.start < r.end && r.end <= doc.text.len())
+        .filter(|r| super::in_sections(doc, sections, r.start))
+        .collect()
+}
+
+/// Han characters and letters of a sentence; figures masked as `#` when `mask`, else
+/// dropped.
+fn clean(s: &str, mask: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_digits = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            if mask && !in_digits {
+                out.push('#');
+            }
+            in_digits = true;
+            continue;
+        }
+        in_digits = false;
+        if c.is_alphabetic() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl TextCheck {
+    fn cumulative(&self, doc: &Document) -> Vec<Cumulative> {
+        let Some(re) = &self.pattern else {
+            return Vec::new();
+        };
+        let text = &doc.text;
+        let year = doc.year.as_ref().map(|y| y.year);
+        let mut out: Vec<Cumulative> = Vec::new();
+        let mut conflicting: BTreeSet<String> = BTreeSet::new();
+        for c in re.captures_iter(text) {
+            let (Some(all), Some(n)) = (c.get(0), c.name("n")) else {
+                continue;
+            };
+            if reliability(text, n.range(), all.end()) != Reliability::Exact {
+                continue;
+            }
+            // The clause before the match: a figure of one year is not cumulative.
+            let clause_start = text[..all.start()]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| matches!(c, '，' | '。' | '；' | '\n' | ','))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let clause = text.get(clause_start..all.start()).unwrap_or("");
+            let one_year = ["本年", "今年", "全年", "年内", "当年", "年度内"]
+                .iter()
+                .any(|w| clause.contains(w) || all.as_str().contains(w))
+                || clause.contains("年累计")
+                || year.is_some_and(|y| clause.contains(&format!("{y}年")));
+            if one_year {
+                continue;
+            }
+            let Some(value) = parse_figure(n.as_str()) else {
+                continue;
+            };
+            let what = c.name("what").map_or("", |m| m.as_str());
+            let unit = text[n.end()..all.end()].trim();
+            let key = format!("{}{}", clean(what, false), clean(unit, false));
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(existing) = out.iter().find(|x| x.key == key) {
+                if existing.value != value {
+                    conflicting.insert(key);
+                }
+                continue;
+            }
+            out.push(Cumulative {
+                key,
+                value,
+                span: n.range(),
+                place: crate::report::json::resolve_place(doc, &n.range()),
+            });
+        }
+        out.retain(|c| !conflicting.contains(&c.key));
+        out
+    }
+
+    fn fingerprint(&self, doc: &Document) -> Option<Fingerprint> {
+        let mut sketch: BTreeSet<u32> = BTreeSet::new();
+        let mut hashes = Vec::new();
+        let mut kept = Vec::new();
+        let mut chars = 0;
+        for r in sentences(doc, &self.sections) {
+            let s = &doc.text[r.clone()];
+            if self.template.iter().any(|t| t.is_match(s)) {
+                continue;
+            }
+            let cleaned = clean(s, true);
+            let cs: Vec<char> = cleaned.chars().collect();
+            if cs.len() < 6 {
+                continue;
+            }
+            chars += cs.len();
+            let h = fnv(cleaned.bytes());
+            hashes.push(h);
+            kept.push((h, r));
+            for w in cs.windows(SHINGLE) {
+                let mut buf = [0u8; 16];
+                let mut len = 0;
+                for c in w {
+                    len += c.encode_utf8(&mut buf[len..]).len();
+                }
+                let hv = (fnv(buf[..len].iter().copied()) >> 32) as u32;
+                if sketch.len() < SKETCH {
+                    sketch.insert(hv);
+                } else if let Some(&max) = sketch.last()
+                    && hv < max
+                    && sketch.insert(hv)
+                {
+                    sketch.pop_last();
+                }
+            }
+        }
+        if chars < MIN_CHARS {
+            return None;
+        }
+        hashes.sort_unstable();
+        hashes.dedup();
+        let anchor = match self.sections.first().and_then(|&s| doc.outline.first(s)) {
+            Some(hit) => hit.heading.clone(),
+            None => kept.first().map(|(_, r)| r.clone())?,
+        };
+        Some(Fingerprint {
+            sketch: sketch.into_iter().collect(),
+            chars,
+            hashes,
+            anchor_place: crate::report::json::resolve_place(doc, &anchor),
+            anchor,
+            sentences: kept,
+        })
+    }
+
+    fn years(&self, doc: &Document) -> YearSentences {
+        let mut masked = Vec::new();
+        let mut with_year = Vec::new();
+        let own = doc.year.as_ref().map(|y| y.year);
+        for r in sentences(doc, &[]) {
+            let s = &doc.text[r.clone()];
+            let mut years: Vec<(i32, Range<usize>)> = Vec::new();
+            let bytes = s.as_bytes();
+            let mut i = 0;
+            while i + 4 <= bytes.len() {
+                if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+                    && (i == 0 || !bytes[i - 1].is_ascii_digit())
+                    && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+                    && s[i + 4..].trim_start().starts_with('年')
+                    && let Ok(y) = s[i..i + 4].parse::<i32>()
+                    && (2000..=2100).contains(&y)
+                {
+                    years.push((y, r.start + i..r.start + i + 4));
+                    i += 4;
+                } else {
+                    i += 1;
+                }
+            }
+            let cleaned = clean(s, true);
+            if years.is_empty() || cleaned.chars().count() < 8 {
+                continue;
+            }
+            let h = fnv(cleaned.bytes());
+            // Last year's sentences about its own year, to be found again.
+            if own.is_some_and(|y| years.iter().any(|(x, _)| *x == y)) {
+                masked.push((h, crate::report::json::resolve_place(doc, &r)));
+            }
+            let comparison = self.not_with.as_ref().is_some_and(|re| re.is_match(s));
+            let all: Vec<i32> = years.iter().map(|(y, _)| *y).collect();
+            for (y, span) in years {
+                with_year.push(YearMention {
+                    year: y,
+                    span,
+                    masked: h,
+                    other_year: all.iter().copied().filter(|x| *x != y).collect(),
+                    comparison,
+                });
+            }
+        }
+        masked.sort_by_key(|(h, _)| *h);
+        YearSentences { masked, with_year }
+    }
+}
+
+/// Jaccard similarity of two bottom-k sketches.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut both, mut taken) = (0, 0, 0usize, 0usize);
+    while taken < SKETCH && (i < a.len() || j < b.len()) {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), Some(_)) => j += 1,
+            (Some(_), None) => i += 1,
+            (None, Some(_)) => j += 1,
+            (None, None) => break,
+        }
+        taken += 1;
+    }
+    if taken == 0 {
+        0.0
+    } else {
+        both as f64 / taken as f64
+    }
+}
+
+impl SeriesCheck for TextCheck {
+    fn facts(
+        &self,
+        doc: &Document,
+        _templates: &Templates,
+    ) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+        let f = match self.kind {
+            Kind::Cumulative => Facts::Cumulative(self.cumulative(doc)),
+            Kind::Similarity => Facts::Fingerprint(self.fingerprint(doc)?),
+            Kind::StaleYear => Facts::Years(self.years(doc)),
+        };
+        Some(Box::new(f))
+    }
+
+    fn check_pair(&self, cx: &mut PairCx<'_>) {
+        let (Some(mine), Some(theirs)) = (cx.mine::<Facts>(), cx.theirs::<Facts>()) else {
+            return;
+        };
+        let mut found = Vec::new();
+        match (mine, theirs) {
+            (Facts::Cumulative(a), Facts::Cumulative(b)) => {
+                for c in a {
+                    let Some(p) = b.iter().find(|p| p.key == c.key) else {
+                        continue;
+                    };
+                    if c.value >= p.value {
+                        continue;
+                    }
+                    let d = cx
+                        .diagnostic(
+                            c.span.clone(),
+                            format!(
+                                "累计数比上年（{}）报告的还小：「{}」本年 {}，上年 {}",
+                                cx.prev_year, c.key, c.value, p.value
+                            ),
+                        )
+                        .primary_label(format!("累计 {}", c.value))
+                        .elsewhere(
+                            &cx.prev.path,
+                            p.place.clone(),
+                            format!("上年报告：累计 {}", p.value),
+                        )
+                        .note("累计数只增不减；若统计口径变化，请在报告中说明")
+                        .help(format!("核对此数（应不小于 {}）或说明口径变化", p.value));
+                    found.push(d);
+                }
+            }
+            (Facts::Fingerprint(a), Facts::Fingerprint(b)) => {
+                let sim = jaccard(&a.sketch, &b.sketch);
+                if sim < self.threshold {
+                    return;
+                }
+                let shared: Vec<&(u64, Range<usize>)> = a
+                    .sentences
+                    .iter()
+                    .filter(|(h, _)| b.hashes.binary_search(h).is_ok())
+                    .collect();
+                let mut longest = shared.clone();
+                longest.sort_by_key(|(_, r)| std::cmp::Reverse(r.len()));
+                let mut d = cx
+                    .diagnostic(
+                        a.anchor.clone(),
+                        format!(
+                            "{}：与上年（{}）报告的相似度为 {:.0}%（达到 {:.0}%）",
+                            self.summary,
+                            cx.prev_year,
+                            sim * 100.0,
+                            self.threshold * 100.0
+                        ),
+                    )
+                    .primary_label(format!("相似度 {:.0}%", sim * 100.0))
+                    .elsewhere(&cx.prev.path, b.anchor_place.clone(), "上年报告的相应部分")
+                    .note(format!(
+                        "去掉格式规定的套话和数字后比较（本年 {} 字，上年 {} 字）；{} 句与上年完全相同",
+                        a.chars,
+                        b.chars,
+                        shared.len()
+                    ));
+                for (_, r) in longest.iter().take(SHOWN) {
+                    d = d.label(r.clone(), "与上年报告相同");
+                }
+                d = d.help("结合本年度的实际情况重写，不要照搬上年报告");
+                found.push(d);
+            }
+            (Facts::Years(a), Facts::Years(b)) => {
+                let stale = cx.prev_year;
+                for m in &a.with_year {
+                    if m.year != stale || m.comparison || m.other_year.contains(&cx.year) {
+                        continue;
+                    }
+                    let Ok(i) = b.masked.binary_search_by_key(&m.masked, |(h, _)| *h) else {
+                        continue;
+                    };
+                    let d = cx
+                        .diagnostic(
+                            m.span.clone(),
+                            format!("{}年度报告中仍写着上一年度「{stale}年」", cx.year),
+                        )
+                        .primary_label(format!("应为 {}年？", cx.year))
+                        .elsewhere(&cx.prev.path, b.masked[i].1.clone(), "上年报告中的同一句")
+                        .note("这句话与上年报告中的一句相同（只有数字可能不同），其中的年份没有改")
+                        .help(format!("改为「{}年」", cx.year));
+                    found.push(d);
+                }
+            }
+            _ => {}
+        }
+        for d in found {
+            cx.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_of_sketches() {
+        let a: Vec<u32> = (0..100).collect();
+        let b: Vec<u32> = (50..150).collect();
+        assert!((jaccard(&a, &a) - 1.0).abs() < 1e-9);
+        assert!((jaccard(&a, &b) - 50.0 / 150.0).abs() < 1e-9);
+        assert_eq!(jaccard(&a, &(200..300).collect::<Vec<u32>>()), 0.0);
+        assert_eq!(jaccard(&[], &[]), 0.0);
+    }
+
+    #[test]
+    fn figures_are_masked_and_punctuation_dropped() {
+        assert_eq!(clean("2023年，收到申请12件。", true), "#年收到申请#件");
+        assert_eq!(clean("2023年，收到申请12件。", false), "年收到申请件");
+    }
+}
