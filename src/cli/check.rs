@@ -13,7 +13,7 @@ use nianbao::report::{human, json};
 use nianbao::{Counts, Input, Outcome, Pack, load};
 
 use super::{
-    ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
+    ColorChoice, InputArgs, PackArgs, configured, render_load_error, report_pack_error, scan,
     use_color, write_stderr, write_stderr_text, write_stdout,
 };
 
@@ -39,9 +39,8 @@ pub(super) struct CheckArgs {
     paths: Vec<OsString>,
     #[command(flatten)]
     input: InputArgs,
-    /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
-    #[arg(long, value_name = "PATTERN")]
-    glob: Vec<String>,
+    #[command(flatten)]
+    scan: scan::ScanArgs,
     /// 输出格式（默认取配置文件的 format，否则 human）
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -64,6 +63,8 @@ struct FileResult {
     failed: bool,
     /// A finding at or above the configuration's `fail-on` level.
     fails: bool,
+    /// Found in a folder and not a report: a note, neither checked nor failed.
+    skipped: bool,
     stdout: Buffer,
     stderr: Buffer,
     json: Vec<json::JsonDiagnostic>,
@@ -73,12 +74,10 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
-    let load::Discovery {
-        inputs,
-        errors: discovery_errors,
-        skipped,
-    } = load::discover_all(&args.paths, &args.glob);
-    write_stderr_text(&output::skipped_notes(&skipped));
+    let mut discovery = load::discover_with(&args.paths, &args.scan.options());
+    let inputs = std::mem::take(&mut discovery.inputs);
+    let discovery_errors = std::mem::take(&mut discovery.errors);
+    write_stderr_text(&scan::skipped_notes(&discovery.skipped));
     let mut failed = !discovery_errors.is_empty();
     for e in &discovery_errors {
         let mut buf = human::buffer(err_color);
@@ -95,7 +94,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         pack: &args.pack,
         fail_on,
     });
-    let (groups, broken) = configured::group(&mut configs, &args.paths, inputs);
+    let (groups, broken) = configured::group(&mut configs, args.scan.named(&args.paths), inputs);
     let mut unusable = 0;
     for (err, inputs) in &broken {
         report_pack_error(err);
@@ -113,6 +112,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let mut counts = Counts::default();
     let mut all_json = Vec::new();
     let mut checked = 0;
+    let mut skipped = 0;
     let mut fails = false;
     for group in &groups {
         let linter = match &group.linter {
@@ -132,6 +132,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                     linter,
                     &group.config,
                     input,
+                    discovery.is_found(input),
                     &args,
                     format,
                     out_color,
@@ -143,7 +144,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             counts.merge(r.counts);
             failed |= r.failed;
             fails |= r.fails;
-            checked += usize::from(!r.failed);
+            checked += usize::from(!r.failed && !r.skipped);
+            skipped += usize::from(r.skipped);
             write_stderr(&r.stderr);
             match format {
                 Format::Human => write_stdout(r.stdout.as_slice()),
@@ -151,7 +153,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable;
+    let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable - skipped;
+    write_stderr_text(&scan::unsupported_list(&discovery.unsupported));
 
     match format {
         Format::Json => match serde_json::to_string_pretty(&all_json) {
@@ -176,10 +179,12 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_one(
     linter: &nianbao::Linter,
     config: &nianbao::config::Config,
     input: &Input,
+    in_folder: bool,
     args: &CheckArgs,
     format: Format,
     out_color: bool,
@@ -189,6 +194,7 @@ fn check_one(
         counts: Counts::default(),
         failed: false,
         fails: false,
+        skipped: false,
         stdout: human::buffer(out_color),
         stderr: human::buffer(err_color),
         json: Vec::new(),
@@ -221,6 +227,10 @@ fn check_one(
                         .collect();
                 }
             }
+        }
+        Err(e) if in_folder && let Some(note) = scan::not_a_report_note(&e) => {
+            result.skipped = true;
+            let _ = result.stderr.write_all(note.as_bytes());
         }
         Err(e) => {
             result.failed = true;
