@@ -1,6 +1,6 @@
 //! Load: turns command-line paths into report texts. A folder means every report file
-//! under it (`*.txt`, `*.md`, `*.html`, `*.htm`, `*.docx`), in sorted order; `-` is
-//! standard input. Text comes in any common encoding (`encoding`); web pages (`html`)
+//! under it (`*.txt`, `*.md`, `*.html`, `*.htm`, `*.docx`), in sorted order, scanned as
+//! ripgrep does (`scan`); `-` is standard input. Text comes in any common encoding (`encoding`); web pages (`html`)
 //! and Word documents (`docx`) are rendered to the plain text the parser reads
 //! (`layout`), with a `SourceInfo` (`source`) that maps it back to the file so that
 //! diagnostics point to places the user can find. Anything that cannot be read becomes
