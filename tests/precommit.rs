@@ -126,9 +126,20 @@ fn precommit_env(cmd: &mut Command, work: &Path) {
 /// Whether every crate the project needs is in cargo's cache, so that pre-commit's
 /// offline `cargo install` can work.
 fn crates_offline(repo: &Path) -> bool {
-    let o = run(Command::new("cargo")
+    // The crates of this platform only: a build never downloads another's.
+    let rustc = run(Command::new("rustc").arg("-vV"));
+    let host = String::from_utf8_lossy(&rustc.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .unwrap_or_default();
+    let mut fetch = Command::new("cargo");
+    fetch
         .args(["fetch", "--offline", "--locked"])
-        .current_dir(repo));
+        .current_dir(repo);
+    if !host.is_empty() {
+        fetch.args(["--target", &host]);
+    }
+    let o = run(&mut fetch);
     if !o.status.success() {
         skip(&format!(
             "the crates are not all in cargo's cache, so pre-commit cannot build nianbao offline (`cargo fetch` first): {}",
