@@ -351,4 +351,32 @@ fn fifos_and_link_loops_in_folders_neither_hang_nor_crash() {
         assert!(err.contains("`./pipe.txt`：它是命名管道（FIFO）"), "{err}");
     }
     assert!(!err.contains("panicked"), "{err}");
+    if !have_fifo {
+        return;
+    }
+
+    // A FIFO as an ignore file: the `ignore` crate would open it and wait forever.
+    // The scan goes on without ignore files, and says so.
+    let made = Command::new("mkfifo")
+        .arg(d.join("sub/.gitignore"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()));
+    let o = nianbao_in(d, &["check", "--format", "json", "."]);
+    let err = stderr(&o);
+    assert_eq!(checked(&o), ["a.txt", "sub/b.txt"], "{err}");
+    assert!(
+        err.contains("忽略文件 `./sub/.gitignore` 是命名管道（FIFO）"),
+        "{err}"
+    );
+    // In a folder above the one scanned.
+    std::fs::remove_file(d.join("sub/.gitignore")).expect("rm");
+    let made = Command::new("mkfifo").arg(d.join(".ignore")).status();
+    assert!(made.is_ok_and(|s| s.success()));
+    let o = nianbao_in(d, &["check", "--format", "json", "sub"]);
+    assert_eq!(checked(&o), ["sub/b.txt"], "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".ignore` 是命名管道（FIFO）"),
+        "{}",
+        stderr(&o)
+    );
 }

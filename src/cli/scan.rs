@@ -55,6 +55,10 @@ pub(super) fn skipped_notes(skipped: &[Skipped]) -> String {
                 out,
                 "note: 跳过了 `{path}`：它是{what}，不是普通文件，不会打开"
             ),
+            SkipReason::SpecialIgnoreFile(what) => writeln!(
+                out,
+                "note: 忽略文件 `{path}` 是{what}，不是普通文件，打开它会一直等待；这个目录的扫描不使用 .ignore 和 .gitignore"
+            ),
             SkipReason::BadIgnoreFile(why) => writeln!(
                 out,
                 "note: 忽略文件 `{path}` 有无法识别的内容，其余规则照常生效：{}",

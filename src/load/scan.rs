@@ -45,6 +45,10 @@ pub enum SkipReason {
     /// An ignore file (`.gitignore`, `.ignore`) that could not be read entirely: the
     /// reason. The rest of it still applies.
     BadIgnoreFile(String),
+    /// An ignore file that is not a regular file (what it is: a FIFO…), which the
+    /// `ignore` crate would open and wait on forever: the folder is scanned without
+    /// ignore files.
+    SpecialIgnoreFile(&'static str),
 }
 
 /// A file or folder left out while expanding a folder, reported to the user.
@@ -231,10 +235,24 @@ fn scan_folder(
     walker
         .follow_links(false)
         .sort_by_file_name(|a, b| a.cmp(b));
+    // The `ignore` crate opens the ignore files of every folder it enters (even one it
+    // is told to skip), and opening a FIFO waits forever: when one of them is not a
+    // regular file, walk without ignore files.
+    if let Some((file, what)) = special_ignore_file_in(root) {
+        out.skipped.push(Skipped {
+            path: file.display().to_string(),
+            reason: SkipReason::SpecialIgnoreFile(what),
+        });
+        walker
+            .ignore(false)
+            .git_ignore(false)
+            .git_exclude(false)
+            .parents(false);
+    }
     if !options.excludes.is_empty() {
         let excludes = options.excludes.clone();
         let base = root.to_path_buf();
-        // Pruned here, so an excluded folder (node_modules) is not even read.
+        // Pruned here, so an excluded folder (node_modules) is not even listed.
         walker.filter_entry(move |e| {
             e.depth() == 0 || !excluded(&excludes, &relative_path(e.path(), &base))
         });
@@ -309,6 +327,36 @@ fn scan_folder(
         out.errors
             .push(LoadError::new(shown, LoadErrorKind::NoReportFiles));
     }
+}
+
+/// The files the `ignore` crate opens in a folder it enters.
+const IGNORE_FILES: &[&str] = &[".ignore", ".gitignore", ".git/info/exclude"];
+
+/// An ignore file of `dir` that is neither a file nor a folder (a FIFO would make the
+/// walker wait forever when it opens it), and what it is.
+fn special_ignore_file(dir: &Path) -> Option<(PathBuf, &'static str)> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let p = dir.join(name);
+        let m = fs::metadata(&p).ok()?;
+        (!m.is_file() && !m.is_dir()).then(|| (p, file_kind(&m.file_type())))
+    })
+}
+
+/// The first ignore file under `root` or in a folder above it that is not a regular
+/// file: a listing of the folders (file types come with it) and three stats per
+/// folder, none per file.
+fn special_ignore_file_in(root: &Path) -> Option<(PathBuf, &'static str)> {
+    let above = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Some(hit) = above.ancestors().find_map(special_ignore_file) {
+        return Some(hit);
+    }
+    let mut all = ignore::WalkBuilder::new(root);
+    all.standard_filters(false).follow_links(false);
+    all.filter_entry(|e| e.file_name() != ".git");
+    all.build().flatten().find_map(|e| {
+        let dir = e.file_type()?.is_dir() && e.depth() > 0;
+        dir.then(|| special_ignore_file(e.path()))?
+    })
 }
 
 /// A walk error: an I/O error (a folder that cannot be read) is an error of the run; a
