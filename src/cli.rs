@@ -22,6 +22,7 @@ mod extract;
 mod init;
 mod packs;
 mod rules;
+mod scan;
 mod test;
 
 use nianbao::report::human;

@@ -56,7 +56,7 @@ fn deserved(file: &str) -> &'static [&'static str] {
 fn complete_reports_have_no_false_missing_and_only_deserved_errors() {
     let files = complete_reports();
     if files.is_empty() {
-        eprintln!("../shared is absent: the corpus test checked nothing");
+        common::skip("no report of ../shared was found: the corpus test checked nothing");
         return;
     }
     for path in &files {

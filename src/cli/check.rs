@@ -15,7 +15,7 @@ use nianbao::{Input, LoadError, Outcome, Pack, load};
 
 use super::sink::Sink;
 use super::{
-    ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
+    ColorChoice, InputArgs, PackArgs, configured, render_load_error, report_pack_error, scan,
     use_color, write_stderr, write_stderr_text,
 };
 
@@ -68,9 +68,8 @@ pub(super) struct CheckArgs {
     paths: Vec<OsString>,
     #[command(flatten)]
     input: InputArgs,
-    /// 检查目录时只取文件名符合此模式的文件（如 "*.docx"；可重复）；默认取 .txt、.md、.docx、.html、.htm
-    #[arg(long, value_name = "PATTERN")]
-    glob: Vec<String>,
+    #[command(flatten)]
+    scan: scan::ScanArgs,
     /// 输出格式（默认取配置文件的 format，否则 human）
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -106,7 +105,9 @@ struct FileResult {
     outcome: Result<Outcome, LoadError>,
     /// A finding at or above the configuration's `fail-on` level.
     fails: bool,
-    /// `--verbose` notes.
+    /// Found in a folder and not a report: a note, neither checked nor failed.
+    skipped: bool,
+    /// `--verbose` notes (and the note of a skipped non-report).
     stderr: Buffer,
     /// What the series stage needs of this report (`batch`).
     facts: Option<nianbao::series::ReportFacts>,
@@ -121,13 +122,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let out_color = use_color(args.color, !to_file && std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
-    let load::Discovery {
-        inputs,
-        errors: discovery_errors,
-        skipped,
-    } = load::discover_all(&args.paths, &args.glob);
+    let mut discovery = load::discover_with(&args.paths, &args.scan.options());
+    let inputs = std::mem::take(&mut discovery.inputs);
+    let discovery_errors = std::mem::take(&mut discovery.errors);
     if !args.quiet {
-        write_stderr_text(&output::skipped_notes(&skipped));
+        write_stderr_text(&scan::skipped_notes(&discovery.skipped));
     }
     let mut failed = !discovery_errors.is_empty();
     for e in &discovery_errors {
@@ -145,7 +144,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         pack: &args.pack,
         fail_on,
     });
-    let (groups, broken) = configured::group(&mut configs, &args.paths, inputs);
+    let (groups, broken) = configured::group(&mut configs, args.scan.named(&args.paths), inputs);
     // The output format: the option, else the configuration of the first file.
     let format = args.format.map(Format::library).unwrap_or_else(|| {
         groups
@@ -224,7 +223,18 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         for (bi, batch) in group.inputs.chunks(BATCH).enumerate() {
             let results: Vec<FileResult> = batch
                 .par_iter()
-                .map(|input| check_one(linter, &group.config, input, &args, err_color, pi, None))
+                .map(|input| {
+                    check_one(
+                        linter,
+                        &group.config,
+                        input,
+                        discovery.is_found(input),
+                        &args,
+                        err_color,
+                        pi,
+                        None,
+                    )
+                })
                 .collect();
             for (k, mut r) in results.into_iter().enumerate() {
                 write_stderr(&r.stderr);
@@ -247,6 +257,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                             });
                         }
                     }
+                    Err(_) if r.skipped => {}
                     Err(e) => {
                         failed = true;
                         summary.unreadable += 1;
@@ -260,6 +271,9 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 written = written.and_then(|()| sink.flush());
             }
         }
+    }
+    if !args.quiet {
+        write_stderr_text(&scan::unsupported_list(&discovery.unsupported));
     }
 
     // The series stage: findings between reports (last year's report against this
@@ -319,7 +333,16 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 let input = group.inputs.get(k.input)?;
                 Some((
                     ki,
-                    check_one(linter, &group.config, input, &args, err_color, 0, Some(o)),
+                    check_one(
+                        linter,
+                        &group.config,
+                        input,
+                        false,
+                        &args,
+                        err_color,
+                        0,
+                        Some(o),
+                    ),
                 ))
             })
             .collect();
@@ -368,10 +391,12 @@ struct Kept {
 /// Checks one input. Without `series`, also reduces it to the facts the series stage
 /// needs; with `series` (a second pass, for the reports the stage found something in),
 /// returns only the findings between reports.
+#[allow(clippy::too_many_arguments)]
 fn check_one(
     linter: &nianbao::Linter,
     config: &nianbao::config::Config,
     input: &Input,
+    in_folder: bool,
     args: &CheckArgs,
     err_color: bool,
     pack: usize,
@@ -406,9 +431,18 @@ fn check_one(
             let _ = writeln!(stderr, "  {identity}");
         }
     }
+    let mut skipped = false;
+    if let Err(e) = &outcome
+        && in_folder
+        && let Some(note) = scan::not_a_report_note(e)
+    {
+        skipped = true;
+        let _ = stderr.write_all(note.as_bytes());
+    }
     FileResult {
         outcome,
         fails,
+        skipped,
         stderr,
         facts,
     }

@@ -67,22 +67,3 @@ fn describe(e: &std::io::Error) -> String {
     };
     format!("{what}（{e}）")
 }
-
-/// One note per file or folder left out of a folder, saying why and what to do.
-pub fn skipped_notes(skipped: &[nianbao::load::Skipped]) -> String {
-    use nianbao::load::SkipReason;
-    use nianbao::report::visible::visible_line;
-    let mut out = String::new();
-    for s in skipped {
-        let path = visible_line(&s.path);
-        out.push_str(&match s.reason {
-            SkipReason::Symlink => format!(
-                "note: 跳过了符号链接 `{path}`：目录中的符号链接不跟随；要检查它指向的报告，请在命令行上直接给出那个文件\n"
-            ),
-            SkipReason::Hidden => format!(
-                "note: 跳过了隐藏的文件或目录 `{path}`（名称以“.”开头）；要检查它，请在命令行上直接给出\n"
-            ),
-        });
-    }
-    out
-}

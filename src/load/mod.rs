@@ -1,6 +1,6 @@
 //! Load: turns command-line paths into report texts. A folder means every report file
-//! under it (`*.txt`, `*.md`, `*.html`, `*.htm`, `*.docx`), in sorted order; `-` is
-//! standard input. Text comes in any common encoding (`encoding`); web pages (`html`)
+//! under it (`*.txt`, `*.md`, `*.html`, `*.htm`, `*.docx`), in sorted order, scanned as
+//! ripgrep does (`scan`); `-` is standard input. Text comes in any common encoding (`encoding`); web pages (`html`)
 //! and Word documents (`docx`) are rendered to the plain text the parser reads
 //! (`layout`), with a `SourceInfo` (`source`) that maps it back to the file so that
 //! diagnostics point to places the user can find. Anything that cannot be read becomes
@@ -11,15 +11,18 @@ pub mod encoding;
 pub mod hanzi;
 pub mod html;
 pub mod layout;
+pub mod scan;
 pub mod source;
 
-use std::collections::HashSet;
-use std::ffi::OsStr;
 use std::fmt;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub use scan::{
+    Discovery, ScanOptions, SkipReason, Skipped, Unsupported, discover, discover_all,
+    discover_matching, discover_with,
+};
 pub use source::{Origin, SourceInfo, SourceKind, SourceMap};
 
 /// Extensions picked up when a folder is given.
@@ -304,147 +307,8 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Why a file in a folder was not taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SkipReason {
-    /// A symbolic link: links are not followed inside folders (a link could lead out
-    /// of the folder, or in a circle); name the file itself to check it.
-    Symlink,
-    /// A hidden file or folder (its name starts with `.`): editors' backups, version
-    /// control.
-    Hidden,
-}
-
-/// A file or folder left out while expanding a folder, reported to the user.
-#[derive(Clone, Debug)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: SkipReason,
-}
-
-/// What the command-line paths expand to.
-#[derive(Debug, Default)]
-pub struct Discovery {
-    /// Each file once, in the order given (folders: sorted), even when named twice.
-    pub inputs: Vec<Input>,
-    /// Paths that cannot be checked (missing, not a regular file, empty folder).
-    pub errors: Vec<LoadError>,
-    /// Symbolic links and hidden entries that looked like reports but were left out.
-    pub skipped: Vec<Skipped>,
-}
-
-/// Expands the command-line paths: files as given, folders into their report files.
-/// Returns the inputs and the errors (missing paths, empty folders) separately, so
-/// that one bad path does not stop the others from being checked.
-pub fn discover<P: AsRef<OsStr>>(paths: &[P]) -> (Vec<Input>, Vec<LoadError>) {
-    discover_matching(paths, &[])
-}
-
-/// `discover`, where folders yield the files whose names match one of `globs`
-/// (`*.docx`, `年报-202?.*`; `*` and `?` as in a shell) instead of the report
-/// extensions. Files named on the command line are always taken.
-pub fn discover_matching<P: AsRef<OsStr>>(
-    paths: &[P],
-    globs: &[String],
-) -> (Vec<Input>, Vec<LoadError>) {
-    let d = discover_all(paths, globs);
-    (d.inputs, d.errors)
-}
-
-/// `discover_matching`, also saying which entries of folders were skipped. Paths need
-/// not be UTF-8. Anything that is not a regular file (a FIFO, a device) is refused
-/// without being opened.
-pub fn discover_all<P: AsRef<OsStr>>(paths: &[P], globs: &[String]) -> Discovery {
-    let wanted = |path: &Path| {
-        if globs.is_empty() {
-            return has_report_extension(path);
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        globs.iter().any(|g| glob_match(g, &name))
-    };
-    let mut out = Discovery::default();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut stdin_taken = false;
-    let mut take = |out: &mut Discovery, path: PathBuf| {
-        // The same file named twice (or named and inside a named folder) is checked once.
-        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if seen.insert(key) {
-            out.inputs.push(Input::File(path));
-        }
-    };
-    for p in paths {
-        let p = p.as_ref();
-        if p == "-" {
-            if !stdin_taken {
-                out.inputs.push(Input::Stdin);
-                stdin_taken = true;
-            }
-            continue;
-        }
-        let path = Path::new(p);
-        let shown = path.display().to_string();
-        match fs::metadata(path) {
-            Ok(m) if m.is_dir() => {
-                let mut found = 0;
-                let mut walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
-                while let Some(entry) = walker.next() {
-                    let e = match entry {
-                        Ok(e) => e,
-                        Err(e) => {
-                            let at = e
-                                .path()
-                                .map_or_else(|| shown.clone(), |x| x.display().to_string());
-                            let io = e
-                                .into_io_error()
-                                .unwrap_or_else(|| std::io::Error::other("目录遍历失败"));
-                            out.errors.push(LoadError::new(at, LoadErrorKind::Io(io)));
-                            continue;
-                        }
-                    };
-                    let kind = e.file_type();
-                    let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-                    let skip = |reason| Skipped {
-                        path: e.path().display().to_string(),
-                        reason,
-                    };
-                    if hidden && kind.is_dir() {
-                        walker.skip_current_dir();
-                        out.skipped.push(skip(SkipReason::Hidden));
-                    } else if !wanted(e.path()) {
-                    } else if hidden {
-                        out.skipped.push(skip(SkipReason::Hidden));
-                    } else if kind.is_symlink() {
-                        out.skipped.push(skip(SkipReason::Symlink));
-                    } else if kind.is_file() {
-                        found += 1;
-                        take(&mut out, e.into_path());
-                    }
-                }
-                if found == 0 {
-                    out.errors
-                        .push(LoadError::new(shown, LoadErrorKind::NoReportFiles));
-                }
-            }
-            Ok(m) if m.is_file() => take(&mut out, path.to_path_buf()),
-            Ok(m) => out.errors.push(LoadError::new(
-                shown,
-                LoadErrorKind::NotRegular(file_kind(&m.file_type())),
-            )),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                out.errors
-                    .push(LoadError::new(shown, LoadErrorKind::NotFound));
-            }
-            Err(e) => out.errors.push(LoadError::new(shown, LoadErrorKind::Io(e))),
-        }
-    }
-    out
-}
-
 /// What a file that is not a regular file or a folder is, in Chinese.
-fn file_kind(t: &fs::FileType) -> &'static str {
+pub(crate) fn file_kind(t: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -486,12 +350,6 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
         }
     }
     p[pi..].iter().all(|&c| c == '*')
-}
-
-fn has_report_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 /// Reads an input and decodes it to text, whatever its format (for library users who

@@ -51,13 +51,23 @@ pub fn errors_of(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
         .collect()
 }
 
+/// Says on standard error that (part of) the current test was skipped, and why. Written
+/// to the process's standard error directly: `eprintln!` inside a test is captured by
+/// the test harness and shown only when the test fails, so a skip would pass silently.
+pub fn skip(why: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("test");
+    let _ = writeln!(std::io::stderr().lock(), "skipped ({test}): {why}");
+}
+
 /// `../shared` next to the repository, when present (it is not on users' machines).
 pub fn shared() -> Option<PathBuf> {
     let dir = root().join("..").join("shared");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("../shared is absent: skipping");
+        skip("../shared is absent, so the real reports are not checked");
         None
     }
 }
@@ -67,9 +77,11 @@ pub fn shared_files(sub: &str, suffix: &str) -> Vec<PathBuf> {
     let Some(dir) = shared() else {
         return Vec::new();
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
+        skip(&format!("../shared/{sub} is absent or unreadable"));
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.retain(|p| p.to_string_lossy().ends_with(suffix));
     files.sort();
     files
