@@ -290,8 +290,24 @@ pub fn read(
         }
     }
 
-    // Rows without labels (表四): the first run of values after the header.
+    // Rows without labels (表四): the first run of values after the header; or, in a
+    // table split into its column groups (OCR: `### 行政复议` and a small table of five),
+    // the groups' runs joined.
     for (ri, row) in tpl.rows.iter().enumerate().filter(|(_, r)| r.unlabeled) {
+        if let Some(run) = split_groups(tpl, row, tokens, &used) {
+            let mut cells = vec![Cell::missing(); ncols];
+            for (&col, &k) in row.columns.iter().zip(&run) {
+                cells[col] = Cell {
+                    value: value_of(&tokens[k]),
+                    span: Some(tokens[k].span.clone()),
+                    reconstructed: false,
+                };
+                used[k] = true;
+            }
+            let anchor = run.first().map(|&k| tokens[k].span.clone());
+            rows[ri] = RowReading::values(cells, RowShape::Complete, anchor);
+            continue;
+        }
         // After the header: its last line, or on a glued line its last label.
         let column_hits = || {
             headers
@@ -745,6 +761,86 @@ fn inline_values(
         }
     };
     (RowReading::values(cells, shape, Some(span)), taken)
+}
+
+/// A row of a table whose columns come in groups (表四: 行政复议, 未经复议直接起诉,
+/// 复议后起诉), written as one small table per group: each group's title (a text
+/// naming the group, in order), then a line of exactly that group's number of values
+/// before the next group's title. Every group must be found so; the value tokens of
+/// the row, in column order.
+fn split_groups(
+    tpl: &TableTemplate,
+    row: &RowTemplate,
+    tokens: &[Token],
+    used: &[bool],
+) -> Option<Vec<usize>> {
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for &c in &row.columns {
+        let g = tpl.columns[c].group.as_deref()?;
+        match groups.last_mut() {
+            Some((name, n)) if *name == g => *n += 1,
+            _ => groups.push((g, 1)),
+        }
+    }
+    if groups.len() < 2 {
+        return None;
+    }
+    let names: Vec<&str> = groups.iter().map(|(g, _)| *g).collect();
+    // A title names its group and no later group (`行政诉讼（复议后起诉）` is not 行政复议).
+    let titles: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let norm = t.norm()?;
+            let named: Vec<usize> = (0..names.len())
+                .filter(|&g| norm.contains(names[g]))
+                .collect();
+            match named[..] {
+                [_] => Some(i),
+                _ => None,
+            }
+        })
+        .collect();
+    let mut run = Vec::new();
+    let mut from = 0;
+    for (g, (name, n)) in groups.iter().enumerate() {
+        let title = titles
+            .iter()
+            .copied()
+            .find(|&i| i >= from && tokens[i].norm().is_some_and(|x| x.contains(name)))?;
+        let next_title = titles
+            .iter()
+            .copied()
+            .find(|&i| {
+                i > title
+                    && groups
+                        .get(g + 1)
+                        .is_some_and(|(next, _)| tokens[i].norm().is_some_and(|x| x.contains(next)))
+            })
+            .unwrap_or(tokens.len());
+        // The first line after the title holding values only.
+        let mut found = None;
+        let mut k = title + 1;
+        while k < next_title {
+            let line = tokens[k].line;
+            let end = tokens[k..next_title]
+                .iter()
+                .position(|t| t.line != line)
+                .map_or(next_title, |p| k + p);
+            if (k..end).all(|j| tokens[j].is_value() && !used[j]) {
+                found = Some((k, end));
+                break;
+            }
+            k = end;
+        }
+        let (start, end) = found?;
+        if end - start != *n {
+            return None;
+        }
+        run.extend(start..end);
+        from = end;
+    }
+    Some(run)
 }
 
 /// OCR moves row labels away from their values: a block of labels, then the pipe
