@@ -17,6 +17,7 @@ pub mod cross_ref;
 pub mod dates;
 pub mod equation;
 pub mod expr;
+pub mod glued_ref;
 pub mod pattern;
 pub mod relation;
 pub mod repetition;
