@@ -18,6 +18,7 @@ pub mod dates;
 pub mod equation;
 pub mod expr;
 pub mod glued_ref;
+pub mod mojibake;
 pub mod pattern;
 pub mod relation;
 pub mod repetition;

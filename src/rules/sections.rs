@@ -519,7 +519,11 @@ impl Structure {
         let (Some(whole), Some(items)) = (list.get(0), list.name("list")) else {
             return;
         };
-        let listed: Vec<bool> = self.parts.iter().map(|re| re.is_match(items.as_str())).collect();
+        let listed: Vec<bool> = self
+            .parts
+            .iter()
+            .map(|re| re.is_match(items.as_str()))
+            .collect();
         let count = listed.iter().filter(|&&l| l).count();
         // Not a list of the report's parts.
         if count < 3 {
@@ -539,7 +543,8 @@ impl Structure {
         let message = match stated {
             Some(n) if n != count => format!(
                 "导语说报告共{}部分，但只列出了 {count} 个{}",
-                list.name("n").map_or(String::new(), |w| w.as_str().to_string()),
+                list.name("n")
+                    .map_or(String::new(), |w| w.as_str().to_string()),
                 if left_out.is_empty() {
                     String::new()
                 } else {
