@@ -147,7 +147,7 @@ fn chinese_count(s: &str) -> Option<usize> {
     let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c);
     let chars: Vec<char> = s.chars().collect();
     match chars[..] {
-        [c] if c == '十' => Some(10),
+        ['十'] => Some(10),
         [c] => digit(c),
         ['十', c] => Some(10 + digit(c)?),
         _ => None,
