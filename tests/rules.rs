@@ -624,3 +624,138 @@ fn t103_short_pipe_row_says_its_cells_are_checked_and_they_are() {
         rules_of(&d)
     );
 }
+
+/// Issue 7, item 6: in a table only partly readable (T002), a relation whose cells were
+/// all read with confidence (complete pipe rows) is still checked; a short row is not.
+#[test]
+fn t002_partly_readable_table_still_checks_rows_read_with_confidence() {
+    let text = clean();
+    let (start, end) = table_three(&text);
+    let kept = |new_row: &str, short_row: &str| {
+        let rows = [
+            "三、收到和处理政府信息公开申请情况",
+            new_row,
+            short_row,
+            "（七）总计 | 20 | 3 | 0 | 0 | 1 | 0 | 24 | |",
+        ];
+        format!("{}{}\n\n{}", &text[..start], rows.join("\n"), &text[end..])
+    };
+    let good_new = "一、本年新收政府信息公开申请数量 | 20 | 3 | 0 | 0 | 1 | 0 | 24 | |";
+    let bad_new = "一、本年新收政府信息公开申请数量 | 20 | 3 | 0 | 0 | 1 | 0 | 25 | |";
+    // A short row whose figures would not add up: never summed (its columns are unsure).
+    let short = "2.重复申请 | 5 | 0 |";
+    let d = lint(&kept(bad_new, short));
+    assert!(find(&d, "T002").message.contains("无法识别"));
+    let t201: Vec<&Diagnostic> = d.iter().filter(|x| x.rule == "T201").collect();
+    assert_eq!(t201.len(), 1, "{:?}", rules_of(&d));
+    assert!(t201[0].message.contains("本年新收"));
+    let silent = lint(&kept(good_new, short));
+    assert!(find(&silent, "T002").message.contains("无法识别"));
+    assert!(!rules_of(&silent).iter().any(|r| r.starts_with("T2")));
+}
+
+/// A 2019-format 表二 with no figure readable is not "missing": the format is named.
+#[test]
+fn t002_legacy_format_table_is_named_not_missing() {
+    let text = clean();
+    let start = text.find("第二十条第（一）项").unwrap_or(0);
+    let end = text
+        .find("三、收到和处理政府信息公开申请情况")
+        .unwrap_or(text.len());
+    let legacy = "第二十条第（一）项\n信息内容\n本年新制作数量\n本年新公开数量\n对外公开总数量\n\
+                  第二十条第（五）项\n信息内容\n上一年项目数量（指2019年事项数）\n本年增/减\n处理决定数量\n\
+                  其他对外管理服务事项（指行政许可以外的事项）\n\n";
+    let old_table = format!("{}{legacy}{}", &text[..start], &text[end..]);
+    // A 2020 report: the old format was right; the table is unreadable as 2021 format.
+    let d = lint(&old_table.replace("2024年", "2020年"));
+    assert!(!rules_of(&d).contains(&"T001"), "{:?}", rules_of(&d));
+    let t002 = find(&d, "T002");
+    assert!(t002.message.contains("2019年版格式"), "{}", t002.message);
+    // A 2024 report: the old format is the defect (T109), said once.
+    let d = lint(&old_table);
+    assert!(!rules_of(&d).contains(&"T001"));
+    assert!(!rules_of(&d).contains(&"T002"));
+    assert_eq!(find(&d, "T109").severity, Severity::Error);
+}
+
+/// A table whose labels are there and every cell empty: one blank-cell finding for the
+/// table, not T002 or a finding per row.
+#[test]
+fn t104_table_left_blank_is_one_finding() {
+    let text = clean();
+    let (start, end) = table_three(&text);
+    let blank: String = text[start..end]
+        .lines()
+        .map(|l| {
+            if l.starts_with('（') && l.contains("勾稽") || !l.contains('|') {
+                return format!("{l}\n");
+            }
+            // Keep the labels, empty every figure.
+            let cells: Vec<String> = l
+                .split('|')
+                .map(|c| {
+                    if c.trim().chars().all(|ch| ch.is_ascii_digit()) {
+                        " ".to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            format!("{}\n", cells.join("|"))
+        })
+        .collect();
+    let d = lint(&format!("{}{blank}{}", &text[..start], &text[end..]));
+    let t104: Vec<&Diagnostic> = d
+        .iter()
+        .filter(|x| x.rule == "T104" && x.message.contains("表三"))
+        .collect();
+    assert_eq!(t104.len(), 1, "{:?}", rules_of(&d));
+    assert!(
+        t104[0].message.contains("全部为空白"),
+        "{}",
+        t104[0].message
+    );
+    assert!(!rules_of(&d).contains(&"T002"));
+    assert!(!rules_of(&d).contains(&"T103"));
+    // A table with figures is not "blank".
+    assert!(!lint(&clean()).iter().any(|x| x.rule == "T104"));
+}
+
+/// S108: the preamble's list of parts; silent when it lists the six.
+#[test]
+fn s108_preamble_list_of_parts() {
+    let listing = |list: &str| {
+        replace(
+            &clean(),
+            "如对本报告有疑问",
+            &format!("{list}如对本报告有疑问"),
+        )
+    };
+    let five = "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在问题及改进情况、其他需要报告的事项等六部分组成。";
+    let d = lint(&listing(five));
+    let s = find(&d, "S108");
+    assert!(
+        s.message.contains("六") && s.message.contains("行政复议"),
+        "{}",
+        s.message
+    );
+    let six = "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项等六个部分。";
+    assert!(!rules_of(&lint(&listing(six))).contains(&"S108"));
+    // Listing all six without a count, and a count with no list, are silent too.
+    let no_count = "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、因政府信息公开工作被申请行政复议和提起行政诉讼情况、政府信息公开工作存在的主要问题及改进情况以及其他需要报告的事项。";
+    assert!(!rules_of(&lint(&listing(no_count))).contains(&"S108"));
+}
+
+/// D105: carried over "to" the report year; the carry-over into it is not.
+#[test]
+fn d105_carry_over_year() {
+    let text = clean();
+    let bad = replace(&text, "结转下年度继续办理2件", "2件转结2024年办结");
+    let d = find(&lint(&bad), "D105").clone();
+    assert!(d.message.contains("2025"));
+    assert!(d.notes.iter().any(|n| n.contains("结转")));
+    let into = replace(&text, "上年结转2件", "2023年结转至2024年办理2件");
+    assert!(!rules_of(&lint(&into)).contains(&"D105"));
+    let next = replace(&text, "结转下年度继续办理2件", "结转2025年继续办理2件");
+    assert!(!rules_of(&lint(&next)).contains(&"D105"));
+}

@@ -188,6 +188,9 @@ pub struct TableReading {
     /// The text stops inside this table (a partial capture): rows after the last one
     /// found are outside the text, not missing.
     pub truncated: bool,
+    /// Row labels are there but not one cell holds anything (no figure, no `/`): the
+    /// table was left blank, which `blank_cell` reports once for the table.
+    pub blank: bool,
 }
 
 impl TableReading {
@@ -226,6 +229,7 @@ pub fn read(
     let mut rows: Vec<RowReading> = vec![RowReading::absent(ncols); tpl.rows.len()];
     let mut used = vec![false; tokens.len()];
 
+    let markdown = is_markdown(text, &region);
     let matches = align_rows(tpl, tokens);
     for m in &matches {
         used[m.token] = true;
@@ -242,6 +246,7 @@ pub fn read(
             tokens,
             m.token + 1..limit,
             &used,
+            markdown,
         );
         // Glued digits in the other layouts (a glued line cut at labels decides its own).
         let inline = tokens
@@ -273,6 +278,7 @@ pub fn read(
         rows[m.row] = reading;
     }
 
+    adopt_orphans(tpl, ncols, tokens, &mut used, &mut rows);
     let (headers, legacy) = find_headers(tpl, tokens, &used);
     let mut columns_found = vec![false; ncols];
     for h in &headers {
@@ -286,8 +292,24 @@ pub fn read(
         }
     }
 
-    // Rows without labels (表四): the first run of values after the header.
+    // Rows without labels (表四): the first run of values after the header; or, in a
+    // table split into its column groups (OCR: `### 行政复议` and a small table of five),
+    // the groups' runs joined.
     for (ri, row) in tpl.rows.iter().enumerate().filter(|(_, r)| r.unlabeled) {
+        if let Some(run) = split_groups(tpl, row, tokens, &used) {
+            let mut cells = vec![Cell::missing(); ncols];
+            for (&col, &k) in row.columns.iter().zip(&run) {
+                cells[col] = Cell {
+                    value: value_of(&tokens[k]),
+                    span: Some(tokens[k].span.clone()),
+                    reconstructed: false,
+                };
+                used[k] = true;
+            }
+            let anchor = run.first().map(|&k| tokens[k].span.clone());
+            rows[ri] = RowReading::values(cells, RowShape::Complete, anchor);
+            continue;
+        }
         // After the header: its last line, or on a glued line its last label.
         let column_hits = || {
             headers
@@ -311,7 +333,7 @@ pub fn read(
                 .position(|t| !t.is_value() && !is_digit_text(t))
                 .map_or(tokens.len(), |p| start + p);
             let (mut reading, mut consumed) =
-                collect_values(row, "", ncols, text, tokens, start..end, &used);
+                collect_values(row, "", ncols, text, tokens, start..end, &used, markdown);
             let inline = tokens
                 .get(start)
                 .is_some_and(|t| t.layout == Layout::Inline);
@@ -333,7 +355,7 @@ pub fn read(
         }
     }
 
-    let status = judge(tpl, &rows, &headers, tokens);
+    let status = judge_legacy(judge(tpl, &rows, &headers, tokens), tpl, &legacy);
     let mut extent = table_extent(tokens, &used, &rows);
     // The header belongs to the table too (it is not narrative).
     for span in headers
@@ -347,6 +369,7 @@ pub fn read(
         });
     }
     let layout = majority_layout(tokens, &used);
+    let blank = is_blank(tpl, &rows, tokens, extent.as_ref());
     TableReading {
         template: template_index,
         name: tpl.name.clone(),
@@ -359,7 +382,57 @@ pub fn read(
         legacy,
         extent,
         truncated: false,
+        blank,
     }
+}
+
+/// True when at least two leaf rows were found by their labels and no cell of the
+/// table holds a figure or a stand-in (`/`): every cell is empty.
+fn is_blank(
+    tpl: &TableTemplate,
+    rows: &[RowReading],
+    tokens: &[Token],
+    extent: Option<&Range<usize>>,
+) -> bool {
+    let found = rows
+        .iter()
+        .zip(&tpl.rows)
+        .filter(|(r, t)| !t.group && r.label.is_some())
+        .count();
+    let Some(extent) = extent else { return false };
+    let filled = tokens.iter().any(|t| {
+        t.span.start >= extent.start
+            && t.span.end <= extent.end
+            && (matches!(t.kind, TokenKind::Number(_) | TokenKind::Placeholder) || is_digit_text(t))
+    });
+    found >= 2
+        && !filled
+        && rows
+            .iter()
+            .all(|r| !matches!(r.shape, RowShape::Glued { .. } | RowShape::Long { .. }))
+}
+
+/// A table written in the 2019 trial format (its labels found) is not missing, and its
+/// figures are not read against the 2021 columns: say which format it is.
+fn judge_legacy(status: TableStatus, tpl: &TableTemplate, legacy: &[LegacyHit]) -> TableStatus {
+    if legacy.is_empty() || status == TableStatus::Found {
+        return status;
+    }
+    let mut labels: Vec<&str> = Vec::new();
+    for hit in legacy {
+        let label = tpl.legacy[hit.legacy].label.as_str();
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    let why = match &status {
+        TableStatus::Unreadable(reason) => format!("；{reason}"),
+        _ => String::new(),
+    };
+    TableStatus::Unreadable(format!(
+        "表格是2019年版格式（{}），与2021年版的行列不同，按2021年版格式无法读出其数值{why}",
+        labels.join("、")
+    ))
 }
 
 /// Marks a table as cut by the end of the text: only the rows up to the last one
@@ -371,7 +444,11 @@ pub fn truncate(tpl: &TableTemplate, table: &mut TableReading) {
     };
     let mut kept = tpl.clone();
     kept.rows.truncate(last + 1);
-    table.status = judge(&kept, &table.rows[..=last], &table.headers, &[]);
+    table.status = judge_legacy(
+        judge(&kept, &table.rows[..=last], &table.headers, &[]),
+        tpl,
+        &table.legacy,
+    );
 }
 
 /// Matches text tokens to row labels, in template order.
@@ -397,7 +474,7 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
     let mut out = Vec::new();
     for (ti, tok) in tokens.iter().enumerate() {
         let Some(norm) = tok.norm() else { continue };
-        if norm.is_empty() || next >= labeled.len() {
+        if norm.is_empty() {
             continue;
         }
         if let Some(forms) = exact.get(norm) {
@@ -423,6 +500,9 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
                 next = next.max(pos + 1);
             }
             // Exactly a row's label: never taken fuzzily for a different row.
+            continue;
+        }
+        if next >= labeled.len() {
             continue;
         }
         let glued = split_glued(norm);
@@ -525,6 +605,7 @@ fn collect_values(
     tokens: &[Token],
     range: Range<usize>,
     used: &[bool],
+    markdown: bool,
 ) -> (RowReading, Vec<usize>) {
     let n = row.columns.len();
     if let Some(first) = range.clone().find(|&i| !used[i])
@@ -601,9 +682,10 @@ fn collect_values(
     };
 
     // Values are attributed to columns only when their positions are certain: a
-    // complete row, or a short pipe row (whose blanks are explicit).
+    // complete row, or a short pipe row of a Word or web table (whose blanks are
+    // explicit) — not of Markdown from OCR, which drops a cell anywhere in a row.
     let positional = shape == RowShape::Complete
-        || (matches!(shape, RowShape::Short { .. }) && layout == Layout::Pipe);
+        || (matches!(shape, RowShape::Short { .. }) && layout == Layout::Pipe && !markdown);
     let mut cells = vec![Cell::missing(); ncols];
     for (j, &col) in row.columns.iter().enumerate() {
         let Some(tok) = vals.get(j) else { continue };
@@ -682,6 +764,231 @@ fn inline_values(
         }
     };
     (RowReading::values(cells, shape, Some(span)), taken)
+}
+
+/// A row of a table whose columns come in groups (表四: 行政复议, 未经复议直接起诉,
+/// 复议后起诉), written as one small table per group: each group's title (a text
+/// naming the group, in order), then a line of exactly that group's number of values
+/// before the next group's title. Every group must be found so; the value tokens of
+/// the row, in column order.
+fn split_groups(
+    tpl: &TableTemplate,
+    row: &RowTemplate,
+    tokens: &[Token],
+    used: &[bool],
+) -> Option<Vec<usize>> {
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for &c in &row.columns {
+        let g = tpl.columns[c].group.as_deref()?;
+        match groups.last_mut() {
+            Some((name, n)) if *name == g => *n += 1,
+            _ => groups.push((g, 1)),
+        }
+    }
+    if groups.len() < 2 {
+        return None;
+    }
+    let names: Vec<&str> = groups.iter().map(|(g, _)| *g).collect();
+    // A title names its group and no later group (`行政诉讼（复议后起诉）` is not 行政复议).
+    let titles: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let norm = t.norm()?;
+            let named: Vec<usize> = (0..names.len())
+                .filter(|&g| norm.contains(names[g]))
+                .collect();
+            match named[..] {
+                [_] => Some(i),
+                _ => None,
+            }
+        })
+        .collect();
+    let mut run = Vec::new();
+    let mut from = 0;
+    for (g, (name, n)) in groups.iter().enumerate() {
+        let title = titles
+            .iter()
+            .copied()
+            .find(|&i| i >= from && tokens[i].norm().is_some_and(|x| x.contains(name)))?;
+        let next_title = titles
+            .iter()
+            .copied()
+            .find(|&i| {
+                i > title
+                    && groups
+                        .get(g + 1)
+                        .is_some_and(|(next, _)| tokens[i].norm().is_some_and(|x| x.contains(next)))
+            })
+            .unwrap_or(tokens.len());
+        // The first line after the title holding values only.
+        let mut found = None;
+        let mut k = title + 1;
+        while k < next_title {
+            let line = tokens[k].line;
+            let end = tokens[k..next_title]
+                .iter()
+                .position(|t| t.line != line)
+                .map_or(next_title, |p| k + p);
+            if (k..end).all(|j| tokens[j].is_value() && !used[j]) {
+                found = Some((k, end));
+                break;
+            }
+            k = end;
+        }
+        let (start, end) = found?;
+        if end - start != *n {
+            return None;
+        }
+        run.extend(start..end);
+        from = end;
+    }
+    Some(run)
+}
+
+/// OCR moves row labels away from their values: a block of labels, then the pipe
+/// rows of their values, each led by the tail of its wrapped label
+/// (`| 行政机关不再处理其政府信息公 | 40 | … |`) or by nothing. A row whose label was
+/// found with no value after it takes such an orphan pipe row of exactly its number
+/// of cells when that is certain: by label, when the orphan's leading text is part of
+/// this row's label and of no other waiting row's; else by place, when the orphan lies
+/// between the values of the rows just before and just after it in the template and
+/// after its label, and no other waiting row fits.
+fn adopt_orphans(
+    tpl: &TableTemplate,
+    ncols: usize,
+    tokens: &[Token],
+    used: &mut [bool],
+    rows: &mut [RowReading],
+) {
+    let waiting = |rows: &[RowReading], r: usize| {
+        !tpl.rows[r].group
+            && !tpl.rows[r].unlabeled
+            && rows[r].label.is_some()
+            && rows[r].shape == RowShape::Short { found: 0 }
+    };
+    if !(0..rows.len()).any(|r| waiting(rows, r)) {
+        return;
+    }
+    // Unused pipe lines: leading text fragments, then values only.
+    let mut orphans: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let line = tokens[i].line;
+        let j = tokens[i..]
+            .iter()
+            .position(|t| t.line != line)
+            .map_or(tokens.len(), |p| i + p);
+        if tokens[i].layout == Layout::Pipe && (i..j).all(|k| !used[k]) {
+            let texts = (i..j)
+                .take_while(|&k| matches!(tokens[k].kind, TokenKind::Text { .. }))
+                .count();
+            let mut values: Vec<usize> = (i + texts..j).collect();
+            while values
+                .last()
+                .is_some_and(|&k| tokens[k].kind == TokenKind::Blank)
+                && values.len() > ncols.min(values.len())
+            {
+                values.pop();
+            }
+            if !values.is_empty() && values.iter().all(|&k| tokens[k].is_value()) {
+                let fragments = (i..i + texts)
+                    .filter_map(|k| tokens[k].norm())
+                    .map(|n| n.trim_end_matches(['、', '，', ',']).to_string())
+                    .filter(|n| n.chars().count() >= 2)
+                    .collect();
+                orphans.push((fragments, values));
+            }
+        }
+        i = j;
+    }
+    let adopt = |rows: &mut [RowReading], used: &mut [bool], r: usize, values: &[usize]| {
+        let mut cells = vec![Cell::missing(); ncols];
+        for (&col, &k) in tpl.rows[r].columns.iter().zip(values) {
+            cells[col] = Cell {
+                value: value_of(&tokens[k]),
+                span: Some(tokens[k].span.clone()),
+                reconstructed: false,
+            };
+            used[k] = true;
+        }
+        rows[r].cells = cells;
+        rows[r].shape = RowShape::Complete;
+        rows[r].anchor = values.first().map(|&k| tokens[k].span.clone());
+    };
+    // By label, until nothing changes (a row taken leaves fewer rows for the rest).
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (fragments, values) in orphans.iter().filter(|(f, _)| !f.is_empty()) {
+            if values.iter().any(|&k| used[k]) {
+                continue;
+            }
+            let fits: Vec<usize> = (0..rows.len())
+                .filter(|&r| waiting(rows, r) && tpl.rows[r].columns.len() == values.len())
+                .filter(|&r| {
+                    fragments.iter().all(|f| {
+                        tpl.rows[r]
+                            .label
+                            .norms
+                            .iter()
+                            .any(|l| l.contains(f.as_str()))
+                    })
+                })
+                .collect();
+            if let [r] = fits[..] {
+                adopt(rows, used, r, values);
+                changed = true;
+            }
+        }
+    }
+    // By place.
+    let leaves: Vec<usize> = (0..tpl.rows.len())
+        .filter(|&r| !tpl.rows[r].group && !tpl.rows[r].unlabeled)
+        .collect();
+    for (fragments, values) in &orphans {
+        if !fragments.is_empty() || values.iter().any(|&k| used[k]) {
+            continue;
+        }
+        let at = tokens[values[0]].span.start;
+        let fits: Vec<usize> = leaves
+            .iter()
+            .enumerate()
+            .filter(|&(_, &r)| waiting(rows, r) && tpl.rows[r].columns.len() == values.len())
+            .filter(|&(p, &r)| {
+                let values_at = |q: usize| {
+                    leaves
+                        .get(q)
+                        .filter(|&&x| {
+                            rows[x].has_values() && rows[x].shape != RowShape::Short { found: 0 }
+                        })
+                        .and_then(|&x| rows[x].anchor.clone())
+                        .map(|a| a.start)
+                };
+                let label_before = rows[r].label.as_ref().is_some_and(|l| l.span.end <= at);
+                let prev_before = p > 0 && values_at(p - 1).is_some_and(|s| s < at);
+                let next_after = values_at(p + 1).is_some_and(|s| s > at);
+                label_before && prev_before && next_after
+            })
+            .map(|(_, &r)| r)
+            .collect();
+        if let [r] = fits[..] {
+            adopt(rows, used, r, values);
+        }
+    }
+}
+
+/// True when the region holds Markdown tables (a delimiter row `|---|---|`), as OCR
+/// writes them.
+fn is_markdown(text: &str, region: &Range<usize>) -> bool {
+    text.get(region.clone()).is_some_and(|r| {
+        r.lines().any(|l| {
+            let t = l.trim();
+            t.starts_with('|')
+                && t.contains("---")
+                && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        })
+    })
 }
 
 /// A column header that OCR gives a split table instead of the real ones.
@@ -852,7 +1159,11 @@ pub fn decode_glued(
     let limits = super::glued::Limits::default();
     super::glued::table::apply(template_index, tpl, text, table, relations, &limits);
     if table.rows.iter().any(|r| r.glued.is_some()) {
-        table.status = judge(tpl, &table.rows, &table.headers, &[]);
+        table.status = judge_legacy(
+            judge(tpl, &table.rows, &table.headers, &[]),
+            tpl,
+            &table.legacy,
+        );
     }
 }
 
@@ -891,7 +1202,15 @@ fn find_headers(
         if used[i] || norm.is_empty() {
             continue;
         }
-        if let Some(li) = tpl.legacy.iter().position(|l| l.norm == norm) {
+        // A 2019 label, also with the fill-in instructions the 2019 template left
+        // after it (`上一年项目数量（指2019年事项数）`).
+        if let Some(li) = tpl.legacy.iter().position(|l| {
+            norm.starts_with(l.norm.as_str())
+                && norm[l.norm.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| matches!(c, '(' | '（'))
+        }) {
             legacy.push(LegacyHit {
                 legacy: li,
                 span: tok.span.clone(),

@@ -337,6 +337,61 @@ impl CrossRef {
     }
 }
 
+impl CrossRef {
+    /// The cell is in a glued row with several readings (T111): a figure that no
+    /// reading gives contradicts the table however its digits are cut.
+    fn check_glued(&self, cx: &mut Context<'_>) {
+        let Some(c) = super::glued_ref::candidates(&self.cell, cx.doc, cx.templates) else {
+            return;
+        };
+        let totals = c.totals();
+        let row_name = {
+            let tpl = &cx.templates.tables[c.table];
+            format!("{}「{}」行", tpl.name, tpl.rows[c.row].short)
+        };
+        for hit in self.hits(cx.doc) {
+            if hit.zero || totals.contains(&hit.value) {
+                continue;
+            }
+            let values: Vec<String> = totals.iter().map(Num::to_string).collect();
+            let readings: Vec<String> = c
+                .readings
+                .iter()
+                .take(6)
+                .map(|(r, _)| super::glued_ref::reading_text(r))
+                .collect();
+            let more = if c.readings.len() > 6 { "……" } else { "" };
+            let d = cx
+                .diagnostic(
+                    hit.span.clone(),
+                    format!(
+                        "正文中{}为 {}，而{}无论怎样拆分都不是 {}（可能的值：{}）",
+                        self.subject,
+                        hit.value,
+                        self.cell_name,
+                        hit.value,
+                        values.join("、")
+                    ),
+                )
+                .primary_label(format!("正文为 {}", hit.value))
+                .label(c.span.clone(), format!("连写的数字「{}」", c.digits))
+                .note(format!(
+                    "{row_name}的数字在原文中连写（「{}」），符合表内关系的 {} 种拆法：{}{more}",
+                    c.digits,
+                    c.readings.len(),
+                    readings.join("、")
+                ))
+                .note("每一种拆法下表格都与正文不一致，因此无需确定拆法即可判断")
+                .help(format!(
+                    "核对正文与表格：按表格，{}只可能是 {}",
+                    self.cell_name,
+                    values.join("、")
+                ));
+            cx.push(d);
+        }
+    }
+}
+
 impl Check for CrossRef {
     fn wordings(&self) -> Vec<(String, &regex::Regex)> {
         self.sources
@@ -348,6 +403,7 @@ impl Check for CrossRef {
 
     fn check(&self, cx: &mut Context<'_>) {
         let Some(expected) = self.expected(cx.doc, cx.templates) else {
+            self.check_glued(cx);
             return;
         };
         for hit in self.hits(cx.doc) {

@@ -5,6 +5,12 @@
 //! * `statistics_period` — the 统计期限 must run from 1月1日 to 12月31日 of the report year;
 //! * `plan_year` — in the sections listed (五), a plan ("将…", "计划…": the `words`
 //!   regex) dated in the report year or earlier: plans speak of the next year;
+//! * `carry_year` — applications carried over (the `words` regex, e.g. 结转) "to" a
+//!   year that is not after the report year (`0件转结2024年办结` in a 2024 report): the
+//!   carry-over goes to the next year. A clause that names an earlier year or 上年
+//!   before the words speaks of the carry-over into this year and is skipped. When
+//!   `words` has a group named `swapped` and it matched, the words are written with
+//!   their two characters swapped (`转结` for 结转): a note says so.
 //! * `after_publication` — a full date later than the publication date the report
 //!   states at its end (the date under the signature);
 //! * `far_future` — a full date two or more years after the report year;
@@ -50,6 +56,7 @@ rule_def! {
 enum Kind {
     StatisticsPeriod,
     PlanYear,
+    CarryYear,
     AfterPublication,
     FarFuture,
     Deadline,
@@ -58,6 +65,7 @@ enum Kind {
 const CHECKS: &[(&str, Kind)] = &[
     ("statistics_period", Kind::StatisticsPeriod),
     ("plan_year", Kind::PlanYear),
+    ("carry_year", Kind::CarryYear),
     ("after_publication", Kind::AfterPublication),
     ("far_future", Kind::FarFuture),
     ("deadline", Kind::Deadline),
@@ -83,6 +91,20 @@ static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+static YEAR_IN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(20\d{2})\s*年").expect("valid regex"));
+
+/// The clause before `at`: back to the last 。；，, or line break.
+fn clause_before(text: &str, at: usize) -> &str {
+    let head = &text[..at];
+    let start = head
+        .rfind(['。', '；', ';', '，', ',', '\n'])
+        .map_or(0, |i| {
+            i + head[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    &head[start..]
+}
+
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"统计(?:期限|时限|时间段|周期|区间|时间)[^。\n]{0,60}").expect("valid regex")
 });
@@ -99,6 +121,20 @@ static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
     let kind = parse_check(&def.check, CHECKS)?;
     let plan = match (&def.words, kind) {
+        (Some(w), Kind::CarryYear) => {
+            // The words, then (at most 至/到 between) the year.
+            let words = super::expand(w, cx)?;
+            let pattern = format!(r"(?:{words})\s*(?:至|到)?\s*(?P<y>20\d{{2}})\s*年");
+            Some(Regex::new(&pattern).map_err(|e| super::regex_error(w, cx, &e.to_string()))?)
+        }
+        (None, Kind::CarryYear) => {
+            return Err(DefError::new(
+                def.check.span(),
+                "carry_year 检查需要 words（表示结转的词语）",
+                "缺少 words",
+            )
+            .help("如 words = \"结转|(?P<swapped>转结)\""));
+        }
         (Some(w), _) => {
             // A year, then (within the clause) one of the plan words.
             let words = super::expand(w, cx)?;
@@ -261,6 +297,56 @@ impl DateCheck {
         }
     }
 
+    fn carry_year(&self, cx: &mut Context<'_>, year: i32) {
+        let Some(re) = &self.plan else { return };
+        let n = &cx.doc.narrative;
+        for c in re.captures_iter(&n.text) {
+            let (Some(whole), Some(y)) = (c.get(0), c.name("y")) else {
+                continue;
+            };
+            let Ok(stated) = y.as_str().parse::<i32>() else {
+                continue;
+            };
+            if stated > year {
+                continue;
+            }
+            // `2023年结转至2024年` / `上年结转…`: the carry-over into this year.
+            let before = clause_before(&n.text, whole.start());
+            let earlier = YEAR_IN.captures_iter(before).any(|b| {
+                b.get(1)
+                    .and_then(|x| x.as_str().parse::<i32>().ok())
+                    .is_some_and(|x| x < stated)
+            });
+            if earlier
+                || ["上年", "上一年", "去年"]
+                    .iter()
+                    .any(|w| before.contains(w))
+            {
+                continue;
+            }
+            let span = n.to_original(y.start()..y.end() + "年".len());
+            if !in_sections(cx.doc, &self.sections, span.start) {
+                continue;
+            }
+            let mut d = cx
+                .diagnostic(
+                    span,
+                    format!(
+                        "结转到{stated}年，而本报告是{year}年度报告：未办结的申请应结转到下一年（{}年）",
+                        year + 1
+                    ),
+                )
+                .primary_label(format!("应为{}年？", year + 1))
+                .note(format!("原文：「{}」", whole.as_str().replace('\n', "")));
+            if let Some(sw) = c.name("swapped") {
+                let right: String = sw.as_str().chars().rev().collect();
+                d = d.note(format!("「{}」字序颠倒，应为「{right}」", sw.as_str()));
+            }
+            d = d.help(format!("改为“结转{}年”（或“结转下年度”）", year + 1));
+            cx.push(d);
+        }
+    }
+
     /// The date a report states at its end (under the signature), if any.
     fn publication(doc: &Document) -> Option<(Range<usize>, Date)> {
         let count = doc.lines.line_count();
@@ -320,6 +406,7 @@ impl Check for DateCheck {
         match self.kind {
             Kind::StatisticsPeriod => self.statistics_period(cx, year),
             Kind::PlanYear => self.plan_year(cx, year),
+            Kind::CarryYear => self.carry_year(cx, year),
             Kind::AfterPublication => {
                 let Some((pub_span, published)) = Self::publication(cx.doc) else {
                     return;
@@ -367,6 +454,7 @@ impl Check for DateCheck {
     fn explain(&self, _templates: &Templates) -> Vec<String> {
         match (&self.plan, self.kind) {
             (Some(re), Kind::PlanYear) => vec![format!("识别计划的写法（正则）：{}", re.as_str())],
+            (Some(re), Kind::CarryYear) => vec![format!("识别结转的写法（正则）：{}", re.as_str())],
             _ => Vec::new(),
         }
     }

@@ -519,7 +519,11 @@ fn cell_operand(
     col: usize,
     sign: i64,
 ) -> Option<Operand> {
-    if !table.is_readable() {
+    // In a table only partly readable (T002), a relation is still checked when all
+    // its cells were read with confidence: rows whose values were all there, one per
+    // column (or reconstructed from glued digits with a single reading). Short, long
+    // and ambiguous rows keep out of every relation.
+    if !table.is_readable() && !table.rows.get(row).is_some_and(read_with_confidence) {
         return None;
     }
     let cell = table.cell(row, col)?;
@@ -535,6 +539,21 @@ fn cell_operand(
         span: cell.span.clone(),
         constant: false,
     })
+}
+
+/// A row of a partly readable table whose cells are certain: as many values as
+/// columns, in a layout that marks every cell's boundary (pipe rows, a glued line cut
+/// at its labels) or reconstructed from glued digits with a single reading. Rows of
+/// one-cell-per-line and whitespace-column layouts are not: in a table most of whose
+/// rows could not be attributed, the extraction is likely scrambled, and a row that
+/// happens to have as many values as columns may hold another row's figures.
+pub fn read_with_confidence(row: &crate::parse::tables::RowReading) -> bool {
+    use crate::parse::tokens::Layout;
+    row.shape == crate::parse::tables::RowShape::Complete
+        && row.label.as_ref().is_some_and(|l| {
+            matches!(l.layout, Layout::Pipe | Layout::Inline)
+                || row.cells.iter().any(|c| c.reconstructed)
+        })
 }
 
 fn sum_operands(

@@ -20,6 +20,8 @@ pub mod cross_year_text;
 pub mod dates;
 pub mod equation;
 pub mod expr;
+pub mod glued_ref;
+pub mod mojibake;
 pub mod pattern;
 pub mod relation;
 pub mod repetition;

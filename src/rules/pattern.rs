@@ -20,7 +20,10 @@
 //! may use the pack's `{fragment}`s. A group named `hit` marks the exact offending text; otherwise
 //! the whole match is reported. Text repeated right after itself ("资金资金") needs a
 //! backreference, which linear-time regexes do not have: that is the `repetition`
-//! kind. The same text found by two patterns of
+//! kind. Mojibake needs a character's encoding, which a regex does not see:
+//! `detect = "mojibake"` adds the runs `rules::mojibake` finds to a rule's hits, and
+//! `not_near = "mojibake"` drops a rule's hits inside or beside such a run (a `?` a
+//! decoder left in mojibake is not a single lost character). The same text found by two patterns of
 //! a rule is reported once. In `message` and `help`, `{hit}` is the offending text and
 //! `{context}` the text around it.
 
@@ -46,6 +49,12 @@ rule_def! {
         pub examples: Vec<toml::Spanned<String>>,
         #[serde(default)]
         pub counterexamples: Vec<toml::Spanned<String>>,
+        /// A built-in detector whose hits are added: `"mojibake"`.
+        #[serde(default)]
+        pub detect: Option<toml::Spanned<String>>,
+        /// Hits inside or beside what this detector finds are dropped: `"mojibake"`.
+        #[serde(default)]
+        pub not_near: Option<toml::Spanned<String>>,
     }
 }
 
@@ -62,10 +71,26 @@ struct Pattern {
     label: String,
     sections: Vec<usize>,
     examples: Vec<String>,
+    detect: bool,
+    not_near: bool,
+}
+
+/// The built-in detectors `detect` and `not_near` may name.
+fn detector(field: &Option<toml::Spanned<String>>) -> Result<bool, DefError> {
+    match field {
+        None => Ok(false),
+        Some(d) if d.get_ref() == "mojibake" => Ok(true),
+        Some(d) => Err(DefError::new(
+            d.span(),
+            format!("未知的检测器「{}」", d.get_ref()),
+            "可用的检测器：mojibake",
+        )),
+    }
 }
 
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
-    if def.patterns.is_empty() {
+    let (detect, not_near) = (detector(&def.detect)?, detector(&def.not_near)?);
+    if def.patterns.is_empty() && !detect {
         return Err(DefError::new(
             def.id.span(),
             "pattern 规则至少要有一个 patterns",
@@ -88,6 +113,8 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         label: def.label.clone().unwrap_or_else(|| "此处".into()),
         sections: resolve_sections(&def.sections, cx.templates)?,
         examples: def.examples.iter().map(|e| e.get_ref().clone()).collect(),
+        detect,
+        not_near,
     };
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|h| t[h.clone()].to_string())
@@ -98,10 +125,18 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
 impl Pattern {
     /// Byte ranges of the offending text, deduplicated, in order.
     fn hits(&self, line: &str) -> Vec<Range<usize>> {
-        if !self.any.is_match(line) {
-            return Vec::new();
-        }
+        let runs = if self.detect || self.not_near {
+            super::mojibake::runs(line)
+        } else {
+            Vec::new()
+        };
         let mut found = BTreeSet::new();
+        if self.detect {
+            found.extend(runs.iter().map(|r| (r.start, r.end)));
+        }
+        if !self.any.is_match(line) {
+            return found.into_iter().map(|(a, b)| a..b).collect();
+        }
         for re in &self.regexes {
             for caps in re.captures_iter(line) {
                 let Some(whole) = caps.get(0) else { continue };
@@ -111,7 +146,15 @@ impl Pattern {
                 }
             }
         }
-        found.into_iter().map(|(a, b)| a..b).collect()
+        found
+            .into_iter()
+            .map(|(a, b)| a..b)
+            .filter(|h| {
+                !self.not_near
+                    || self.detect && runs.contains(h)
+                    || !super::mojibake::near(line, &runs, h)
+            })
+            .collect()
     }
 }
 

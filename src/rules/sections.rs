@@ -13,6 +13,11 @@
 //! * `incomplete_text` — the text is visibly only part of a report (it stops in the
 //!   middle of a sentence or a table, or starts at a later section with no preamble):
 //!   one finding instead of a "missing" finding for every section outside the text.
+//! * `preamble_parts` — the preamble's list of the report's parts ("本报告由总体情况、…
+//!   等六部分组成"): a section the list leaves out, or a count that differs from the
+//!   parts listed. `parts` gives, for each of `sections`, a regex that names it in
+//!   such a list (`"复议|诉讼"`); the list is the text after 包括/包含/分为/由 up to
+//!   the end of its sentence, before the first heading.
 //!
 //! ```toml
 //! [[structure]]
@@ -37,6 +42,9 @@ rule_def! {
         pub check: toml::Spanned<String>,
         #[serde(default)]
         pub sections: Vec<toml::Spanned<String>>,
+        /// `preamble_parts`: one regex per section of `sections`.
+        #[serde(default)]
+        pub parts: Vec<toml::Spanned<String>>,
     }
 }
 
@@ -52,6 +60,7 @@ enum Kind {
     PartNumbering,
     Incomplete,
     Untitled,
+    PreambleParts,
 }
 
 const CHECKS: &[(&str, Kind)] = &[
@@ -65,11 +74,14 @@ const CHECKS: &[(&str, Kind)] = &[
     ("part_numbering", Kind::PartNumbering),
     ("incomplete_text", Kind::Incomplete),
     ("untitled_section", Kind::Untitled),
+    ("preamble_parts", Kind::PreambleParts),
 ];
 
 struct Structure {
     kind: Kind,
     sections: Vec<usize>,
+    /// `preamble_parts`: the regex naming each of `sections` in a list.
+    parts: Vec<regex::Regex>,
 }
 
 pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
@@ -82,7 +94,64 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
         || templates.sections.iter().map(|s| s.id.as_str()).collect(),
         "章节",
     )?;
-    Ok(Box::new(Structure { kind, sections }))
+    let parts = match kind {
+        Kind::PreambleParts => {
+            if def.parts.len() != sections.len() || sections.len() < 2 {
+                return Err(DefError::new(
+                    def.check.span(),
+                    format!(
+                        "preamble_parts 需要与 sections 一一对应的 parts（sections 有 {} 个，parts 有 {} 个）",
+                        sections.len(),
+                        def.parts.len()
+                    ),
+                    "此检查",
+                ));
+            }
+            def.parts
+                .iter()
+                .map(|p| super::pack_regex(p, cx))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        _ => {
+            if let Some(p) = def.parts.first() {
+                return Err(DefError::new(
+                    p.span(),
+                    "parts 只用于 preamble_parts 检查",
+                    "多余的 parts",
+                ));
+            }
+            Vec::new()
+        }
+    };
+    Ok(Box::new(Structure {
+        kind,
+        sections,
+        parts,
+    }))
+}
+
+/// The preamble's list of parts: after 包括/包含/分为/由 to the end of the sentence,
+/// with the count it states (`等六部分组成`, `6个部分`) when it does.
+static PART_LIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:包括|包含|分为|由)[:：]?(?P<list>[^。]{8,400}?)(?:(?:等|共)?(?P<n>[一二三四五六七八九十0-9]{1,2})个?部分[^。]{0,4}|。|$)",
+    )
+    .expect("valid regex")
+});
+
+/// `六` or `6` → 6.
+fn chinese_count(s: &str) -> Option<usize> {
+    if let Ok(n) = s.parse::<usize>() {
+        return Some(n);
+    }
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c);
+    let chars: Vec<char> = s.chars().collect();
+    match chars[..] {
+        ['十'] => Some(10),
+        [c] => digit(c),
+        ['十', c] => Some(10 + digit(c)?),
+        _ => None,
+    }
 }
 
 /// A one-character span at the end of the text, for "should have been here" at the end.
@@ -104,6 +173,7 @@ impl Check for Structure {
             Kind::PartNumbering => self.part_numbering(cx),
             Kind::Incomplete => self.incomplete(cx),
             Kind::Untitled => self.untitled(cx),
+            Kind::PreambleParts => self.preamble_parts(cx),
         }
     }
 
@@ -438,6 +508,72 @@ impl Structure {
                 .help(format!("在此之前加上标题「{}」", tpl.heading()));
             cx.push(d);
         }
+    }
+
+    fn preamble_parts(&self, cx: &mut Context<'_>) {
+        let doc = cx.doc;
+        let Some(first) = doc.outline.sections.iter().map(|s| s.heading.start).min() else {
+            return;
+        };
+        let preamble = &doc.text[..first];
+        let Some(list) = PART_LIST.captures(preamble) else {
+            return;
+        };
+        let (Some(whole), Some(items)) = (list.get(0), list.name("list")) else {
+            return;
+        };
+        let listed: Vec<bool> = self
+            .parts
+            .iter()
+            .map(|re| re.is_match(items.as_str()))
+            .collect();
+        let count = listed.iter().filter(|&&l| l).count();
+        // Not a list of the report's parts.
+        if count < 3 {
+            return;
+        }
+        let stated = list.name("n").and_then(|n| chinese_count(n.as_str()));
+        let left_out: Vec<String> = self
+            .sections
+            .iter()
+            .zip(&listed)
+            .filter(|(_, l)| !**l)
+            .map(|(&s, _)| format!("「{}」", cx.templates.sections[s].heading()))
+            .collect();
+        if left_out.is_empty() && stated.is_none_or(|n| n == count) {
+            return;
+        }
+        let message = match stated {
+            Some(n) if n != count => format!(
+                "导语说报告共{}部分，但只列出了 {count} 个{}",
+                list.name("n")
+                    .map_or(String::new(), |w| w.as_str().to_string()),
+                if left_out.is_empty() {
+                    String::new()
+                } else {
+                    format!("，缺少{}", left_out.join("、"))
+                }
+            ),
+            _ => format!("导语列出的报告各部分缺少{}", left_out.join("、")),
+        };
+        let span = match list.name("n") {
+            Some(n) if stated.is_some_and(|n| n != count) => n.range(),
+            _ => whole.range(),
+        };
+        let mut d = cx
+            .diagnostic(span, message)
+            .primary_label("导语中的列举")
+            .note(format!("导语：「{}」", whole.as_str().replace('\n', "")));
+        d = d.help(format!(
+            "导语应列出报告的 {} 个部分：{}",
+            self.sections.len(),
+            self.sections
+                .iter()
+                .map(|&s| cx.templates.sections[s].heading())
+                .collect::<Vec<_>>()
+                .join("；")
+        ));
+        cx.push(d);
     }
 
     fn incomplete(&self, cx: &mut Context<'_>) {

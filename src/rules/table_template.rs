@@ -13,7 +13,9 @@
 //!   that the table's relations split in several ways, or in none (`parse::glued`).
 //!
 //! Only a table that was read with confidence (`TableStatus::Found`) gets the checks
-//! after `unreadable_table`; an unreadable table is reported once, not cell by cell.
+//! after `unreadable_table`; an unreadable table is reported once, not cell by cell —
+//! except a table left blank (`blank_cell`, once for the table, instead of T002) and
+//! the 2019 format (`legacy_format`), which are said whatever else could be read.
 //!
 //! ```toml
 //! [[table_check]]
@@ -117,6 +119,10 @@ impl Check for TableCheck {
             match self.kind {
                 Kind::MissingTable => missing_table(cx, tpl, table),
                 Kind::UnreadableTable => unreadable(cx, tpl, table),
+                // A table left blank and one in the 2019 format are said so whether or
+                // not the rest of it could be read.
+                Kind::BlankCell if table.blank => blank_table(cx, tpl, table),
+                Kind::LegacyFormat => legacy(cx, tpl, table),
                 _ if !table.is_readable() => {}
                 Kind::MissingRow => missing_rows(cx, tpl, table),
                 Kind::MissingColumn => missing_columns(cx, tpl, table),
@@ -127,7 +133,6 @@ impl Check for TableCheck {
                 }
                 Kind::Label => labels(cx, tpl, table),
                 Kind::CollapsedGroup => collapsed_groups(cx, tpl, table),
-                Kind::LegacyFormat => legacy(cx, tpl, table),
                 Kind::GluedAmbiguous => glued_ambiguous(cx, tpl, table),
                 Kind::GluedImpossible => glued_impossible(cx, tpl, table),
             }
@@ -189,15 +194,26 @@ fn unreadable(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
     let TableStatus::Unreadable(reason) = &table.status else {
         return;
     };
-    // The text stops before the table's rows (S106 reports the cut).
-    if table.truncated && !table.rows.iter().any(|r| r.is_found()) {
+    // The text stops before the table's rows (S106 reports the cut); a table left
+    // blank is reported as such (`blank_cell`).
+    if table.truncated && !table.rows.iter().any(|r| r.is_found()) || table.blank {
+        return;
+    }
+    // A 2019-format table in a report of 2021 or later: `legacy_format` says why it
+    // cannot be read (one defect, one finding).
+    let current_year = cx
+        .doc
+        .year
+        .as_ref()
+        .is_none_or(|y| y.year >= FORMAT_2021_FROM);
+    if !table.legacy.is_empty() && current_year {
         return;
     }
     let span = table_place(cx, tpl, table);
     let d = cx
         .diagnostic(span, format!("{}无法识别：{reason}", tpl.name))
         .primary_label(format!("{}从此处开始", tpl.name))
-        .note("无法可靠识别的表格不核对合计，以免在猜测的数字上报错")
+        .note("只核对每列一个数值、完整读出的行所涉及的合计与正文数字；其余不核对，以免在猜测的数字上报错")
         .help("请人工核对该表；若表格完整，可用 `nianbao extract` 查看 nianbao 读到的内容");
     cx.push(d);
 }
@@ -243,10 +259,24 @@ fn missing_columns(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReadi
     if table.layout != Layout::Pipe || table.truncated {
         return;
     }
+    // The header's text: from the table's region to its first row. A label whose words
+    // are all there was split by the layout (OCR writes a header cell's lines across
+    // the columns: `社会法律` / `公益服务其他`), not left out.
+    let first_row = table
+        .rows
+        .iter()
+        .filter_map(|r| r.anchor.as_ref().map(|a| a.start))
+        .min()
+        .unwrap_or(table.region.end);
+    let header = cx
+        .doc
+        .text
+        .get(table.region.start..first_row.max(table.region.start))
+        .unwrap_or("");
     let mut missing: Vec<&str> = Vec::new();
     for (c, col) in tpl.columns.iter().enumerate() {
         let label = col.label.standard.as_str();
-        if !table.columns_found[c] && !missing.contains(&label) {
+        if !table.columns_found[c] && !missing.contains(&label) && !words_in(header, label) {
             missing.push(label);
         }
     }
@@ -271,6 +301,22 @@ fn missing_columns(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReadi
         .primary_label("表头从此处开始")
         .help(format!("在表头补上列标题「{}」", missing.join("」「")));
     cx.push(d);
+}
+
+/// True when every two-character word of `label` (`商业` `企业`) is in `text`.
+fn words_in(text: &str, label: &str) -> bool {
+    let chars: Vec<char> = label.chars().collect();
+    if chars.len() < 2 {
+        return false;
+    }
+    let mut starts: Vec<usize> = (0..chars.len() - 1).step_by(2).collect();
+    if chars.len() % 2 == 1 {
+        starts.push(chars.len() - 2);
+    }
+    starts.iter().all(|&i| {
+        let word: String = chars[i..i + 2].iter().collect();
+        text.contains(&word)
+    })
 }
 
 fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
@@ -482,6 +528,36 @@ const MIN_BLANK_COLUMN_ROWS: usize = 3;
 
 /// The blank cells of a row: (column, span).
 type Blanks = Vec<(usize, Range<usize>)>;
+
+/// Every cell of the table empty (its row labels there): one finding for the table.
+fn blank_table(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
+    let found: Vec<&str> = tpl
+        .rows
+        .iter()
+        .zip(&table.rows)
+        .filter(|(t, r)| !t.group && r.label.is_some())
+        .map(|(t, _)| t.short.as_str())
+        .collect();
+    let span = table
+        .rows
+        .iter()
+        .find_map(|r| r.label.as_ref().map(|l| l.span.clone()))
+        .unwrap_or_else(|| table_place(cx, tpl, table));
+    let d = cx
+        .diagnostic(
+            span,
+            format!(
+                "{}的单元格全部为空白：{} 个标准行（{}等）都没有填写数值",
+                tpl.name,
+                found.len(),
+                found.iter().take(3).copied().collect::<Vec<_>>().join("、")
+            ),
+        )
+        .primary_label(format!("{}从此行起没有数值", tpl.name))
+        .note("空白不等于 0：此表的合计无法核对")
+        .help(format!("按格式填写{}，没有数据的单元格填 0", tpl.name));
+    cx.push(d);
+}
 
 fn blank_cells(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
     let blanks_of = |ri: usize| -> Blanks {

@@ -1,0 +1,138 @@
+//! Mojibake: text decoded with the wrong encoding (GBK read at the wrong byte, UTF-8 read
+//! as GBK) turns into runs of characters that Chinese prose almost never uses. Not a
+//! rule kind: a detector the `pattern` kind offers to packs (`detect = "mojibake"`).
+//!
+//! A character is *rare* when it is not among the 3,755 common characters of GB2312
+//! level 1 (GBK lead byte 0xB0–0xD7): level-2 characters, GBK extensions, anything GBK
+//! cannot encode. A run is mojibake when a window of `WINDOW` consecutive Han
+//! characters holds at least `MIN_RARE` rare ones; `?` and ASCII punctuation inside
+//! it (what a decoder leaves for bytes it cannot map) belong to the run. Traditional
+//! text is looked at through its simplified copy (`Document::text` already is).
+
+use std::ops::Range;
+
+/// Han characters looked at together.
+const WINDOW: usize = 8;
+/// Rare characters a window needs to be mojibake.
+const MIN_RARE: usize = 3;
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Not a common (GB2312 level-1) character.
+fn is_rare(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(s);
+    if unmappable || bytes.len() != 2 {
+        return true;
+    }
+    !(0xB0..=0xD7).contains(&bytes[0]) || bytes[1] < 0xA1
+}
+
+/// Debris a decoder leaves inside a mojibake run.
+fn is_debris(c: char) -> bool {
+    c == '?' || c == '\u{FFFD}' || (c.is_ascii_punctuation() && c != '(' && c != ')')
+}
+
+/// Byte ranges of mojibake runs in `text`.
+pub fn runs(text: &str) -> Vec<Range<usize>> {
+    // Han characters with their offsets, split where anything but Han or debris comes.
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut han: Vec<(usize, char, bool)> = Vec::new();
+    let flush = |han: &mut Vec<(usize, char, bool)>, out: &mut Vec<Range<usize>>| {
+        if han.len() >= WINDOW.min(4) {
+            let mut i = 0;
+            while i < han.len() {
+                let end = (i + WINDOW).min(han.len());
+                let rare = han[i..end].iter().filter(|h| h.2).count();
+                if rare >= MIN_RARE {
+                    // From the first to the last rare character of the window.
+                    let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
+                    let last = han[i..end]
+                        .iter()
+                        .rev()
+                        .find(|h| h.2)
+                        .map(|h| h.0 + h.1.len_utf8());
+                    if let (Some(a), Some(b)) = (first, last) {
+                        match out.last_mut() {
+                            Some(r) if r.end >= a => r.end = r.end.max(b),
+                            _ => out.push(a..b),
+                        }
+                    }
+                }
+                i += 1;
+            }
+        }
+        han.clear();
+    };
+    for (i, c) in text.char_indices() {
+        if is_han(c) {
+            han.push((i, c, is_rare(c)));
+        } else if !is_debris(c) {
+            flush(&mut han, &mut out);
+        }
+    }
+    flush(&mut han, &mut out);
+    // A decoder's debris just before a run (`?!敝贫龋袑…`) is where it starts.
+    for r in &mut out {
+        let before: Vec<(usize, char)> = text[..r.start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_han(c) || is_debris(c))
+            .take(WINDOW)
+            .collect();
+        if let Some(&(i, _)) = before
+            .iter()
+            .rev()
+            .find(|(_, c)| *c == '?' || *c == '\u{FFFD}')
+        {
+            r.start = i;
+        }
+    }
+    out
+}
+
+/// True when `hit` is inside a run, or next to one with only Han characters and
+/// debris between them (a `?` the decoder left beside the run is part of it).
+pub fn near(text: &str, runs: &[Range<usize>], hit: &Range<usize>) -> bool {
+    runs.iter().any(|r| {
+        let gap = if hit.end <= r.start {
+            text.get(hit.end..r.start)
+        } else if r.end <= hit.start {
+            text.get(r.end..hit.start)
+        } else {
+            return true;
+        };
+        gap.is_some_and(|g| {
+            g.chars().count() <= WINDOW && g.chars().all(|c| is_han(c) || is_debris(c))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misread_gbk_is_found_and_prose_is_not() {
+        let bad = "严格落实政务信息“三审三?!敝贫龋袑嵶龊眯畔l布前审核工作";
+        let r = runs(bad);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            bad[r[0].clone()].starts_with("?!敝"),
+            "{}",
+            &bad[r[0].clone()]
+        );
+        let q = bad.find('?').unwrap_or(0);
+        assert!(near(bad, &r, &(q..q + 1)));
+        for good in [
+            "义乌市廿三里街道办事处2023年政府信息公开工作年度报告",
+            "严格执行依申请公开的受理、处理、答复等环节，确保按规定及时作出有效答复。",
+            "鼓楼区、邗江区、盱眙县、泗洪县",
+        ] {
+            assert!(runs(good).is_empty(), "{good}: {:?}", runs(good));
+        }
+    }
+}
