@@ -9,7 +9,7 @@ pub mod human;
 pub mod json;
 pub mod visible;
 
-pub use diagnostic::{Diagnostic, Label, Relation, RelationFigure, Severity};
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Relation, RelationFigure, Severity};
 
 /// Counts of findings by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -17,6 +17,7 @@ pub mod cross_ref;
 pub mod dates;
 pub mod equation;
 pub mod expr;
+pub mod fix_def;
 pub mod pattern;
 pub mod relation;
 pub mod repetition;
@@ -140,6 +141,12 @@ pub trait Check: Send + Sync {
     /// The relation between cells this rule checks, for decoding glued digit runs
     /// (`parse::glued`); `rule` is the rule's id (`equation` rules only).
     fn decoding_relation(&self, _rule: &str) -> Option<crate::parse::glued::table::RelationSpec> {
+        None
+    }
+
+    /// What `nianbao check --fix` does with this rule's findings, for `nianbao
+    /// explain`; `None` when they are never fixed automatically.
+    fn fix(&self) -> Option<String> {
         None
     }
 }

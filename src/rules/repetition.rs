@@ -15,7 +15,8 @@
 //! help = "删除重复的「{unit}」"
 //! ```
 //!
-//! `{hit}` is the repeated text, `{unit}` the part that is repeated.
+//! `{hit}` is the repeated text, `{unit}` the part that is repeated. `fix = "delete"`
+//! lets `nianbao check --fix` delete the second copy.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -38,6 +39,8 @@ rule_def! {
         pub examples: Vec<toml::Spanned<String>>,
         #[serde(default)]
         pub counterexamples: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub fix: Option<toml::Spanned<toml::Value>>,
     }
 }
 
@@ -54,6 +57,8 @@ struct Repetition {
     message: String,
     label: String,
     help: Option<String>,
+    /// Delete the second copy (`fix = "delete"`).
+    fix: bool,
 }
 
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
@@ -80,6 +85,10 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         message: def.message.clone(),
         label: def.label.clone().unwrap_or_else(|| "重复".into()),
         help: def.help.clone(),
+        fix: match &def.fix {
+            Some(f) => super::fix_def::parse(f, false)? == super::fix_def::FixAction::Delete,
+            None => false,
+        },
     };
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|(h, _)| t[h.clone()].to_string())
@@ -156,7 +165,14 @@ impl Check for Repetition {
             if let Some(h) = &self.help {
                 d = d.help(fill(h));
             }
+            if self.fix {
+                d = d.fix(crate::report::Fix::replace(unit.end..hit.end, ""));
+            }
             cx.push(d);
         }
+    }
+
+    fn fix(&self) -> Option<String> {
+        self.fix.then(|| "删除重复的第二遍文字".to_string())
     }
 }
