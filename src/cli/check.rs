@@ -121,7 +121,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let mut all_json = Vec::new();
     let mut checked = 0;
     let mut fails = false;
-    let (mut fixed, mut fixed_files, mut diffs) = (0, 0, String::new());
+    let (mut fixed, mut fixed_files, mut fixable, mut diffs) = (0, 0, 0, String::new());
     for group in &groups {
         let linter = match &group.linter {
             Ok(l) => l,
@@ -157,6 +157,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             failed |= r.fix.failed;
             fixed += r.fix.applied;
             fixed_files += usize::from(r.fix.changed);
+            fixable += r.fix.fixable;
             diffs.push_str(&r.fix.diff);
             match format {
                 Format::Human => write_stdout(r.stdout.as_slice()),
@@ -191,7 +192,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         Format::Human => {
             let unreadable = total + discovery_errors.len() - checked;
             let mut line = summary(checked, unreadable, counts);
-            line.insert_str(line.len() - 1, &super::fix::summary(fixed, fixed_files));
+            let fixes = super::fix::summary(fixed, fixed_files, fixable);
+            line.insert_str(line.len() - 1, &fixes);
             write_stdout(line.as_bytes());
         }
     }
@@ -237,6 +239,11 @@ fn check_one(
                 config.keep(path, &mut outcome.diagnostics);
             }
             result.counts = Counts::of(&outcome.diagnostics);
+            result.fix.fixable = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.fix.is_some())
+                .count();
             result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
             if args.verbose {
                 let _ = result

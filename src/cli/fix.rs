@@ -22,6 +22,8 @@ pub(super) struct FixReport {
     pub notes: String,
     /// Fixes were computed but could not be written: the run fails (exit 2).
     pub failed: bool,
+    /// Findings reported that `--fix` would fix.
+    pub fixable: usize,
 }
 
 /// Checks `input`, fixing it first (see the module comment). The outcome is the
@@ -99,13 +101,17 @@ pub(super) fn lint_fixing(
     }
 }
 
-/// The summary of fixes for the last line of human output (empty when none).
-pub(super) fn summary(applied: usize, files: usize) -> String {
-    if applied == 0 {
-        String::new()
-    } else {
-        format!("；已修复 {applied} 个问题（{files} 个文件）")
+/// The summary of fixes for the last line of human output: what was fixed, and what
+/// `--fix` could fix among the findings reported (empty when neither).
+pub(super) fn summary(applied: usize, files: usize, fixable: usize) -> String {
+    let mut s = String::new();
+    if applied > 0 {
+        s.push_str(&format!("；已修复 {applied} 个问题（{files} 个文件）"));
     }
+    if fixable > 0 {
+        s.push_str(&format!("；其中 {fixable} 个可用 --fix 自动修复"));
+    }
+    s
 }
 
 /// The summary of `--diff` for standard error.

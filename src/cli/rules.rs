@@ -86,6 +86,10 @@ pub(super) fn explain(id: &str, args: PackArgs) -> ExitCode {
         m.kind,
         m.pack
     ));
+    match rule.check.fix() {
+        Some(fix) => out.push_str(&format!("自动修复：可以（nianbao check --fix）：{fix}\n\n")),
+        None => out.push_str("自动修复：不能（按 help 手工修改）\n\n"),
+    }
     if !m.levels.is_empty() {
         let levels: Vec<&str> = m.levels.iter().map(|l| l.chinese()).collect();
         out.push_str(&format!(

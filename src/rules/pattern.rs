@@ -30,7 +30,7 @@
 //! `</span>` and `&nbsp;`, not `<br>`, whose right answer may be a line break). A
 //! finding grouping several hits is fixed only when all of them are. When the pack
 //! loads, every example's fixable hits are fixed and the result must not be found
-//! again (a fix settles what it fixes), and a fix must not remove a numeral.
+//! again (a fix settles what it fixes), and a fix must not remove a number.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -131,9 +131,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|h| t[h.clone()].to_string())
     })?;
-    if let Some(fix) = &def.fix {
-        rule.check_fix(&def.examples, fix.span())?;
-    }
+    rule.check_fix(&def.examples)?;
     Ok(Box::new(rule))
 }
 
@@ -147,15 +145,10 @@ impl Pattern {
                 .is_none_or(|(re, _)| re.is_match(hit))
     }
 
-    /// A declared fix must fix some example, settle what it fixes (the fixed example
-    /// has no fixable hit left) and never remove a numeral.
-    fn check_fix(
-        &self,
-        examples: &[toml::Spanned<String>],
-        span: Range<usize>,
-    ) -> Result<(), DefError> {
+    /// A declared fix must settle what it fixes in every example (the fixed example
+    /// has no fixable hit left) and never remove a number.
+    fn check_fix(&self, examples: &[toml::Spanned<String>]) -> Result<(), DefError> {
         let Some(fix) = &self.fix else { return Ok(()) };
-        let mut used = false;
         for e in examples {
             let text = e.get_ref();
             let hits: Vec<Range<usize>> = self
@@ -163,10 +156,6 @@ impl Pattern {
                 .into_iter()
                 .filter(|h| self.fixable(&text[h.clone()]))
                 .collect();
-            if hits.is_empty() {
-                continue;
-            }
-            used = true;
             if let Some(h) = hits
                 .iter()
                 .find(|h| crate::fix::changes_number(&text[(*h).clone()], fix.replacement()))
@@ -200,10 +189,6 @@ impl Pattern {
                     "此示例",
                 ));
             }
-        }
-        if !used {
-            return Err(DefError::new(span, "fix 不适用于任何示例", "此 fix")
-                .help("在 examples 中加一个能被修复的示例"));
         }
         Ok(())
     }

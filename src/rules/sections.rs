@@ -108,6 +108,11 @@ impl Check for Structure {
         }
     }
 
+    fn fix(&self) -> Option<String> {
+        matches!(self.kind, Kind::SectionTitle)
+            .then(|| "把标题改为标准写法（只限独占一行的标题，且不是被换行截断的）".to_string())
+    }
+
     fn explain(&self, templates: &Templates) -> Vec<String> {
         let mut lines = Vec::new();
         for &s in &self.sections {

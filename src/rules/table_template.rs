@@ -135,6 +135,13 @@ impl Check for TableCheck {
         }
     }
 
+    fn fix(&self) -> Option<String> {
+        matches!(self.kind, Kind::Label).then(|| {
+            "把标签改为标准写法（只限“|”分隔或每行一格的表格中完整的标签，且明显最接近这一个标准标签；含数字的差别不改）"
+                .to_string()
+        })
+    }
+
     fn explain(&self, templates: &Templates) -> Vec<String> {
         self.tables
             .iter()
