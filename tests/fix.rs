@@ -250,18 +250,15 @@ fn the_encoding_and_bom_are_kept() {
         v
     };
     type Enc = fn(&str) -> Vec<u8>;
-    let cases: [(&str, Enc); 2] = [
+    let cases: [(&str, Enc); 5] = [
         ("gbk", convert::to_gbk),
         ("utf16le-bom", convert::to_utf16le),
+        ("utf16le", le),
+        ("utf16be-bom", be),
+        ("utf8-bom", bom8),
     ];
-    let more: [(&str, &dyn Fn(&str) -> Vec<u8>); 3] =
-        [("utf16le", &le), ("utf16be-bom", &be), ("utf8-bom", &bom8)];
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let all = cases
-        .iter()
-        .map(|(n, f)| (*n, f as &dyn Fn(&str) -> Vec<u8>))
-        .chain(more.iter().map(|(n, f)| (*n, *f)));
-    for (name, encode) in all {
+    for (name, encode) in cases {
         let file = format!("{name}.txt");
         let path = dir.path().join(&file);
         fs::write(&path, encode(&text)).unwrap_or_else(|e| panic!("{e}"));
