@@ -151,6 +151,15 @@ fn uncertain_headings_and_labels_are_not_fixed() {
     let diags = lint("r.txt", &columns);
     assert!(diags.iter().any(|d| d.rule == "T107"), "{diags:#?}");
     assert!(!fixed_rules(&diags).contains(&"T107"), "{diags:#?}");
+    // The same word twice outside a sentence (OCR'd table headers) is two cells.
+    let headers = replace(
+        &clean(),
+        "（二）依申请公开情况\n",
+        "（二）依申请公开情况\n办理结果结果其他尚未\n",
+    );
+    let diags = lint("r.txt", &headers);
+    assert!(diags.iter().any(|d| d.rule == "E105"), "{diags:#?}");
+    assert!(fixed_rules(&diags).is_empty(), "{diags:#?}");
     // A placeholder is reported, never fixed.
     let diags = lint("r.txt", &replace(&clean(), "326条", "XX条"));
     assert!(diags.iter().any(|d| d.rule == "E104"));
@@ -541,4 +550,94 @@ fn a_pack_declares_its_fixes_and_they_are_checked_when_it_loads() {
         };
         assert!(err.contains(error), "{fix}: {err}");
     }
+}
+
+/// On the real reports of `../shared` (and the same reports as web pages): fixing
+/// adds no finding, changes no error and no digit, and a second pass finds nothing
+/// left to fix.
+#[test]
+fn real_reports_are_fixed_without_new_findings() {
+    let mut files = common::shared_files("seeds", ".txt");
+    files.extend(common::shared_files("corpus/web", ".txt"));
+    files.extend(common::shared_files("corpus/web/excerpts", ".txt"));
+    files.extend(common::shared_files("corpus/pdf-layout", ".txt"));
+    if files.is_empty() {
+        eprintln!("no real reports (../shared absent): skipping");
+        return;
+    }
+    let keep = |_: &mut Vec<Diagnostic>| {};
+    let opts = nianbao::LoadOptions::default();
+    let digits = |s: &str| -> String { s.chars().filter(|c| c.is_ascii_digit()).collect() };
+    let count = |d: &[Diagnostic]| -> std::collections::BTreeMap<String, usize> {
+        let mut m = std::collections::BTreeMap::new();
+        for x in d {
+            *m.entry(x.rule.clone()).or_insert(0) += 1;
+        }
+        m
+    };
+    let mut applied = 0;
+    for path in &files {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        let inputs = [
+            ("r.txt", text.clone().into_bytes()),
+            ("r.html", convert::to_html(&text).into_bytes()),
+        ];
+        for (name, bytes) in inputs {
+            let Ok(before) = national().lint_bytes(name, &bytes) else {
+                continue;
+            };
+            let fixed = nianbao::fix::fix_bytes(
+                national(),
+                name,
+                &bytes,
+                nianbao::load::Format::by_extension(Path::new(name)),
+                &opts,
+                &keep,
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let (b, a) = (
+                count(&before.diagnostics),
+                count(&fixed.outcome.diagnostics),
+            );
+            for (rule, n) in &a {
+                assert!(
+                    b.get(rule).is_some_and(|m| m >= n),
+                    "{} ({name}): fixing added {rule}: {b:?} → {a:?}",
+                    path.display()
+                );
+            }
+            let errors = |d: &[Diagnostic]| {
+                d.iter()
+                    .filter(|x| x.severity == nianbao::Severity::Error)
+                    .count()
+            };
+            assert_eq!(
+                errors(&before.diagnostics),
+                errors(&fixed.outcome.diagnostics),
+                "{} ({name})",
+                path.display()
+            );
+            assert_eq!(digits(&fixed.before), digits(&fixed.after));
+            applied += fixed.applied;
+            if let Some(out) = &fixed.bytes {
+                let again = nianbao::fix::fix_bytes(
+                    national(),
+                    name,
+                    out,
+                    nianbao::load::Format::by_extension(Path::new(name)),
+                    &opts,
+                    &keep,
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(
+                    again.applied,
+                    0,
+                    "{} ({name}) not idempotent",
+                    path.display()
+                );
+            }
+        }
+    }
+    eprintln!("{} real reports: {applied} fixes", files.len());
+    assert!(applied > 0, "the real reports have fixable findings");
 }

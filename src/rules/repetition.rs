@@ -16,7 +16,9 @@
 //! ```
 //!
 //! `{hit}` is the repeated text, `{unit}` the part that is repeated. `fix = "delete"`
-//! lets `nianbao check --fix` delete the second copy.
+//! lets `nianbao check --fix` delete the second copy — in prose only (`in_prose`): in
+//! a table, or a line of OCR'd table headers (`结果结果其他尚未`), the same word twice
+//! is usually two cells.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -165,7 +167,7 @@ impl Check for Repetition {
             if let Some(h) = &self.help {
                 d = d.help(fill(h));
             }
-            if self.fix {
+            if self.fix && in_prose(cx.doc, &hit) {
                 d = d.fix(crate::report::Fix::replace(unit.end..hit.end, ""));
             }
             cx.push(d);
@@ -175,4 +177,21 @@ impl Check for Repetition {
     fn fix(&self) -> Option<String> {
         self.fix.then(|| "删除重复的第二遍文字".to_string())
     }
+}
+
+/// True when `hit` is in a sentence: outside every table read, on a line with
+/// sentence punctuation and no cell separators.
+fn in_prose(doc: &crate::parse::Document, hit: &Range<usize>) -> bool {
+    let text = &doc.text;
+    let start = text[..hit.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[hit.end..]
+        .find('\n')
+        .map_or(text.len(), |i| hit.end + i);
+    let line = &text[start..end];
+    let in_table = doc
+        .tables
+        .iter()
+        .filter_map(|t| t.extent.as_ref())
+        .any(|e| e.start <= hit.start && hit.start < e.end);
+    !in_table && !line.contains('|') && line.contains(['，', '。', '；'])
 }
