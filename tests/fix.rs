@@ -195,7 +195,11 @@ fn fixing_is_idempotent() {
     let path = dir.path().join("r.md");
     fs::write(&path, convert::to_markdown(&defective())).unwrap_or_else(|e| panic!("{e}"));
     let first = nianbao(dir.path(), &["--fix", "r.md"]);
-    assert!(stdout(&first).contains("已修复"), "{}", stdout(&first));
+    assert!(
+        stdout(&first).contains("已修复 5 个问题"),
+        "{}",
+        stdout(&first)
+    );
     let once = fs::read(&path).unwrap_or_default();
     let second = nianbao(dir.path(), &["--fix", "r.md"]);
     assert!(!stdout(&second).contains("已修复"), "{}", stdout(&second));
@@ -640,4 +644,57 @@ fn real_reports_are_fixed_without_new_findings() {
     }
     eprintln!("{} real reports: {applied} fixes", files.len());
     assert!(applied > 0, "the real reports have fixable findings");
+}
+
+/// Damaged variants of the defective report (pieces cut out, doubled, lines joined):
+/// fixing never panics, never changes a digit, and settles in one run.
+#[test]
+fn damaged_reports_settle_in_one_run() {
+    let base: Vec<char> = defective().chars().collect();
+    let keep = |_: &mut Vec<Diagnostic>| {};
+    let opts = nianbao::LoadOptions::default();
+    let digits = |s: &str| -> String { s.chars().filter(|c| c.is_ascii_digit()).collect() };
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut fixed_any = 0;
+    for round in 0..60 {
+        let mut chars = base.clone();
+        for _ in 0..3 {
+            let at = next(chars.len());
+            let len = 1 + next(6).min(chars.len() - at - 1);
+            match round % 3 {
+                0 => {
+                    chars.drain(at..at + len);
+                }
+                1 => {
+                    let piece: Vec<char> = chars[at..at + len].to_vec();
+                    chars.splice(at..at, piece);
+                }
+                _ => {
+                    if let Some(nl) = chars[at..].iter().position(|&c| c == '\n') {
+                        chars[at + nl] = ' ';
+                    }
+                }
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        let Ok(fixed) =
+            nianbao::fix::fix_bytes(national(), "r.txt", text.as_bytes(), None, &opts, &keep)
+        else {
+            continue;
+        };
+        assert_eq!(digits(&fixed.before), digits(&fixed.after), "round {round}");
+        if let Some(out) = &fixed.bytes {
+            fixed_any += 1;
+            let again = nianbao::fix::fix_bytes(national(), "r.txt", out, None, &opts, &keep)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(again.applied, 0, "round {round}: a second run fixed more");
+        }
+    }
+    assert!(fixed_any > 30, "{fixed_any}");
 }
