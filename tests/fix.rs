@@ -698,3 +698,33 @@ fn damaged_reports_settle_in_one_run() {
     }
     assert!(fixed_any > 30, "{fixed_any}");
 }
+
+/// A fix that only becomes certain after another: the residue after a heading is
+/// deleted first, then the heading — now alone on its line — is fixed on the next pass.
+#[test]
+fn fixes_are_applied_in_passes_until_nothing_is_left() {
+    let text = replace(
+        &clean(),
+        "三、收到和处理政府信息公开申请情况",
+        "三、收到和处理政府信息公开申情况</span>",
+    );
+    let first = lint("r.txt", &text);
+    assert_eq!(fixed_rules(&first), ["E102"], "{first:#?}");
+    let keep = |_: &mut Vec<Diagnostic>| {};
+    let fixed = nianbao::fix::fix_bytes(
+        national(),
+        "r.txt",
+        text.as_bytes(),
+        None,
+        &nianbao::LoadOptions::default(),
+        &keep,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fixed.applied, 2);
+    assert_eq!(fixed.after, clean());
+    assert!(
+        fixed.outcome.diagnostics.is_empty(),
+        "{:#?}",
+        fixed.outcome.diagnostics
+    );
+}
