@@ -5,7 +5,8 @@
 //! * `settle`s them after every check: maps each edit from `Document::text` to the
 //!   file's own text, exactly or not at all (an HTML piece must be verbatim in the
 //!   page source), and drops a fix on a Word document, one that would add, remove or
-//!   change a numeral, or one that crosses a line;
+//!   change a numeral, one that touches a placeholder (`某某`, `XX`), or one that
+//!   crosses a line;
 //! * applies them to a file's text like ruff: every fix that overlaps none taken
 //!   before it, then checks the new text again and repeats (at most `MAX_ROUNDS`
 //!   times), so a fix is always applied to the text it was computed on and a second
@@ -53,6 +54,7 @@ fn settle_one(doc: &crate::Document, fix: Fix) -> Option<Fix> {
             || removed.contains(['\n', '\r'])
             || edit.replacement.contains(['\n', '\r'])
             || changes_number(removed, &edit.replacement)
+            || is_placeholder(removed)
             // A traditional text is checked through a simplified copy: a replacement
             // would be in the wrong script.
             || (source.traditional && !edit.replacement.is_empty())
@@ -109,6 +111,17 @@ pub fn changes_number(removed: &str, replacement: &str) -> bool {
             || ('０'..='９').contains(&c)
             || (is_numeral(c) && next.is_some_and(|n| is_numeral(n) || COUNTERS.contains(n)))
     })
+}
+
+/// True when `s` holds template placeholder text (`某某`, `XX`, `××`, `□`, `___`):
+/// only the editor knows what belongs there, so no fix touches it (`某某某某局` is not
+/// a repeated word to shorten).
+pub fn is_placeholder(s: &str) -> bool {
+    s.contains('某')
+        || s.contains('□')
+        || ["XX", "xx", "ＸＸ", "××", "__", "＿"]
+            .iter()
+            .any(|p| s.contains(p))
 }
 
 /// Words that count things, after a numeral.
