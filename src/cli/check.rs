@@ -56,12 +56,8 @@ pub(super) struct CheckArgs {
     /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
     #[arg(short, long)]
     verbose: bool,
-    /// 自动修复有唯一正确写法的问题（章节标题、表格标签的错字，网页代码残留，重复文字），直接改写 .txt、.md、.html 文件；不改数字，不改 Word 文档
-    #[arg(long)]
-    fix: bool,
-    /// 只显示 --fix 会做的修改（统一 diff 格式），不写入文件；有可修复的问题时退出码为 1
-    #[arg(long)]
-    diff: bool,
+    #[command(flatten)]
+    fix: super::fix::FixArgs,
 }
 
 /// What checking one input produced, rendered.
@@ -121,7 +117,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let mut all_json = Vec::new();
     let mut checked = 0;
     let mut fails = false;
-    let (mut fixed, mut fixed_files, mut fixable, mut diffs) = (0, 0, 0, String::new());
+    let mut fixes = super::fix::Totals::default();
     for group in &groups {
         let linter = match &group.linter {
             Ok(l) => l,
@@ -153,12 +149,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             fails |= r.fails;
             checked += usize::from(!r.failed);
             write_stderr(&r.stderr);
-            write_stderr_text(&r.fix.notes);
-            failed |= r.fix.failed;
-            fixed += r.fix.applied;
-            fixed_files += usize::from(r.fix.changed);
-            fixable += r.fix.fixable;
-            diffs.push_str(&r.fix.diff);
+            failed |= fixes.add(r.fix);
             match format {
                 Format::Human => write_stdout(r.stdout.as_slice()),
                 Format::Json => all_json.extend(r.json),
@@ -166,23 +157,15 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         }
     }
     let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable;
-    if args.diff {
-        write_stdout(diffs.as_bytes());
-        write_stderr_text(&super::fix::diff_summary(fixed, fixed_files));
-        return if failed {
-            ExitCode::from(2)
-        } else {
-            ExitCode::from(u8::from(fixed_files > 0))
-        };
+    if args.fix.diff {
+        return fixes.finish_diff(failed);
     }
 
     match format {
         Format::Json => match serde_json::to_string_pretty(&all_json) {
             Ok(s) => {
                 write_stdout(format!("{s}\n").as_bytes());
-                if fixed > 0 {
-                    write_stderr_text(&format!("已修复 {fixed} 个问题（{fixed_files} 个文件）\n"));
-                }
+                write_stderr_text(&fixes.note());
             }
             Err(e) => {
                 eprintln!("error: 无法生成 JSON：{e}");
@@ -192,8 +175,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         Format::Human => {
             let unreadable = total + discovery_errors.len() - checked;
             let mut line = summary(checked, unreadable, counts);
-            let fixes = super::fix::summary(fixed, fixed_files, fixable);
-            line.insert_str(line.len() - 1, &fixes);
+            line.insert_str(line.len() - 1, &fixes.summary());
             write_stdout(line.as_bytes());
         }
     }
@@ -226,24 +208,15 @@ fn check_one(
         fix: Default::default(),
     };
     let options = args.input.options();
-    let outcome = if args.fix || args.diff {
-        let (outcome, fix) = super::fix::lint_fixing(linter, config, input, &options, args.diff);
-        result.fix = fix;
-        outcome
-    } else {
-        load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l))
-    };
+    let (outcome, fix) = super::fix::lint(linter, config, input, &options, &args.fix);
+    result.fix = fix;
     match outcome {
         Ok(mut outcome) => {
             if let Input::File(path) = input {
                 config.keep(path, &mut outcome.diagnostics);
             }
             result.counts = Counts::of(&outcome.diagnostics);
-            result.fix.fixable = outcome
-                .diagnostics
-                .iter()
-                .filter(|d| d.fix.is_some())
-                .count();
+            result.fix.fixable = super::fix::fixable(&outcome.diagnostics);
             result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
             if args.verbose {
                 let _ = result
@@ -251,7 +224,7 @@ fn check_one(
                     .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
             }
             match format {
-                _ if args.diff => {}
+                _ if args.fix.diff => {}
                 Format::Human => human::render_document(
                     &mut result.stdout,
                     &outcome.document,

@@ -5,9 +5,24 @@
 //! the summary; what is left is reported as usual.
 
 use std::path::Path;
+use std::process::ExitCode;
 
+use clap::Args;
 use nianbao::fix::{Fixed, fix_bytes, unified_diff, write};
-use nianbao::{Input, Linter, LoadError, Outcome, load};
+use nianbao::{Diagnostic, Input, Linter, LoadError, Outcome, load};
+
+use super::{write_stderr_text, write_stdout};
+
+/// The options of `check` about fixing.
+#[derive(Args)]
+pub(super) struct FixArgs {
+    /// 自动修复有唯一正确写法的问题（章节标题、表格标签的错字，网页代码残留，重复文字），直接改写 .txt、.md、.html 文件；不改数字，不改 Word 文档
+    #[arg(long)]
+    pub fix: bool,
+    /// 只显示 --fix 会做的修改（统一 diff 格式），不写入文件；有可修复的问题时退出码为 1
+    #[arg(long)]
+    pub diff: bool,
+}
 
 /// What fixing one input did.
 #[derive(Default)]
@@ -26,9 +41,29 @@ pub(super) struct FixReport {
     pub fixable: usize,
 }
 
-/// Checks `input`, fixing it first (see the module comment). The outcome is the
-/// findings left after fixing.
-pub(super) fn lint_fixing(
+/// Checks `input`; with `--fix` or `--diff`, fixes it first (see the module comment)
+/// and the outcome is the findings left after fixing.
+pub(super) fn lint(
+    linter: &Linter,
+    config: &nianbao::config::Config,
+    input: &Input,
+    options: &load::LoadOptions,
+    args: &FixArgs,
+) -> (Result<Outcome, LoadError>, FixReport) {
+    if args.fix || args.diff {
+        lint_fixing(linter, config, input, options, args.diff)
+    } else {
+        let outcome = load::load(input, options).and_then(|l| linter.lint_loaded(input.name(), l));
+        (outcome, FixReport::default())
+    }
+}
+
+/// How many of `diagnostics` `--fix` would fix.
+pub(super) fn fixable(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.fix.is_some()).count()
+}
+
+fn lint_fixing(
     linter: &Linter,
     config: &nianbao::config::Config,
     input: &Input,
@@ -101,24 +136,68 @@ pub(super) fn lint_fixing(
     }
 }
 
-/// The summary of fixes for the last line of human output: what was fixed, and what
-/// `--fix` could fix among the findings reported (empty when neither).
-pub(super) fn summary(applied: usize, files: usize, fixable: usize) -> String {
-    let mut s = String::new();
-    if applied > 0 {
-        s.push_str(&format!("；已修复 {applied} 个问题（{files} 个文件）"));
-    }
-    if fixable > 0 {
-        s.push_str(&format!("；其中 {fixable} 个可用 --fix 自动修复"));
-    }
-    s
+/// What fixing did over all inputs.
+#[derive(Default)]
+pub(super) struct Totals {
+    applied: usize,
+    files: usize,
+    fixable: usize,
+    diffs: String,
 }
 
-/// The summary of `--diff` for standard error.
-pub(super) fn diff_summary(applied: usize, files: usize) -> String {
-    if applied == 0 {
-        "没有可自动修复的问题\n".into()
-    } else {
-        format!("{files} 个文件中有 {applied} 个问题可自动修复（用 --fix 写入）\n")
+impl Totals {
+    /// Adds one input's report (its notes go to standard error now); true when the
+    /// fixes of that input could not be written.
+    pub fn add(&mut self, r: FixReport) -> bool {
+        write_stderr_text(&r.notes);
+        self.applied += r.applied;
+        self.files += usize::from(r.changed);
+        self.fixable += r.fixable;
+        self.diffs.push_str(&r.diff);
+        r.failed
+    }
+
+    /// For the last line of human output: what was fixed, and what `--fix` could fix
+    /// among the findings reported (empty when neither).
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        if self.applied > 0 {
+            s.push_str(&format!(
+                "；已修复 {} 个问题（{} 个文件）",
+                self.applied, self.files
+            ));
+        }
+        if self.fixable > 0 {
+            s.push_str(&format!("；其中 {} 个可用 --fix 自动修复", self.fixable));
+        }
+        s
+    }
+
+    /// For standard error when standard output is for programs (JSON).
+    pub fn note(&self) -> String {
+        if self.applied == 0 {
+            String::new()
+        } else {
+            format!("已修复 {} 个问题（{} 个文件）\n", self.applied, self.files)
+        }
+    }
+
+    /// `--diff`: the diffs on standard output, a summary on standard error; exit code
+    /// 1 when there is something to fix (2 when something could not be checked).
+    pub fn finish_diff(&self, failed: bool) -> ExitCode {
+        write_stdout(self.diffs.as_bytes());
+        write_stderr_text(&if self.applied == 0 {
+            "没有可自动修复的问题\n".to_string()
+        } else {
+            format!(
+                "{} 个文件中有 {} 个问题可自动修复（用 --fix 写入）\n",
+                self.files, self.applied
+            )
+        });
+        if failed {
+            ExitCode::from(2)
+        } else {
+            ExitCode::from(u8::from(self.files > 0))
+        }
     }
 }
