@@ -1,7 +1,7 @@
 //! Replacing a file atomically: the fixed bytes go to a temporary file in the same
-//! folder, which is flushed to disk, given the original's permissions and renamed over
-//! the original. A failure at any step leaves the original as it was (and no
-//! temporary file behind). A symbolic link is followed: the file it points to is
+//! folder, which is flushed to disk, given the original's permissions (and owner,
+//! where allowed) and renamed over the original. A failure at any step leaves the
+//! original as it was (and no temporary file behind). A symbolic link is followed: the file it points to is
 //! replaced, the link stays.
 
 use std::fs;
@@ -40,6 +40,7 @@ pub fn replace_with(
         .map_err(|e| format!("写入临时文件失败：{e}"))?;
     fs::set_permissions(tmp.path(), meta.permissions())
         .map_err(|e| format!("无法设置临时文件的权限：{e}"))?;
+    keep_owner(tmp.as_file(), &meta);
     let now = fs::read(&target).map_err(|e| format!("无法重新读取文件：{e}"))?;
     if now != expected {
         return Err("文件在检查期间被修改过，未写入修复".into());
@@ -48,6 +49,20 @@ pub fn replace_with(
         .map_err(|e| format!("无法替换原文件：{}", e.error))?;
     Ok(())
 }
+
+/// Gives the temporary file the original's owner and group (root fixing another
+/// user's file); where that is not allowed the file is the writer's, as any edit.
+#[cfg(unix)]
+fn keep_owner(file: &fs::File, meta: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let mine = file.metadata().ok();
+    if mine.is_some_and(|m| m.uid() != meta.uid() || m.gid() != meta.gid()) {
+        let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
 
 #[cfg(test)]
 mod tests {
@@ -101,6 +116,22 @@ mod tests {
         assert!(err.contains("修改过"), "{err}");
         assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"b"[..]));
         assert_eq!(files(dir.path()), vec!["r.txt".to_string()]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_owner_is_kept_where_allowed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("r.txt");
+        fs::write(&path, "a").expect("write");
+        if std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_err() {
+            eprintln!("not root: cannot give a file to another user, skipping");
+            return;
+        }
+        replace(&path, b"a", b"b").expect("replaced");
+        let meta = fs::metadata(&path).expect("meta");
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
     }
 
     #[cfg(unix)]
