@@ -11,7 +11,9 @@ use clap::Args;
 use nianbao::fix::{Fixed, fix_bytes, unified_diff, write};
 use nianbao::{Diagnostic, Input, Linter, LoadError, Outcome, load};
 
-use super::{write_stderr_text, write_stdout};
+use nianbao::report::emit::{Checked, Emitter, Summary};
+
+use super::write_stderr_text;
 
 /// The options of `check` about fixing.
 #[derive(Args)]
@@ -142,7 +144,6 @@ pub(super) struct Totals {
     applied: usize,
     files: usize,
     fixable: usize,
-    diffs: String,
 }
 
 impl Totals {
@@ -153,27 +154,17 @@ impl Totals {
         self.applied += r.applied;
         self.files += usize::from(r.changed);
         self.fixable += r.fixable;
-        self.diffs.push_str(&r.diff);
         r.failed
     }
 
-    /// For the last line of human output: what was fixed, and what `--fix` could fix
-    /// among the findings reported (empty when neither).
-    pub fn summary(&self) -> String {
-        let mut s = String::new();
-        if self.applied > 0 {
-            s.push_str(&format!(
-                "；已修复 {} 个问题（{} 个文件）",
-                self.applied, self.files
-            ));
-        }
-        if self.fixable > 0 {
-            s.push_str(&format!("；其中 {} 个可用 --fix 自动修复", self.fixable));
-        }
-        s
+    /// Puts the counts in the summary (its line says them).
+    pub fn fill(&self, summary: &mut Summary) {
+        summary.fixed = self.applied;
+        summary.fixed_files = self.files;
+        summary.fixable = self.fixable;
     }
 
-    /// For standard error when standard output is for programs (JSON).
+    /// For standard error when the output has no summary line (JSON, SARIF…).
     pub fn note(&self) -> String {
         if self.applied == 0 {
             String::new()
@@ -182,10 +173,9 @@ impl Totals {
         }
     }
 
-    /// `--diff`: the diffs on standard output, a summary on standard error; exit code
-    /// 1 when there is something to fix (2 when something could not be checked).
+    /// `--diff` (the diffs are written): a summary on standard error; exit code 1
+    /// when there is something to fix (2 when something could not be checked).
     pub fn finish_diff(&self, failed: bool) -> ExitCode {
-        write_stdout(self.diffs.as_bytes());
         write_stderr_text(&if self.applied == 0 {
             "没有可自动修复的问题\n".to_string()
         } else {
@@ -199,5 +189,15 @@ impl Totals {
         } else {
             ExitCode::from(u8::from(self.files > 0))
         }
+    }
+}
+
+/// The emitter of `--diff`: the findings are not shown, only the diffs (written by
+/// `check` as each file comes).
+pub(super) struct Silent;
+
+impl Emitter for Silent {
+    fn document(&mut self, _: &mut dyn std::io::Write, _: &Checked<'_>) -> std::io::Result<()> {
+        Ok(())
     }
 }
