@@ -178,6 +178,12 @@ fn fix_rewrites_the_file_reports_what_is_left_and_counts_the_fixes() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("r.txt");
     fs::write(&path, defective()).unwrap_or_else(|e| panic!("{e}"));
+    let plain = nianbao(dir.path(), &["r.txt"]);
+    assert!(
+        stderr(&plain).contains("其中 5 个问题可用 --fix 自动修复"),
+        "{}",
+        stderr(&plain)
+    );
     let o = nianbao(dir.path(), &["--fix", "r.txt"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "E101/E104 are left: {out}");

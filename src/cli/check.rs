@@ -272,6 +272,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         };
     if !line_shown {
         write_stderr_text(&fixes.note());
+    } else if !args.fix.fix {
+        write_stderr_text(&fixes.hint());
     }
 
     if failed {

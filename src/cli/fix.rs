@@ -161,7 +161,18 @@ impl Totals {
     pub fn fill(&self, summary: &mut Summary) {
         summary.fixed = self.applied;
         summary.fixed_files = self.files;
-        summary.fixable = self.fixable;
+    }
+
+    /// For standard error after a plain check: how many findings `--fix` would fix.
+    pub fn hint(&self) -> String {
+        if self.fixable == 0 {
+            String::new()
+        } else {
+            format!(
+                "提示：其中 {} 个问题可用 --fix 自动修复（--diff 预览修改）\n",
+                self.fixable
+            )
+        }
     }
 
     /// For standard error when the output has no summary line (JSON, SARIF…).

@@ -39,8 +39,6 @@ pub struct Summary {
     /// `check --fix`: findings fixed, in how many files.
     pub fixed: usize,
     pub fixed_files: usize,
-    /// Findings reported that `--fix` would fix.
-    pub fixable: usize,
 }
 
 impl Summary {
@@ -100,9 +98,6 @@ impl Summary {
                 "；已修复 {} 个问题（{} 个文件）",
                 self.fixed, self.fixed_files
             ));
-        }
-        if self.fixable > 0 {
-            s.push_str(&format!("；其中 {} 个可用 --fix 自动修复", self.fixable));
         }
         s.push('\n');
         s
