@@ -19,6 +19,7 @@ mod check;
 mod config_cmd;
 mod configured;
 mod extract;
+mod fix;
 mod init;
 mod packs;
 mod rules;

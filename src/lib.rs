@@ -18,6 +18,7 @@
 pub mod annotate;
 pub mod check;
 pub mod config;
+pub mod fix;
 pub mod load;
 pub mod pack;
 pub mod packtest;

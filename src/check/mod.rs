@@ -35,6 +35,7 @@ pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     }
     let mut out = merge::merge(out, &holding);
     note_reconstructed(doc, pack, &mut out);
+    crate::fix::settle(doc, &mut out);
     out.sort_by(|a, b| {
         (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))
     });

@@ -98,6 +98,8 @@ pub(super) struct CheckArgs {
     verbose: bool,
     #[command(flatten)]
     series: super::batch::SeriesArgs,
+    #[command(flatten)]
+    fix: super::fix::FixArgs,
 }
 
 /// What checking one input produced.
@@ -111,6 +113,7 @@ struct FileResult {
     stderr: Buffer,
     /// What the series stage needs of this report (`batch`).
     facts: Option<nianbao::series::ReportFacts>,
+    fix: super::fix::FixReport,
 }
 
 /// Inputs checked in parallel at a time: the documents of one batch are held until
@@ -155,7 +158,9 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         color: out_color,
         quiet: args.quiet,
     };
-    let mut emitter: Box<dyn Emitter> = if args.statistics {
+    let mut emitter: Box<dyn Emitter> = if args.fix.diff {
+        Box::new(super::fix::Silent)
+    } else if args.statistics {
         Box::new(nianbao::report::statistics::Statistics::new(
             &options,
             matches!(format, emit::Format::Json | emit::Format::Jsonl),
@@ -195,6 +200,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
 
     let mut fails = false;
+    let mut fixes = super::fix::Totals::default();
     // Every report is checked on its own first; the series stage (`batch`) then pairs
     // them and checks again only those it found something in.
     let mut packs: Vec<&Pack> = Vec::new();
@@ -239,6 +245,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             for (k, mut r) in results.into_iter().enumerate() {
                 write_stderr(&r.stderr);
                 fails |= r.fails;
+                let diff = std::mem::take(&mut r.fix.diff);
+                failed |= fixes.add(r.fix);
                 match &r.outcome {
                     Ok(outcome) => {
                         summary.add(&outcome.diagnostics);
@@ -247,7 +255,10 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                             diagnostics: &outcome.diagnostics,
                             pack: linter.pack(),
                         };
-                        written = written.and_then(|()| emitter.document(&mut sink, &checked));
+                        written = written.and_then(|()| match args.fix.diff {
+                            true => sink.write_all(diff.as_bytes()),
+                            false => emitter.document(&mut sink, &checked),
+                        });
                         if let Some(f) = r.facts.take() {
                             kept.push(Kept {
                                 group: gi,
@@ -323,6 +334,10 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         .filter(|(_, o)| !o.diagnostics.is_empty())
         .collect();
     again.sort_by_key(|&(ki, _)| ki);
+    // With --diff only the diffs are written.
+    if args.fix.diff {
+        again.clear();
+    }
     for chunk in again.chunks(BATCH) {
         let redone: Vec<Option<(usize, FileResult)>> = chunk
             .par_iter()
@@ -364,10 +379,26 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             written = written.and_then(|()| sink.flush());
         }
     }
+    fixes.fill(&mut summary);
     written = written.and_then(|()| emitter.finish(&mut sink, &summary));
     if let Err(message) = sink.close(written) {
         write_stderr_text(&message);
         return ExitCode::from(2);
+    }
+    if args.fix.diff {
+        return fixes.finish_diff(failed);
+    }
+    // Formats read by programs have no summary line: the count goes to standard error.
+    let line_shown = !args.quiet
+        && match format {
+            emit::Format::Human | emit::Format::Concise => true,
+            emit::Format::Json | emit::Format::Jsonl => false,
+            _ => args.statistics,
+        };
+    if !line_shown {
+        write_stderr_text(&fixes.note());
+    } else if !args.fix.fix {
+        write_stderr_text(&fixes.hint());
     }
 
     if failed {
@@ -404,7 +435,14 @@ fn check_one(
 ) -> FileResult {
     let mut stderr = human::buffer(err_color);
     let options = args.input.options();
-    let mut outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
+    // The second pass (series findings) only reads: the file was fixed in the first.
+    let (mut outcome, mut fix) = match series {
+        None => super::fix::lint(linter, config, input, &options, &args.fix),
+        Some(_) => (
+            load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l)),
+            super::fix::FixReport::default(),
+        ),
+    };
     let mut fails = false;
     let mut facts = None;
     if let Ok(outcome) = &mut outcome {
@@ -424,6 +462,7 @@ fn check_one(
         if let Input::File(path) = input {
             config.keep(path, &mut outcome.diagnostics);
         }
+        fix.fixable = super::fix::fixable(&outcome.diagnostics);
         fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
         if args.verbose && series.is_none() {
             let _ = stderr.write_all(verbose_info(linter.pack(), outcome).as_bytes());
@@ -445,6 +484,7 @@ fn check_one(
         skipped,
         stderr,
         facts,
+        fix,
     }
 }
 

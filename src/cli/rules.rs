@@ -112,6 +112,10 @@ pub(super) fn explain(id: &str, args: PackArgs) -> ExitCode {
     if !rule.enabled {
         out.push_str("（此规则在当前配置中已关闭）\n\n");
     }
+    match rule.check.fix() {
+        Some(fix) => out.push_str(&format!("自动修复：可以（nianbao check --fix）：{fix}\n\n")),
+        None => out.push_str("自动修复：不能（按 help 手工修改）\n\n"),
+    }
     if !m.levels.is_empty() {
         let levels: Vec<&str> = m.levels.iter().map(|l| l.chinese()).collect();
         out.push_str(&format!(

@@ -249,6 +249,10 @@ impl Check for Combined {
         }
         out
     }
+
+    fn fix(&self) -> Option<String> {
+        self.first.fix()
+    }
 }
 
 /// Stands in for a check while it is being combined.

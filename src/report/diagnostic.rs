@@ -111,6 +111,48 @@ pub struct Diagnostic {
     pub relation: Option<Relation>,
     /// Evidence in other reports (last year's): shown with their path and place.
     pub elsewhere: Vec<ForeignLabel>,
+    /// The machine-applicable fix, when there is exactly one right answer (`--fix`).
+    pub fix: Option<Fix>,
+}
+
+/// One replacement of text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Range<usize>,
+    pub replacement: String,
+}
+
+/// A certain fix: edits that never overlap, in order. A rule gives spans into
+/// `Document::text`; `check::run` maps them into the file's own text (`fix::settle`:
+/// the same for text and Markdown, the page source for HTML) and drops a fix it cannot
+/// map exactly or that would change a number, so a fix on a finding is always in the
+/// coordinates of the decoded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn replace(span: Range<usize>, replacement: impl Into<String>) -> Self {
+        Fix {
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+        }
+    }
+
+    pub fn delete(spans: impl IntoIterator<Item = Range<usize>>) -> Self {
+        Fix {
+            edits: spans
+                .into_iter()
+                .map(|span| Edit {
+                    span,
+                    replacement: String::new(),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -126,6 +168,7 @@ impl Diagnostic {
             help: None,
             relation: None,
             elsewhere: Vec::new(),
+            fix: None,
         }
     }
 
@@ -164,6 +207,11 @@ impl Diagnostic {
 
     pub fn relation(mut self, relation: Relation) -> Self {
         self.relation = Some(relation);
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 }

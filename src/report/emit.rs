@@ -36,6 +36,9 @@ pub struct Summary {
     pub files_with_errors: usize,
     /// Documents with findings but no error.
     pub files_with_others: usize,
+    /// `check --fix`: findings fixed, in how many files.
+    pub fixed: usize,
+    pub fixed_files: usize,
 }
 
 impl Summary {
@@ -103,6 +106,12 @@ impl Summary {
             s.push_str(&format!(
                 "；{} 个路径无法检查（见标准错误输出）",
                 self.unreadable
+            ));
+        }
+        if self.fixed > 0 {
+            s.push_str(&format!(
+                "；已修复 {} 个问题（{} 个文件）",
+                self.fixed, self.fixed_files
             ));
         }
         s.push('\n');
@@ -214,6 +223,7 @@ mod tests {
             counts: c,
             files_with_errors: with_errors,
             files_with_others: others,
+            ..Summary::default()
         }
         .line()
     }

@@ -19,7 +19,9 @@ pub mod sarif;
 pub mod statistics;
 pub mod visible;
 
-pub use diagnostic::{Diagnostic, ForeignLabel, Label, Place, Relation, RelationFigure, Severity};
+pub use diagnostic::{
+    Diagnostic, Edit, Fix, ForeignLabel, Label, Place, Relation, RelationFigure, Severity,
+};
 pub use emit::{Checked, Emitter, Format, Summary};
 
 /// Counts of findings by severity.

@@ -20,6 +20,7 @@ pub mod cross_year_text;
 pub mod dates;
 pub mod equation;
 pub mod expr;
+pub mod fix_def;
 pub mod glued_ref;
 pub mod mojibake;
 pub mod pattern;
@@ -151,6 +152,12 @@ pub trait Check: Send + Sync {
     /// Rules that compare reports (`cross_year`, `cross_year_text`, `aggregate`): run
     /// by `series` over a batch, not over one document.
     fn series(&self) -> Option<&dyn crate::series::SeriesCheck> {
+        None
+    }
+
+    /// What `nianbao check --fix` does with this rule's findings, for `nianbao
+    /// explain`; `None` when they are never fixed automatically.
+    fn fix(&self) -> Option<String> {
         None
     }
 }

@@ -26,13 +26,23 @@
 //! decoder left in mojibake is not a single lost character). The same text found by two patterns of
 //! a rule is reported once. In `message` and `help`, `{hit}` is the offending text and
 //! `{context}` the text around it.
+//!
+//! A rule whose hits have exactly one right correction may declare it for `nianbao
+//! check --fix`: `fix = "delete"` or `fix = { replace = "…" }` (`rules::fix_def`), and
+//! `fix_only = '…'`, a regex a hit must match in full to be fixed (E102 deletes
+//! `</span>` and `&nbsp;`, not `<br>`, whose right answer may be a line break). A
+//! finding grouping several hits is fixed only when all of them are. When the pack
+//! loads, every example's fixable hits are fixed and the result must not be found
+//! again (a fix settles what it fixes), and a fix must not remove a number.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use super::fix_def::FixAction;
 use super::{Check, CompileCx, Context, in_sections, pack_regex, resolve_sections, rule_def};
 use crate::pack::error::DefError;
 use crate::pack::template::Templates;
+use crate::report::Fix;
 
 rule_def! {
     /// `[[pattern]]`
@@ -55,6 +65,10 @@ rule_def! {
         /// Hits inside or beside what this detector finds are dropped: `"mojibake"`.
         #[serde(default)]
         pub not_near: Option<toml::Spanned<String>>,
+        #[serde(default)]
+        pub fix: Option<toml::Spanned<toml::Value>>,
+        #[serde(default)]
+        pub fix_only: Option<toml::Spanned<String>>,
     }
 }
 
@@ -73,6 +87,9 @@ struct Pattern {
     examples: Vec<String>,
     detect: bool,
     not_near: bool,
+    fix: Option<FixAction>,
+    /// Anchored: the hits the fix applies to (and the regex as written).
+    fix_only: Option<(regex::Regex, String)>,
 }
 
 /// The built-in detectors `detect` and `not_near` may name.
@@ -104,7 +121,29 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         .collect::<Result<Vec<_>, _>>()?;
     let any = regex::RegexSet::new(regexes.iter().map(|r| r.as_str()))
         .map_err(|e| super::regex_error(&def.patterns[0], cx, &e.to_string()))?;
+    let fix = def
+        .fix
+        .as_ref()
+        .map(|f| super::fix_def::parse(f, true))
+        .transpose()?;
+    let fix_only = match &def.fix_only {
+        None => None,
+        Some(_) if fix.is_none() => {
+            return Err(
+                DefError::new(def.id.span(), "有 fix_only 却没有 fix", "此规则")
+                    .help("加上 fix = \"delete\" 或 fix = { replace = \"…\" }，或删去 fix_only"),
+            );
+        }
+        Some(p) => {
+            let re = pack_regex(p, cx)?;
+            let anchored = regex::Regex::new(&format!("^(?:{})$", re.as_str()))
+                .map_err(|e| super::regex_error(p, cx, &e.to_string()))?;
+            Some((anchored, p.get_ref().clone()))
+        }
+    };
     let rule = Pattern {
+        fix,
+        fix_only,
         any,
         regexes,
         sources: def.patterns.iter().map(|p| p.get_ref().clone()).collect(),
@@ -119,10 +158,68 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|h| t[h.clone()].to_string())
     })?;
+    rule.check_fix(&def.examples)?;
     Ok(Box::new(rule))
 }
 
 impl Pattern {
+    /// True when `hit` is fixed by the rule's fix.
+    fn fixable(&self, hit: &str) -> bool {
+        self.fix.is_some()
+            && self
+                .fix_only
+                .as_ref()
+                .is_none_or(|(re, _)| re.is_match(hit))
+    }
+
+    /// A declared fix must settle what it fixes in every example (the fixed example
+    /// has no fixable hit left) and never remove a number.
+    fn check_fix(&self, examples: &[toml::Spanned<String>]) -> Result<(), DefError> {
+        let Some(fix) = &self.fix else { return Ok(()) };
+        for e in examples {
+            let text = e.get_ref();
+            let hits: Vec<Range<usize>> = self
+                .hits(text)
+                .into_iter()
+                .filter(|h| self.fixable(&text[h.clone()]))
+                .collect();
+            if let Some(h) = hits
+                .iter()
+                .find(|h| crate::fix::changes_number(&text[(*h).clone()], fix.replacement()))
+            {
+                return Err(DefError::new(
+                    e.span(),
+                    format!("fix 会删改数字「{}」", &text[h.clone()]),
+                    "此示例",
+                )
+                .help("用 fix_only 排除含数字的匹配"));
+            }
+            let mut fixed = String::new();
+            let mut at = 0;
+            for h in &hits {
+                fixed.push_str(&text[at..h.start]);
+                fixed.push_str(fix.replacement());
+                at = h.end;
+            }
+            fixed.push_str(&text[at..]);
+            if let Some(h) = self
+                .hits(&fixed)
+                .into_iter()
+                .find(|h| self.fixable(&fixed[h.clone()]))
+            {
+                return Err(DefError::new(
+                    e.span(),
+                    format!(
+                        "按 fix 修复此示例后仍识别出「{}」（修复不能一次到位）",
+                        &fixed[h]
+                    ),
+                    "此示例",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Byte ranges of the offending text, deduplicated, in order.
     fn hits(&self, line: &str) -> Vec<Range<usize>> {
         let runs = if self.detect || self.not_near {
@@ -232,8 +329,29 @@ impl Check for Pattern {
             if let Some(h) = &self.help {
                 d = d.help(fill(h));
             }
+            if let Some(fix) = &self.fix
+                && cluster.iter().all(|h| self.fixable(&text[h.clone()]))
+            {
+                d = d.fix(Fix {
+                    edits: cluster
+                        .iter()
+                        .map(|h| crate::report::Edit {
+                            span: h.clone(),
+                            replacement: fix.replacement().to_string(),
+                        })
+                        .collect(),
+                });
+            }
             cx.push(d);
         }
+    }
+
+    fn fix(&self) -> Option<String> {
+        let fix = self.fix.as_ref()?;
+        Some(match &self.fix_only {
+            Some((_, source)) => format!("{}（只限完整符合 {source} 的文字）", fix.describe()),
+            None => fix.describe(),
+        })
     }
 
     fn explain(&self, _templates: &Templates) -> Vec<String> {

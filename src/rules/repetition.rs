@@ -15,7 +15,10 @@
 //! help = "删除重复的「{unit}」"
 //! ```
 //!
-//! `{hit}` is the repeated text, `{unit}` the part that is repeated.
+//! `{hit}` is the repeated text, `{unit}` the part that is repeated. `fix = "delete"`
+//! lets `nianbao check --fix` delete the second copy — in prose only (`in_prose`): in
+//! a table, or a line of OCR'd table headers (`结果结果其他尚未`), the same word twice
+//! is usually two cells.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -38,6 +41,8 @@ rule_def! {
         pub examples: Vec<toml::Spanned<String>>,
         #[serde(default)]
         pub counterexamples: Vec<toml::Spanned<String>>,
+        #[serde(default)]
+        pub fix: Option<toml::Spanned<toml::Value>>,
     }
 }
 
@@ -54,6 +59,8 @@ struct Repetition {
     message: String,
     label: String,
     help: Option<String>,
+    /// Delete the second copy (`fix = "delete"`).
+    fix: bool,
 }
 
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
@@ -80,6 +87,10 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         message: def.message.clone(),
         label: def.label.clone().unwrap_or_else(|| "重复".into()),
         help: def.help.clone(),
+        fix: match &def.fix {
+            Some(f) => super::fix_def::parse(f, false)? == super::fix_def::FixAction::Delete,
+            None => false,
+        },
     };
     super::check_examples(&def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|(h, _)| t[h.clone()].to_string())
@@ -156,7 +167,31 @@ impl Check for Repetition {
             if let Some(h) = &self.help {
                 d = d.help(fill(h));
             }
+            if self.fix && in_prose(cx.doc, &hit) {
+                d = d.fix(crate::report::Fix::replace(unit.end..hit.end, ""));
+            }
             cx.push(d);
         }
     }
+
+    fn fix(&self) -> Option<String> {
+        self.fix.then(|| "删除重复的第二遍文字".to_string())
+    }
+}
+
+/// True when `hit` is in a sentence: outside every table read, on a line with
+/// sentence punctuation and no cell separators.
+fn in_prose(doc: &crate::parse::Document, hit: &Range<usize>) -> bool {
+    let text = &doc.text;
+    let start = text[..hit.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[hit.end..]
+        .find('\n')
+        .map_or(text.len(), |i| hit.end + i);
+    let line = &text[start..end];
+    let in_table = doc
+        .tables
+        .iter()
+        .filter_map(|t| t.extent.as_ref())
+        .any(|e| e.start <= hit.start && hit.start < e.end);
+    !in_table && !line.contains('|') && line.contains(['，', '。', '；'])
 }

@@ -5,7 +5,8 @@
 //!   the heading it should have come before.
 //! * `section_order` — a section comes after one that should follow it.
 //! * `duplicate_section` — a section heading appears twice.
-//! * `section_title` — the title is close to the standard but not equal (shows a diff).
+//! * `section_title` — the title is close to the standard but not equal (shows a diff;
+//!   `--fix` writes the standard title when that is certain, see `title_fix`).
 //! * `section_numbering` — `1、总体情况`, or a numeral that belongs to another section.
 //! * `missing_part`, `part_order`, `part_numbering` — the same for sub-parts.
 //! * `untitled_section` — a section's heading is absent but its content is there,
@@ -175,6 +176,11 @@ impl Check for Structure {
             Kind::Untitled => self.untitled(cx),
             Kind::PreambleParts => self.preamble_parts(cx),
         }
+    }
+
+    fn fix(&self) -> Option<String> {
+        matches!(self.kind, Kind::SectionTitle)
+            .then(|| "把标题改为标准写法（只限独占一行的标题，且不是被换行截断的）".to_string())
     }
 
     fn explain(&self, templates: &Templates) -> Vec<String> {
@@ -374,7 +380,10 @@ impl Structure {
             if h.matched != 0 {
                 d = d.note(format!("最接近的常见写法：「{reference}」"));
             }
-            let d = d.help(format!("改为「{}」", tpl.heading()));
+            let mut d = d.help(format!("改为「{}」", tpl.heading()));
+            if let Some(fix) = title_fix(cx.doc, h, &tpl.title) {
+                d = d.fix(fix);
+            }
             cx.push(d);
         }
     }
@@ -656,4 +665,47 @@ impl Structure {
             cx.push(d);
         }
     }
+}
+
+/// The fix of a heading whose title differs from the standard: the standard title,
+/// when the heading is a line of its own (numeral at the start of the line, nothing
+/// after the title) and the title is not merely cut short by a line break (PDF text
+/// wraps long headings: the rest is then on the next line).
+fn title_fix(
+    doc: &Document,
+    h: &crate::parse::SectionHit,
+    title: &crate::pack::template::LabelSet,
+) -> Option<crate::report::Fix> {
+    let text = &doc.text;
+    let line_start = text[..h.numeral_span.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[h.title_span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| h.title_span.end + i);
+    let before = text.get(line_start..h.numeral_span.start)?;
+    let after = text.get(h.title_span.end..line_end)?;
+    let written = text.get(h.title_span.clone())?;
+    // A Markdown heading (`## 四、…`) is a line of its own too.
+    let before = before.trim_start().trim_start_matches('#');
+    if !before.trim().is_empty() || !after.trim().is_empty() || written.contains('|') {
+        return None;
+    }
+    let norm = crate::parse::text::normalize(written);
+    if let Some(missing) = title.norm().strip_prefix(norm.as_str()) {
+        let next = text[line_end..].trim_start();
+        let next_line = next.lines().next().unwrap_or("");
+        let next_norm = crate::parse::text::normalize(next_line);
+        if missing
+            .chars()
+            .next()
+            .is_some_and(|c| next_norm.starts_with(c))
+        {
+            return None;
+        }
+    }
+    Some(crate::report::Fix::replace(
+        h.title_span.clone(),
+        title.standard.clone(),
+    ))
 }

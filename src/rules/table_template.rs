@@ -6,7 +6,8 @@
 //! * `missing_row`, `missing_column` — a standard row or column label is absent.
 //! * `row_shape` — a row has more or fewer values than columns, or glued digits.
 //! * `blank_cell`, `non_numeric`, `negative`, `non_integer` — cell contents.
-//! * `label` — a row or header label differs from the standard (shows a diff).
+//! * `label` — a row or header label differs from the standard (shows a diff; fixed
+//!   to the standard by `--fix` when that is certain, see `label_fix`).
 //! * `collapsed_group` — a group such as （六）其他处理 filled as one row.
 //! * `legacy_format` — labels of the 2019 trial format in a 2021+ report.
 //! * `glued_ambiguous`, `glued_impossible` — a row whose digits are glued together and
@@ -137,6 +138,13 @@ impl Check for TableCheck {
                 Kind::GluedImpossible => glued_impossible(cx, tpl, table),
             }
         }
+    }
+
+    fn fix(&self) -> Option<String> {
+        matches!(self.kind, Kind::Label).then(|| {
+            "把标签改为标准写法（只限“|”分隔或每行一格的表格中完整的标签，且明显最接近这一个标准标签；含数字的差别不改）"
+                .to_string()
+        })
     }
 
     fn explain(&self, templates: &Templates) -> Vec<String> {
@@ -727,6 +735,18 @@ fn labels(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
             .primary_label(format!("标准为「{}」", row.label.standard))
             .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字")
             .help(format!("改为「{}」", row.label.standard));
+        let others = tpl.rows.iter().map(|r| &r.label);
+        let d = match label_fix(
+            cx,
+            &label.span,
+            &label.norm,
+            label.layout,
+            &row.label,
+            others,
+        ) {
+            Some(fix) => d.fix(fix),
+            None => d,
+        };
         cx.push(d);
     }
     for h in &table.headers {
@@ -746,8 +766,53 @@ fn labels(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
             .primary_label(format!("标准为「{}」", standard.standard))
             .note("[-字] 表示标准中有而此处缺少的字，[+字] 表示此处多出的字")
             .help(format!("改为「{}」", standard.standard));
+        let others = tpl.columns.iter().map(|c| &c.label).chain(&tpl.headers);
+        let d = match label_fix(cx, &h.span, &h.norm, h.layout, standard, others) {
+            Some(fix) => d.fix(fix),
+            None => d,
+        };
         cx.push(d);
     }
+}
+
+/// Lowest similarity of a label to its standard for a fix, and how much closer it
+/// must be to it than to any other label of the table.
+const FIX_MIN_SCORE: f64 = 0.8;
+const FIX_MARGIN: f64 = 0.1;
+
+/// The fix of a label that differs from its standard: the standard, when that is the
+/// one right answer — the label is a cell of its own (`|` rows, one cell per line;
+/// whitespace columns would lose their alignment), its span holds all of it (not
+/// wrapped onto another line), and it is clearly closer to its standard than to any
+/// other label of the table.
+fn label_fix<'a>(
+    cx: &Context<'_>,
+    span: &Range<usize>,
+    norm: &str,
+    layout: Layout,
+    standard: &crate::pack::template::LabelSet,
+    others: impl Iterator<Item = &'a crate::pack::template::LabelSet>,
+) -> Option<crate::report::Fix> {
+    if !matches!(layout, Layout::Pipe | Layout::Cells) {
+        return None;
+    }
+    let written = cx.doc.text.get(span.clone())?;
+    if crate::parse::text::normalize(written) != norm || written.contains('|') {
+        return None;
+    }
+    let score = |l: &crate::pack::template::LabelSet| {
+        l.norms
+            .iter()
+            .map(|n| crate::parse::text::similarity(norm, n))
+            .fold(0.0_f64, f64::max)
+    };
+    let own = score(standard);
+    let rival = others
+        .filter(|l| l.standard != standard.standard)
+        .map(score)
+        .fold(0.0_f64, f64::max);
+    (own >= FIX_MIN_SCORE && own - rival >= FIX_MARGIN)
+        .then(|| crate::report::Fix::replace(span.clone(), standard.standard.clone()))
 }
 
 fn collapsed_groups(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
