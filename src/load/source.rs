@@ -123,6 +123,8 @@ pub struct SourceInfo {
     /// The original is in traditional Chinese; `Document::text` is its simplified
     /// copy, character for character (see `load::hanzi`).
     pub traditional: bool,
+    /// Word comments addressed to nianbao (suppressions), with the text they mark.
+    pub comments: Vec<super::docx_comments::WordComment>,
 }
 
 impl Default for SourceInfo {
@@ -135,6 +137,7 @@ impl Default for SourceInfo {
             original_lines: LineIndex::default(),
             map: SourceMap::default(),
             traditional: false,
+            comments: Vec::new(),
         }
     }
 }
@@ -163,6 +166,7 @@ impl SourceInfo {
             original: Some(original),
             map,
             traditional: false,
+            comments: Vec::new(),
         }
     }
 

@@ -142,6 +142,7 @@ rule_kinds! {
     date_check => dates,
     pattern => pattern,
     repetition => repetition,
+    suppression => suppression,
 }
 
 /// Top-level keys of a pack file besides the rule kinds.
