@@ -284,6 +284,17 @@ fn word(doc: &Document) -> (Vec<Comment>, Vec<Cover>) {
     (comments, covers)
 }
 
+/// The rule id a mistyped one was meant to be: one edit away (`X1O1` → `X101`), else
+/// the closest by spelling.
+fn closest_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {
+    ids.iter()
+        .map(|c| (strsim::levenshtein(&c.to_ascii_uppercase(), id), *c))
+        .filter(|(d, _)| *d <= 1)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+        .or_else(|| crate::pack::error::did_you_mean(id, ids.iter().copied()))
+}
+
 fn unknown_directive(word: &str) -> String {
     format!(
         "「{word}」不是 nianbao 的指令（可用 nianbao-disable-next-line、nianbao-disable、nianbao-enable）"
@@ -358,9 +369,7 @@ fn report(
                 {
                     None => {
                         problems.push(format!("规则包「{}」中没有规则「{id}」", pack.name));
-                        if let Some(close) =
-                            crate::pack::error::did_you_mean(id, ids.iter().copied())
-                        {
+                        if let Some(close) = closest_id(id, &ids) {
                             help.push(format!("是否想写「{close}」？"));
                         }
                     }
