@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use nianbao::report::{human, json};
 use nianbao::{Counts, Input, Outcome, Pack, load};
 
+use super::baseline::{Baseline, BaselineArgs, FileBaseline};
 use super::{
     ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
     use_color, write_stderr, write_stderr_text, write_stdout,
@@ -53,6 +54,8 @@ pub(super) struct CheckArgs {
     color: ColorChoice,
     #[command(flatten)]
     pack: PackArgs,
+    #[command(flatten)]
+    baseline: BaselineArgs,
     /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
     #[arg(short, long)]
     verbose: bool,
@@ -67,12 +70,17 @@ struct FileResult {
     stdout: Buffer,
     stderr: Buffer,
     json: Vec<json::JsonDiagnostic>,
+    baseline: FileBaseline,
 }
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
+    let baseline = match args.baseline.open() {
+        Ok(b) => b,
+        Err(e) => return baseline_error(err_color, &e),
+    };
     let load::Discovery {
         inputs,
         errors: discovery_errors,
@@ -114,6 +122,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let mut all_json = Vec::new();
     let mut checked = 0;
     let mut fails = false;
+    let (mut hidden, mut recorded) = (0, Vec::new());
     for group in &groups {
         let linter = match &group.linter {
             Ok(l) => l,
@@ -133,6 +142,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                     &group.config,
                     input,
                     &args,
+                    &baseline,
                     format,
                     out_color,
                     err_color,
@@ -144,6 +154,12 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             failed |= r.failed;
             fails |= r.fails;
             checked += usize::from(!r.failed);
+            let h = r.baseline.hidden;
+            hidden += h.errors + h.warnings + h.infos;
+            if baseline.writes() {
+                counts.merge(h);
+            }
+            recorded.extend(r.baseline.entries);
             write_stderr(&r.stderr);
             match format {
                 Format::Human => write_stdout(r.stdout.as_slice()),
@@ -167,6 +183,14 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         }
     }
 
+    match baseline.finish(recorded, hidden) {
+        Ok(note) => match format {
+            Format::Human => write_stdout(note.as_bytes()),
+            _ => write_stderr_text(&note),
+        },
+        Err(e) => return baseline_error(err_color, &e),
+    }
+
     if failed {
         ExitCode::from(2)
     } else if fails {
@@ -181,6 +205,7 @@ fn check_one(
     config: &nianbao::config::Config,
     input: &Input,
     args: &CheckArgs,
+    baseline: &Baseline,
     format: Format,
     out_color: bool,
     err_color: bool,
@@ -192,6 +217,7 @@ fn check_one(
         stdout: human::buffer(out_color),
         stderr: human::buffer(err_color),
         json: Vec::new(),
+        baseline: FileBaseline::default(),
     };
     let options = args.input.options();
     let outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
@@ -200,6 +226,7 @@ fn check_one(
             if let Input::File(path) = input {
                 config.keep(path, &mut outcome.diagnostics);
             }
+            result.baseline = baseline.apply(input, &outcome.document, &mut outcome.diagnostics);
             result.counts = Counts::of(&outcome.diagnostics);
             result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
             if args.verbose {
@@ -228,6 +255,13 @@ fn check_one(
         }
     }
     result
+}
+
+fn baseline_error(err_color: bool, e: &super::baseline::BaselineError) -> ExitCode {
+    let mut buf = human::buffer(err_color);
+    human::render_file_error(&mut buf, &e.file, &e.message, e.help.as_deref());
+    write_stderr(&buf);
+    ExitCode::from(2)
 }
 
 fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
