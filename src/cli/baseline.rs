@@ -33,6 +33,9 @@ pub(super) struct BaselineArgs {
     /// 把这次发现的全部问题记入基线文件（此后用 --baseline 只看新问题）；不逐条显示问题
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// What the options asked for, once `open` read it.
+    #[arg(skip)]
+    opened: Baseline,
 }
 
 /// The version of the file format.
@@ -57,7 +60,9 @@ pub(super) struct Entry {
 }
 
 /// What the options ask for.
+#[derive(Default)]
 pub(super) enum Baseline {
+    #[default]
     Off,
     /// Hide the findings recorded: per path, (rule, fingerprint) → how many.
     Read {
@@ -66,10 +71,7 @@ pub(super) enum Baseline {
         known: HashMap<String, HashMap<(String, String), usize>>,
     },
     /// Record every finding (and show none).
-    Write {
-        file: PathBuf,
-        root: PathBuf,
-    },
+    Write { file: PathBuf, root: PathBuf },
 }
 
 /// What the baseline did to one file's findings.
@@ -88,8 +90,17 @@ pub(super) struct BaselineError {
 }
 
 impl BaselineArgs {
-    /// Reads the baseline to apply, if any.
-    pub fn open(&self) -> Result<Baseline, BaselineError> {
+    /// Reads the baseline to apply, if any; `get` gives it.
+    pub fn open(&mut self) -> Result<(), BaselineError> {
+        self.opened = self.read()?;
+        Ok(())
+    }
+
+    pub fn get(&self) -> &Baseline {
+        &self.opened
+    }
+
+    fn read(&self) -> Result<Baseline, BaselineError> {
         if let Some(file) = &self.write_baseline {
             return Ok(Baseline::Write {
                 root: folder_of(file),

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use nianbao::report::{human, json};
 use nianbao::{Counts, Input, Outcome, Pack, load};
 
-use super::baseline::{Baseline, BaselineArgs, FileBaseline};
+use super::baseline::{BaselineArgs, FileBaseline};
 use super::{
     ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
     use_color, write_stderr, write_stderr_text, write_stdout,
@@ -77,10 +77,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let out_color = use_color(args.color, std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
 
-    let baseline = match args.baseline.open() {
-        Ok(b) => b,
-        Err(e) => return baseline_error(err_color, &e),
-    };
+    let mut args = args;
+    if let Err(e) = args.baseline.open() {
+        return baseline_error(err_color, &e);
+    }
+    let baseline = args.baseline.get();
     let load::Discovery {
         inputs,
         errors: discovery_errors,
@@ -142,7 +143,6 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                     &group.config,
                     input,
                     &args,
-                    &baseline,
                     format,
                     out_color,
                     err_color,
@@ -205,7 +205,6 @@ fn check_one(
     config: &nianbao::config::Config,
     input: &Input,
     args: &CheckArgs,
-    baseline: &Baseline,
     format: Format,
     out_color: bool,
     err_color: bool,
@@ -226,6 +225,7 @@ fn check_one(
             if let Input::File(path) = input {
                 config.keep(path, &mut outcome.diagnostics);
             }
+            let baseline = args.baseline.get();
             result.baseline = baseline.apply(input, &outcome.document, &mut outcome.diagnostics);
             result.counts = Counts::of(&outcome.diagnostics);
             result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
