@@ -14,7 +14,8 @@
 //! in the suppressed range (for a Word comment: overlaps the anchored text). A
 //! comment that suppresses nothing, names a rule the pack does not have, or is not a
 //! directive is reported by the pack's `suppression` rule (E107 in the national
-//! pack), one finding per comment, after every other rule ran.
+//! pack; a pack extending it may declare its own, which then reports instead), one
+//! finding per comment, after every other rule ran.
 
 pub mod comments;
 pub mod directive;
@@ -343,9 +344,12 @@ fn report(
     covers: &[Cover],
     out: &mut Vec<Diagnostic>,
 ) {
+    // The most specific pack's: a pack may declare its own in place of the one of
+    // the pack it extends.
     let Some(rule) = pack
         .rules
         .iter()
+        .rev()
         .find(|r| r.enabled && r.meta.kind == "suppression")
     else {
         return;
