@@ -452,3 +452,35 @@ fn e107_is_explained_and_can_be_disabled() {
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(!s.contains("E107") && s.contains("X101"), "{s}");
 }
+
+#[test]
+fn comments_beyond_the_cap_are_one_finding() {
+    let max = nianbao::suppress::MAX_COMMENTS;
+    let many = "<!-- nianbao-disable-next-line X101 -->\n".repeat(max + 5);
+    let t = insert_before(&defective(), "一、总体情况", many.trim_end());
+    let o = lint("r.md", t.as_bytes());
+    let e107: Vec<&Diagnostic> = o.diagnostics.iter().filter(|d| d.rule == "E107").collect();
+    assert_eq!(e107.len(), max);
+    let over: Vec<&&Diagnostic> = e107
+        .iter()
+        .filter(|d| d.message.contains(&format!("超过 {max} 条")))
+        .collect();
+    assert_eq!(over.len(), 1);
+    // Many ids in one comment: the first ones count, the comment says so.
+    let ids: Vec<String> = (0..100).map(|i| format!("Z{i}")).collect();
+    let t = insert_before(
+        &defective(),
+        "2024年共收到",
+        &format!("<!-- nianbao-disable-next-line {} X101 -->", ids.join(" ")),
+    );
+    let o = lint("r.md", t.as_bytes());
+    assert!(
+        rules(&o.diagnostics).contains(&"X101"),
+        "X101 is the 101st id"
+    );
+    assert!(
+        o.diagnostics
+            .iter()
+            .any(|d| d.message.contains("最多写 32 个规则编号"))
+    );
+}

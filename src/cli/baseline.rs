@@ -351,23 +351,12 @@ pub(super) fn fingerprints(doc: &Document, diagnostics: &[Diagnostic]) -> Vec<St
             let start = d.primary.start.min(end);
             let flagged = text.get(start..end).unwrap_or_default();
             let (start, end) = (floor(text, start), floor(text, end));
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
             let before: String = {
-                let mut v: Vec<char> = text[line_start..start]
-                    .chars()
-                    .rev()
-                    .filter(|c| !c.is_whitespace())
-                    .take(CONTEXT)
-                    .collect();
+                let mut v = context(text[..start].chars().rev());
                 v.reverse();
                 v.into_iter().collect()
             };
-            let after: String = text[end..line_end]
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .take(CONTEXT)
-                .collect();
+            let after: String = context(text[end..].chars()).into_iter().collect();
             let mut h = Fnv::default();
             h.write(d.rule.as_bytes());
             h.write(&[0]);
@@ -384,6 +373,17 @@ pub(super) fn fingerprints(doc: &Document, diagnostics: &[Diagnostic]) -> Vec<St
             h.write(occurrence.to_string().as_bytes());
             format!("{:016x}", h.0)
         })
+        .collect()
+}
+
+/// Up to `CONTEXT` characters other than white space from `chars`, on the same line;
+/// bounded, so that a page read as one long line costs no more per finding.
+fn context(chars: impl Iterator<Item = char>) -> Vec<char> {
+    chars
+        .take(8 * CONTEXT)
+        .take_while(|c| *c != '\n')
+        .filter(|c| !c.is_whitespace())
+        .take(CONTEXT)
         .collect()
 }
 

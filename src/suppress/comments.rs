@@ -32,8 +32,8 @@ fn ours(s: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("nianbao-"))
 }
 
-/// The nianbao comments of a Markdown text.
-pub fn markdown(text: &str) -> Vec<Found> {
+/// The nianbao comments of a Markdown text (at most `limit`).
+pub fn markdown(text: &str, limit: usize) -> Vec<Found> {
     if !text.contains(OPEN) {
         return Vec::new();
     }
@@ -48,8 +48,13 @@ pub fn markdown(text: &str) -> Vec<Found> {
         };
         let end = body_start + j + CLOSE.len();
         from = end;
-        if fences.iter().any(|f| f.contains(&start)) {
+        // Fences are sorted and disjoint: the last one starting at or before.
+        let k = fences.partition_point(|f| f.start <= start);
+        if k > 0 && fences[k - 1].contains(&start) {
             continue;
+        }
+        if out.len() == limit {
+            break;
         }
         let body = &text[body_start..body_start + j];
         if ours(body) {
@@ -86,13 +91,14 @@ fn fenced_blocks(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The nianbao comments of a web page's source.
-pub fn html(src: &str) -> Vec<Found> {
+/// The nianbao comments of a web page's source (at most `limit`).
+pub fn html(src: &str, limit: usize) -> Vec<Found> {
     if !src.contains(OPEN) || !src.to_ascii_lowercase().contains("nianbao-") {
         return Vec::new();
     }
     let sink = Sink {
         comments: RefCell::new(Vec::new()),
+        limit,
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
@@ -106,7 +112,7 @@ pub fn html(src: &str) -> Vec<Found> {
     for (text, line) in comments {
         // The comment ends on 1-based line `line`: it is the first `<!--` from the
         // cursor whose text starts as the token's does, no later than that line.
-        let limit = lines
+        let line_end = lines
             .line_range(src, line.saturating_sub(1))
             .end
             .min(src.len());
@@ -117,7 +123,8 @@ pub fn html(src: &str) -> Vec<Found> {
             .unwrap_or_default()
             .trim_end();
         let mut from = cursor;
-        while let Some(i) = src.get(from..limit).and_then(|s| s.find(OPEN)) {
+        let mut found = false;
+        while let Some(i) = src.get(from..line_end).and_then(|s| s.find(OPEN)) {
             let start = from + i;
             let after = &src[start + OPEN.len()..];
             if after.trim_start().starts_with(first) {
@@ -129,9 +136,14 @@ pub fn html(src: &str) -> Vec<Found> {
                     text: text.trim().to_string(),
                 });
                 cursor = end;
+                found = true;
                 break;
             }
             from = start + OPEN.len();
+        }
+        if !found {
+            // Odd markup: nothing before its line is searched again.
+            cursor = cursor.max(line_end);
         }
     }
     out
@@ -139,6 +151,7 @@ pub fn html(src: &str) -> Vec<Found> {
 
 struct Sink {
     comments: RefCell<Vec<(String, usize)>>,
+    limit: usize,
 }
 
 impl TokenSink for Sink {
@@ -148,7 +161,10 @@ impl TokenSink for Sink {
         match token {
             Token::CommentToken(c) if ours(&c) => {
                 let line = usize::try_from(line).unwrap_or(usize::MAX);
-                self.comments.borrow_mut().push((c.to_string(), line));
+                let mut comments = self.comments.borrow_mut();
+                if comments.len() < self.limit {
+                    comments.push((c.to_string(), line));
+                }
             }
             // As the page loader: the text of these elements is not markup.
             Token::TagToken(tag) if tag.kind == TagKind::StartTag && !tag.self_closing => {
@@ -175,7 +191,7 @@ mod tests {
     #[test]
     fn markdown_comments_outside_code() {
         let t = "a\n<!-- nianbao-disable X101 -->\n```\n<!-- nianbao-disable T201 -->\n```\n<!-- 其他 -->\n";
-        let f = markdown(t);
+        let f = markdown(t, 10);
         assert_eq!(f.len(), 1);
         assert_eq!(&t[f[0].range.clone()], "<!-- nianbao-disable X101 -->");
         assert_eq!(f[0].text, "nianbao-disable X101");
@@ -184,7 +200,7 @@ mod tests {
     #[test]
     fn html_comments_not_in_scripts() {
         let src = "<p>a</p>\n<script>var s = '<!-- nianbao-disable X1 -->';</script>\n<!-- nianbao-disable X101 -->\n<p>b</p><!--nianbao-enable-->";
-        let f = html(src);
+        let f = html(src, 10);
         assert_eq!(f.len(), 2, "{f:?}");
         assert_eq!(&src[f[0].range.clone()], "<!-- nianbao-disable X101 -->");
         assert_eq!(&src[f[1].range.clone()], "<!--nianbao-enable-->");

@@ -31,6 +31,8 @@ use directive::{Command, Parsed};
 /// Comments honoured per document; more are one finding (each costs a pass over the
 /// findings).
 pub const MAX_COMMENTS: usize = 1000;
+/// Rule ids honoured per comment.
+pub const MAX_IDS: usize = 32;
 
 /// One suppression comment in a document.
 #[derive(Debug)]
@@ -108,14 +110,14 @@ impl Cover {
 fn collect(doc: &Document) -> (Vec<Comment>, Vec<Cover>) {
     match doc.source.kind {
         SourceKind::Markdown => {
-            let found = comments::markdown(&doc.text);
+            let found = comments::markdown(&doc.text, MAX_COMMENTS + 1);
             lines_and_ranges(&doc.text, found, |r| r, false)
         }
         SourceKind::Html => {
             let Some(src) = doc.source.original.as_deref() else {
                 return (Vec::new(), Vec::new());
             };
-            let found = comments::html(src);
+            let found = comments::html(src, MAX_COMMENTS + 1);
             if found.is_empty() {
                 return (Vec::new(), Vec::new());
             }
@@ -140,9 +142,12 @@ fn lines_and_ranges(
     // Open `disable` covers (index in `covers`), in the order opened.
     let mut open: Vec<usize> = Vec::new();
     let total = found.len();
+    // Line numbers counted on as the comments go (they are in order).
+    let (mut line, mut counted) = (1, 0);
     for f in found.into_iter().take(MAX_COMMENTS) {
         let index = comments.len();
-        let line = s[..f.range.start].matches('\n').count() + 1;
+        line += s[counted..f.range.start].matches('\n').count();
+        counted = f.range.start;
         let mut comment = Comment {
             text: f.text.clone(),
             at: to_text(f.range.clone()),
@@ -153,11 +158,7 @@ fn lines_and_ranges(
             None => continue,
             Some(Parsed::Unknown(word)) => comment.problems.push(unknown_directive(&word)),
             Some(Parsed::Directive { command, rules }) => {
-                let keys: Vec<Option<String>> = if rules.is_empty() {
-                    vec![None]
-                } else {
-                    rules.into_iter().map(Some).collect()
-                };
+                let keys = keys(rules, &mut comment.problems);
                 match command {
                     Command::NextLine => {
                         let range = next_line(s, f.range.end);
@@ -209,6 +210,12 @@ fn lines_and_ranges(
         }
         comments.push(comment);
     }
+    too_many(total, &mut comments);
+    (comments, covers)
+}
+
+/// More comments than `MAX_COMMENTS`: the last one honoured says so.
+fn too_many(total: usize, comments: &mut [Comment]) {
     if total > MAX_COMMENTS
         && let Some(last) = comments.last_mut()
     {
@@ -216,7 +223,19 @@ fn lines_and_ranges(
             "本文件的 nianbao 注释超过 {MAX_COMMENTS} 条，这条之后的不再生效"
         ));
     }
-    (comments, covers)
+}
+
+/// The rule ids of a directive as keys (`None`: every rule), at most `MAX_IDS`.
+fn keys(rules: Vec<String>, problems: &mut Vec<String>) -> Vec<Option<String>> {
+    if rules.is_empty() {
+        return vec![None];
+    }
+    if rules.len() > MAX_IDS {
+        problems.push(format!(
+            "一条注释最多写 {MAX_IDS} 个规则编号，其后的不再生效"
+        ));
+    }
+    rules.into_iter().take(MAX_IDS).map(Some).collect()
 }
 
 /// The line after the one `at` is on (without its line break); empty at the end.
@@ -255,12 +274,7 @@ fn word(doc: &Document) -> (Vec<Comment>, Vec<Cover>) {
                 rules,
             }) => match &wc.anchor {
                 Some(range) => {
-                    let keys: Vec<Option<String>> = if rules.is_empty() {
-                        vec![None]
-                    } else {
-                        rules.into_iter().map(Some).collect()
-                    };
-                    for rule in keys {
+                    for rule in keys(rules, &mut comment.problems) {
                         covers.push(Cover {
                             comment: index,
                             rule,
@@ -282,6 +296,7 @@ fn word(doc: &Document) -> (Vec<Comment>, Vec<Cover>) {
         }
         comments.push(comment);
     }
+    too_many(doc.source.comments.len(), &mut comments);
     (comments, covers)
 }
 
