@@ -272,3 +272,43 @@ impl Placed {
         Some(first.0..(last.0 + last.1).max(first.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Origin;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    #[test]
+    fn anchors_map_to_the_loaders_text_even_with_text_it_added() {
+        // The loader wrote a list number before the paragraph's own text.
+        let xml = format!(
+            "<w:document {W}><w:body><w:p><w:r><w:t>共收到申请</w:t></w:r>\
+             <w:commentRangeStart w:id=\"7\"/><w:r><w:t>25</w:t></w:r><w:commentRangeEnd w:id=\"7\"/>\
+             <w:r><w:t>件</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let text = "（一）共收到申请25件\n";
+        let mut map = SourceMap::default();
+        map.push(0..text.len() - 1, Origin::Paragraph(1));
+        let ids: HashSet<&str> = ["7"].into_iter().collect();
+        let ranges = anchors(&xml, &ids);
+        let body = body::index(&xml).expect("indexes");
+        let placed = Placed::new(&body, text, &map);
+        let r = ranges.get("7").expect("anchored");
+        let got = placed.text_range(r.start, r.end.unwrap_or(r.start));
+        assert_eq!(got.map(|g| &text[g]), Some("25"));
+    }
+
+    #[test]
+    fn only_comments_for_nianbao_are_kept() {
+        let xml = format!(
+            "<w:comments {W}><w:comment w:id=\"1\"><w:p><w:r><w:t>请核对</w:t></w:r></w:p></w:comment>\
+             <w:comment w:id=\"2\"><w:p><w:r><w:annotationRef/></w:r><w:r><w:t xml:space=\"preserve\"> nianbao-disable X101 &amp; </w:t></w:r></w:p></w:comment></w:comments>"
+        );
+        assert_eq!(
+            nianbao_comments(&xml),
+            vec![("2".to_string(), "nianbao-disable X101 &".to_string())]
+        );
+    }
+}
