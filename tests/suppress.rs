@@ -484,3 +484,62 @@ fn comments_beyond_the_cap_are_one_finding() {
             .any(|d| d.message.contains("最多写 32 个规则编号"))
     );
 }
+
+/// A Word comment written by another program (python-docx, when importable): the
+/// comments part, its relationship and the anchors as a third party writes them.
+#[test]
+fn word_comments_written_by_python_docx() {
+    let importable = Command::new("python3")
+        .args(["-c", "import docx"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !importable {
+        eprintln!("python-docx is not importable: skipping (pip install python-docx)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a.docx"), dir.path().join("b.docx"));
+    std::fs::write(&a, convert::to_docx(&defective())).expect("write");
+    let script = r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+if not hasattr(d, "add_comment"):
+    print("comments unsupported")
+    sys.exit(0)
+def para(needle):
+    return next(p for p in d.paragraphs if needle in p.text)
+d.add_comment(para("申请25件").runs[-1], text="nianbao-disable X101 已核对", author="编辑")
+d.add_comment(para("主动公开情况").runs[-1], text="nianbao-disable E105", author="编辑")
+d.save(sys.argv[2])
+print("ok")
+"#;
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    if stdout.contains("comments unsupported") {
+        eprintln!("this python-docx has no comments API: skipping");
+        return;
+    }
+    let o = lint("b.docx", &std::fs::read(&b).expect("read"));
+    assert_eq!(
+        rules(&o.diagnostics),
+        ["E107", "E105"],
+        "{:#?}",
+        o.diagnostics
+    );
+    assert!(
+        o.diagnostics[0]
+            .message
+            .contains("这里没有 E105 的问题可豁免")
+    );
+}
