@@ -144,6 +144,7 @@ fn lines_and_ranges(
     let total = found.len();
     // Line numbers counted on as the comments go (they are in order).
     let (mut line, mut counted) = (1, 0);
+    let mut next = NextLine::default();
     for f in found.into_iter().take(MAX_COMMENTS) {
         let index = comments.len();
         line += s[counted..f.range.start].matches('\n').count();
@@ -161,7 +162,7 @@ fn lines_and_ranges(
                 let keys = keys(rules, &mut comment.problems);
                 match command {
                     Command::NextLine => {
-                        let range = next_line(s, f.range.end);
+                        let range = next.after(s, f.range.end);
                         for rule in keys {
                             covers.push(Cover {
                                 comment: index,
@@ -238,19 +239,40 @@ fn keys(rules: Vec<String>, problems: &mut Vec<String>) -> Vec<Option<String>> {
     rules.into_iter().take(MAX_IDS).map(Some).collect()
 }
 
-/// The line after the one `at` is on (without its line break); empty at the end.
-fn next_line(s: &str, at: usize) -> Range<usize> {
-    let Some(nl) = s[at..].find('\n') else {
-        return s.len()..s.len();
-    };
-    let start = at + nl + 1;
-    let end = s[start..].find('\n').map_or(s.len(), |i| start + i);
-    let end = if s[start..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    };
-    start..end
+/// The line after the one a position is on, for positions in increasing order: the
+/// last answer is kept, so that many comments on one long line cost one search.
+#[derive(Default)]
+struct NextLine {
+    /// (from, the line after `from`'s): valid for every position from `from` up to
+    /// the line break before that line.
+    last: Option<(usize, Range<usize>)>,
+}
+
+impl NextLine {
+    /// The line after the one `at` is on (without its line break); empty at the end.
+    fn after(&mut self, s: &str, at: usize) -> Range<usize> {
+        if let Some((from, line)) = &self.last
+            && *from <= at
+            && (at < line.start || line.start == s.len())
+        {
+            return line.clone();
+        }
+        let line = match s[at..].find('\n') {
+            None => s.len()..s.len(),
+            Some(nl) => {
+                let start = at + nl + 1;
+                let end = s[start..].find('\n').map_or(s.len(), |i| start + i);
+                let end = if s[start..end].ends_with('\r') {
+                    end - 1
+                } else {
+                    end
+                };
+                start..end
+            }
+        };
+        self.last = Some((at, line.clone()));
+        line
+    }
 }
 
 /// Word comments: each covers the text it is anchored to.
@@ -440,4 +462,22 @@ fn report(
     out.sort_by(|a, b| {
         (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_lines_in_order() {
+        let s = "a <!--1--> <!--2-->\r\nbb\ncc";
+        let mut n = NextLine::default();
+        let line = |r: Range<usize>| &s[r];
+        assert_eq!(line(n.after(s, 2)), "bb");
+        assert_eq!(line(n.after(s, 11)), "bb", "same line, kept");
+        assert_eq!(line(n.after(s, 19)), "bb", "the line break itself");
+        assert_eq!(line(n.after(s, 21)), "cc");
+        assert_eq!(n.after(s, 25), s.len()..s.len());
+        assert_eq!(n.after(s, 26), s.len()..s.len());
+    }
 }
