@@ -5,6 +5,7 @@
 
 mod clap_zh;
 mod output;
+mod sink;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -168,12 +169,14 @@ enum InputFormat {
 enum ColorChoice {
     /// 输出到终端时使用颜色（设置了 NO_COLOR 时不用）
     Auto,
+    /// 总是使用颜色
     Always,
+    /// 不使用颜色
     Never,
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match clap_zh::parse::<Cli>() {
         Ok(cli) => cli,
         Err(e) => return clap_zh::report(e),
     };

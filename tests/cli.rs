@@ -67,7 +67,7 @@ fn errors_exit_1_and_warnings_alone_exit_0() {
     ]);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
-    assert!(out.contains("error[T201]"), "{out}");
+    assert!(out.contains("错误[T201]"), "{out}");
     assert!(out.contains("3 个错误，4 个警告"), "{out}");
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -79,7 +79,7 @@ fn errors_exit_1_and_warnings_alone_exit_0() {
     let f = temp_file(dir.path(), "warn.txt", text.as_bytes());
     let o = nianbao(&["check", &f]);
     assert_eq!(code(&o), 0, "a warning alone does not fail the check");
-    assert!(stdout(&o).contains("warning[T107]"));
+    assert!(stdout(&o).contains("警告[T107]"));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         let err = stderr(&o);
         assert!(err.contains(expected), "{path}: {err}");
         assert!(
-            err.contains("help:") || expected == "找不到",
+            err.contains("建议：") || expected == "找不到",
             "{path}: a hint is given: {err}"
         );
         assert!(!err.contains("panicked"), "{err}");
@@ -210,7 +210,7 @@ fn broken_pack_exits_2_and_points_at_the_toml() {
     ]);
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
-    assert!(err.contains("规则包错误"), "{err}");
+    assert!(err.contains("规则包有误"), "{err}");
     assert!(
         err.contains("tests/packs/unknown-cell/rules.toml:6:20"),
         "{err}"

@@ -137,7 +137,7 @@ fn docx_findings_name_the_paragraph_or_cell() {
         assert_eq!(primary_text(&o, d), primary_text(&text, t), "{}", d.rule);
         let loc = o.document.source.location(&d.primary).unwrap_or_default();
         let ok = (loc.starts_with('第') && loc.ends_with('段'))
-            || (loc.starts_with('表') && loc.contains("行第"));
+            || (loc.starts_with('第') && loc.contains("个表格") && loc.contains("行第"));
         assert!(ok, "{}: {loc:?}", d.rule);
     }
     // 表三 is the document's second table; 一、本年新收 is its fourth row (after three
@@ -148,7 +148,7 @@ fn docx_findings_name_the_paragraph_or_cell() {
         .find(|d| d.rule == "T201")
         .expect("T201");
     let j = json::convert(&o.document, t201);
-    assert_eq!(j.location.as_deref(), Some("表2 第4行第8列"));
+    assert_eq!(j.location.as_deref(), Some("第2个表格（表三）第4行第8列"));
     let blank = o
         .diagnostics
         .iter()
@@ -156,15 +156,20 @@ fn docx_findings_name_the_paragraph_or_cell() {
         .expect("T104");
     assert_eq!(
         o.document.source.location(&blank.primary).as_deref(),
-        Some("表1 第3行第3列")
+        Some("第1个表格 第3行第3列")
+    );
+    // Word's count of tables and the national name side by side: 表二 is the first.
+    assert_eq!(
+        nianbao::report::place::location(&o.document, &blank.primary).as_deref(),
+        Some("第1个表格（表二）第3行第3列")
     );
     let mut buf = codespan_reporting::term::termcolor::Buffer::no_color();
     nianbao::report::human::render_document(&mut buf, &o.document, &o.diagnostics);
     let out = String::from_utf8_lossy(buf.as_slice()).into_owned();
-    assert!(out.contains("= note: 位置：表2 第4行第8列"), "{out}");
+    assert!(out.contains("= 位置：第2个表格（表三）第4行第8列"), "{out}");
     let json_text = serde_json::to_string(&j).expect("json");
     assert!(
-        json_text.contains("\"location\":\"表2 第4行第8列\""),
+        json_text.contains("\"location\":\"第2个表格（表三）第4行第8列\""),
         "{json_text}"
     );
 }
@@ -368,7 +373,7 @@ fn bad_documents_are_clear_errors() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(expected), "{name}: {err}");
-        assert!(err.contains("help:"), "{name}: a hint is given: {err}");
+        assert!(err.contains("建议："), "{name}: a hint is given: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
     }
 }
@@ -422,7 +427,7 @@ fn extract_shows_the_text_and_the_places() {
     let o = nianbao_cmd(&["extract", &f]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("格式：Word 文档（.docx）"), "{out}");
-    assert!(out.contains("表2 第4行"), "{out}");
+    assert!(out.contains("第2个表格（表三）第4行"), "{out}");
     let h = fixture("report-with-defects.html").display().to_string();
     let o = nianbao_cmd(&["extract", "--text", "--from", "txt", &h]);
     assert!(

@@ -177,7 +177,7 @@ fn deeply_nested_html_is_refused_and_the_batch_goes_on() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("表格嵌套超过 256 层"), "{}", stderr(&o));
     // The other file's findings are all there.
-    assert!(stdout(&o).contains("error[T201]"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("错误[T201]"), "{}", stdout(&o));
     assert!(stdout(&o).contains("检查了 1 个文件"), "{}", stdout(&o));
 }
 
@@ -248,7 +248,7 @@ fn a_fifo_named_on_the_command_line_is_refused_without_opening_it() {
         stderr(&o)
     );
     assert!(
-        stdout(&o).contains("error[T201]"),
+        stdout(&o).contains("错误[T201]"),
         "the other file is checked"
     );
     // `extract` refuses it the same way.
@@ -482,7 +482,7 @@ fn a_non_utf8_file_name_is_accepted() {
     std::fs::write(&path, defects()).expect("write");
     let o = run(&[std::ffi::OsStr::new("check"), path.as_os_str()], "name");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stdout(&o).contains("error[T201]"));
+    assert!(stdout(&o).contains("错误[T201]"));
 }
 
 #[test]
@@ -558,7 +558,7 @@ fn the_same_file_named_twice_is_checked_once() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stdout(&o).contains("检查了 1 个文件"), "{}", stdout(&o));
-    assert_eq!(stdout(&o).matches("error[T201]").count(), 1);
+    assert_eq!(stdout(&o).matches("错误[T201]").count(), 1);
 }
 
 #[test]

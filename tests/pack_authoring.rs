@@ -422,7 +422,7 @@ description = "来源：本省通知（notice）。"
     let o = nianbao_in(&sub, &["check", "a.txt"]);
     let out = stdout(&o);
     assert!(
-        out.contains("warning[E902]"),
+        out.contains("警告[E902]"),
         "the pack of nianbao.toml applies: {out}"
     );
     assert!(!out.contains("S10"), "its variant too: {out}");

@@ -393,7 +393,7 @@ fn binding_beyond_loopback_prints_a_warning() {
     let n = server.stderr.read(&mut warning).expect("stderr");
     let warning = String::from_utf8_lossy(&warning[..n]);
     assert!(
-        warning.contains("warning") && warning.contains("任何人"),
+        warning.contains("警告") && warning.contains("任何人"),
         "{warning}"
     );
     let quiet = Server::start(BIN, &[]);

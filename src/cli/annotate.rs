@@ -34,8 +34,8 @@ pub fn default_output(input: &Path) -> PathBuf {
 }
 
 fn fail(message: &str, help: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    eprintln!("  = help: {help}");
+    eprintln!("错误：{message}");
+    eprintln!("  = 建议：{help}");
     ExitCode::from(2)
 }
 

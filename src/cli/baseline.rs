@@ -79,6 +79,8 @@ pub(super) enum Baseline {
 pub(super) struct FileBaseline {
     /// The findings not shown (recorded, or found in the baseline).
     pub hidden: Counts,
+    /// Write mode: the findings recorded (counted by the summary, not shown).
+    pub recorded: Vec<Diagnostic>,
     pub entries: Vec<Entry>,
 }
 
@@ -202,7 +204,7 @@ impl Baseline {
                     });
                 }
                 out.hidden = Counts::of(diagnostics);
-                diagnostics.clear();
+                out.recorded = std::mem::take(diagnostics);
             }
             Baseline::Read { root, known, .. } => {
                 let Some(known) = known.get(&key(root, input)) else {

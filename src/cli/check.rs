@@ -9,27 +9,56 @@ use clap::{Args, ValueEnum};
 use codespan_reporting::term::termcolor::Buffer;
 use rayon::prelude::*;
 
-use nianbao::report::{human, json};
-use nianbao::{Counts, Input, Outcome, Pack, load};
+use nianbao::report::emit::{self, Checked, Emitter, Summary};
+use nianbao::report::human;
+use nianbao::{Input, LoadError, Outcome, Pack, load};
 
 use super::baseline::{BaselineArgs, FileBaseline};
+use super::sink::Sink;
 use super::{
     ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
-    use_color, write_stderr, write_stderr_text, write_stdout,
+    use_color, write_stderr, write_stderr_text,
 };
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
-    /// 带源码片段的可读输出
+    /// 带源码片段的可读输出（默认）
     Human,
+    /// 每个问题一行：路径:行:列: 规则编号 说明
+    Concise,
     /// 一个 JSON 数组，每个问题一个对象（格式见 README）
     Json,
+    /// 每行一个 JSON 对象（JSON Lines），每个问题一行
+    Jsonl,
+    /// SARIF 2.1.0，供 GitHub 代码扫描等工具读取
+    Sarif,
+    /// GitHub Actions 工作流命令：在拉取请求的文件上显示问题
+    Github,
+    /// JUnit XML：每个文件一个测试用例，每个问题一个 failure
+    Junit,
+}
+
+impl Format {
+    fn library(self) -> emit::Format {
+        match self {
+            Format::Human => emit::Format::Human,
+            Format::Concise => emit::Format::Concise,
+            Format::Json => emit::Format::Json,
+            Format::Jsonl => emit::Format::Jsonl,
+            Format::Sarif => emit::Format::Sarif,
+            Format::Github => emit::Format::Github,
+            Format::Junit => emit::Format::Junit,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum FailOn {
+    /// 只有错误使退出码为 1
     Error,
+    /// 错误和警告都使退出码为 1
     Warning,
+    /// 任何问题（包括提示）都使退出码为 1
     Info,
 }
 
@@ -46,6 +75,18 @@ pub(super) struct CheckArgs {
     /// 输出格式（默认取配置文件的 format，否则 human）
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// 把结果写入此文件（写完后一次替换，不会留下写了一半的文件），而不是标准输出
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<OsString>,
+    /// 不列出每个问题，只按规则统计问题数（次数、规则编号、级别、说明）
+    #[arg(long)]
+    statistics: bool,
+    /// 只输出问题本身，不输出末尾的汇总行和跳过文件的提示
+    #[arg(short, long)]
+    quiet: bool,
+    /// 发现问题时退出码仍为 0（无法检查时仍为 2）
+    #[arg(long)]
+    exit_zero: bool,
     /// 达到此级别的问题使退出码为 1（默认取配置文件的 fail-on，否则 error）
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<FailOn>,
@@ -61,33 +102,39 @@ pub(super) struct CheckArgs {
     verbose: bool,
 }
 
-/// What checking one input produced, rendered.
+/// What checking one input produced.
 struct FileResult {
-    counts: Counts,
-    failed: bool,
+    outcome: Result<Outcome, LoadError>,
     /// A finding at or above the configuration's `fail-on` level.
     fails: bool,
-    stdout: Buffer,
+    /// `--verbose` notes.
     stderr: Buffer,
-    json: Vec<json::JsonDiagnostic>,
+    /// What `--baseline` / `--write-baseline` took out of the findings.
     baseline: FileBaseline,
 }
 
-pub(super) fn run(args: CheckArgs) -> ExitCode {
-    let out_color = use_color(args.color, std::io::stdout().is_terminal());
-    let err_color = use_color(args.color, std::io::stderr().is_terminal());
+/// Inputs checked in parallel at a time: the documents of one batch are held until
+/// they are written in order, so memory does not grow with the number of files.
+const BATCH: usize = 16;
 
+pub(super) fn run(args: CheckArgs) -> ExitCode {
+    let to_file = args.output.is_some();
+    let out_color = use_color(args.color, !to_file && std::io::stdout().is_terminal());
+    let err_color = use_color(args.color, std::io::stderr().is_terminal());
     let mut args = args;
     if let Err(e) = args.baseline.open() {
         return baseline_error(err_color, &e);
     }
     let baseline = args.baseline.get();
+
     let load::Discovery {
         inputs,
         errors: discovery_errors,
         skipped,
     } = load::discover_all(&args.paths, &args.glob);
-    write_stderr_text(&output::skipped_notes(&skipped));
+    if !args.quiet {
+        write_stderr_text(&output::skipped_notes(&skipped));
+    }
     let mut failed = !discovery_errors.is_empty();
     for e in &discovery_errors {
         let mut buf = human::buffer(err_color);
@@ -105,95 +152,138 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         fail_on,
     });
     let (groups, broken) = configured::group(&mut configs, &args.paths, inputs);
-    let mut unusable = 0;
+    // The output format: the option, else the configuration of the first file.
+    let format = args.format.map(Format::library).unwrap_or_else(|| {
+        groups
+            .first()
+            .map_or(emit::Format::Human, |g| g.config.format.value)
+    });
+    let options = emit::Options {
+        color: out_color,
+        quiet: args.quiet,
+    };
+    let mut emitter: Box<dyn Emitter> = if args.statistics {
+        Box::new(nianbao::report::statistics::Statistics::new(
+            &options,
+            matches!(format, emit::Format::Json | emit::Format::Jsonl),
+        ))
+    } else {
+        format.emitter(&options)
+    };
+    let mut sink = match &args.output {
+        Some(path) => match Sink::file(path) {
+            Ok(s) => s,
+            Err(message) => {
+                write_stderr_text(&message);
+                return ExitCode::from(2);
+            }
+        },
+        None => Sink::stdout(),
+    };
+    let mut summary = Summary::default();
+    let mut written = emitter.start(&mut sink);
+    for e in &discovery_errors {
+        summary.unreadable += 1;
+        written = written.and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
+    }
     for (err, inputs) in &broken {
         report_pack_error(err);
         failed = true;
-        unusable += inputs.len();
-    }
-    // The output format: the option, else the configuration of the first file.
-    let format =
-        args.format
-            .unwrap_or_else(|| match groups.first().map(|g| g.config.format.value) {
-                Some(nianbao::config::OutputFormat::Json) => Format::Json,
-                _ => Format::Human,
+        for input in inputs {
+            summary.unreadable += 1;
+            written = written.and_then(|()| {
+                emitter.unreadable(
+                    &mut sink,
+                    &input.name(),
+                    &format!("规则包无法使用：{}", err.message),
+                )
             });
+        }
+    }
 
-    let mut counts = Counts::default();
-    let mut all_json = Vec::new();
-    let mut checked = 0;
     let mut fails = false;
-    let (mut hidden, mut recorded) = (0, Vec::new());
+    let mut recorded = Vec::new();
     for group in &groups {
         let linter = match &group.linter {
             Ok(l) => l,
             Err(e) => {
                 report_pack_error(e);
                 failed = true;
-                unusable += group.inputs.len();
+                for input in &group.inputs {
+                    summary.unreadable += 1;
+                    written = written.and_then(|()| {
+                        emitter.unreadable(
+                            &mut sink,
+                            &input.name(),
+                            &format!("规则包无法使用：{}", e.message),
+                        )
+                    });
+                }
                 continue;
             }
         };
-        let results: Vec<FileResult> = group
-            .inputs
-            .par_iter()
-            .map(|input| {
-                check_one(
-                    linter,
-                    &group.config,
-                    input,
-                    &args,
-                    format,
-                    out_color,
-                    err_color,
-                )
-            })
-            .collect();
-        for r in results {
-            counts.merge(r.counts);
-            failed |= r.failed;
-            fails |= r.fails;
-            checked += usize::from(!r.failed);
-            let h = r.baseline.hidden;
-            hidden += h.errors + h.warnings + h.infos;
-            if baseline.writes() {
-                counts.merge(h);
-            }
-            recorded.extend(r.baseline.entries);
-            write_stderr(&r.stderr);
-            match format {
-                Format::Human => write_stdout(r.stdout.as_slice()),
-                Format::Json => all_json.extend(r.json),
+        for batch in group.inputs.chunks(BATCH) {
+            let results: Vec<FileResult> = batch
+                .par_iter()
+                .map(|input| check_one(linter, &group.config, input, &args, err_color))
+                .collect();
+            for r in results {
+                write_stderr(&r.stderr);
+                fails |= r.fails;
+                let h = r.baseline.hidden;
+                if !baseline.writes() {
+                    summary.hidden += h.errors + h.warnings + h.infos;
+                }
+                recorded.extend(r.baseline.entries);
+                match &r.outcome {
+                    Ok(outcome) => {
+                        // Findings recorded into a new baseline are counted, not shown.
+                        if baseline.writes() {
+                            summary.add(&r.baseline.recorded);
+                        } else {
+                            summary.add(&outcome.diagnostics);
+                        }
+                        let checked = Checked {
+                            document: &outcome.document,
+                            diagnostics: &outcome.diagnostics,
+                            pack: linter.pack(),
+                        };
+                        written = written.and_then(|()| emitter.document(&mut sink, &checked));
+                    }
+                    Err(e) => {
+                        failed = true;
+                        summary.unreadable += 1;
+                        let mut buf = human::buffer(err_color);
+                        render_load_error(&mut buf, e);
+                        write_stderr(&buf);
+                        written = written
+                            .and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
+                    }
+                }
+                written = written.and_then(|()| sink.flush());
             }
         }
     }
-    let total = groups.iter().map(|g| g.inputs.len()).sum::<usize>() + unusable;
-
-    match format {
-        Format::Json => match serde_json::to_string_pretty(&all_json) {
-            Ok(s) => write_stdout(format!("{s}\n").as_bytes()),
-            Err(e) => {
-                eprintln!("error: 无法生成 JSON：{e}");
-                return ExitCode::from(2);
-            }
-        },
-        Format::Human => {
-            let unreadable = total + discovery_errors.len() - checked;
-            write_stdout(summary(checked, unreadable, counts).as_bytes());
-        }
+    let hidden = summary.hidden;
+    let note = baseline.finish(recorded, hidden);
+    written = written.and_then(|()| emitter.finish(&mut sink, &summary));
+    if let Err(message) = sink.close(written) {
+        write_stderr_text(&message);
+        return ExitCode::from(2);
     }
-
-    match baseline.finish(recorded, hidden) {
-        Ok(note) => match format {
-            Format::Human => write_stdout(note.as_bytes()),
-            _ => write_stderr_text(&note),
-        },
+    match note {
+        // The summary line says what the baseline hid; the formats without one and
+        // a newly written baseline say it on standard error.
+        Ok(note) if !args.quiet && (baseline.writes() || !shows_summary(format, &args)) => {
+            write_stderr_text(&note);
+        }
+        Ok(_) => {}
         Err(e) => return baseline_error(err_color, &e),
     }
 
     if failed {
         ExitCode::from(2)
-    } else if fails {
+    } else if fails && !args.exit_zero {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -205,56 +295,42 @@ fn check_one(
     config: &nianbao::config::Config,
     input: &Input,
     args: &CheckArgs,
-    format: Format,
-    out_color: bool,
     err_color: bool,
 ) -> FileResult {
-    let mut result = FileResult {
-        counts: Counts::default(),
-        failed: false,
-        fails: false,
-        stdout: human::buffer(out_color),
-        stderr: human::buffer(err_color),
-        json: Vec::new(),
-        baseline: FileBaseline::default(),
-    };
+    let mut stderr = human::buffer(err_color);
     let options = args.input.options();
-    let outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
-    match outcome {
-        Ok(mut outcome) => {
-            if let Input::File(path) = input {
-                config.keep(path, &mut outcome.diagnostics);
-            }
-            let baseline = args.baseline.get();
-            result.baseline = baseline.apply(input, &outcome.document, &mut outcome.diagnostics);
-            result.counts = Counts::of(&outcome.diagnostics);
-            result.fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
-            if args.verbose {
-                let _ = result
-                    .stderr
-                    .write_all(verbose_info(linter.pack(), &outcome).as_bytes());
-            }
-            match format {
-                Format::Human => human::render_document(
-                    &mut result.stdout,
-                    &outcome.document,
-                    &outcome.diagnostics,
-                ),
-                Format::Json => {
-                    result.json = outcome
-                        .diagnostics
-                        .iter()
-                        .map(|d| json::convert(&outcome.document, d))
-                        .collect();
-                }
-            }
+    let mut outcome = load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l));
+    let mut fails = false;
+    let mut baseline = FileBaseline::default();
+    if let Ok(outcome) = &mut outcome {
+        if let Input::File(path) = input {
+            config.keep(path, &mut outcome.diagnostics);
         }
-        Err(e) => {
-            result.failed = true;
-            render_load_error(&mut result.stderr, &e);
+        baseline = args
+            .baseline
+            .get()
+            .apply(input, &outcome.document, &mut outcome.diagnostics);
+        fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
+        if args.verbose {
+            let _ = stderr.write_all(verbose_info(linter.pack(), outcome).as_bytes());
         }
     }
-    result
+    FileResult {
+        outcome,
+        fails,
+        stderr,
+        baseline,
+    }
+}
+
+/// True when the output ends with the summary line (which counts what a baseline hid).
+fn shows_summary(format: emit::Format, args: &CheckArgs) -> bool {
+    let machine = matches!(format, emit::Format::Json | emit::Format::Jsonl);
+    if args.statistics {
+        !machine
+    } else {
+        matches!(format, emit::Format::Human | emit::Format::Concise)
+    }
 }
 
 fn baseline_error(err_color: bool, e: &super::baseline::BaselineError) -> ExitCode {
@@ -323,22 +399,5 @@ fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {
             tpl.name
         ));
     }
-    s
-}
-
-fn summary(checked: usize, unreadable: usize, c: Counts) -> String {
-    let mut s = format!("\n检查了 {checked} 个文件");
-    if c.errors + c.warnings + c.infos == 0 {
-        s.push_str("，没有发现问题");
-    } else {
-        s.push_str(&format!("：{} 个错误，{} 个警告", c.errors, c.warnings));
-        if c.infos > 0 {
-            s.push_str(&format!("，{} 个提示", c.infos));
-        }
-    }
-    if unreadable > 0 {
-        s.push_str(&format!("；{unreadable} 个路径无法检查（见标准错误输出）"));
-    }
-    s.push('\n');
     s
 }

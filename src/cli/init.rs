@@ -34,7 +34,7 @@ pack = "national"
 # 不检查的规则。
 # disable = ["T107"]
 
-# 默认输出格式：human（可读）或 json。
+# 默认输出格式：human（可读）、concise、json、jsonl、sarif、github 或 junit。
 format = "human"
 
 # 达到此级别的问题使检查失败（退出码 1）：error、warning 或 info。
@@ -134,7 +134,7 @@ pub fn run(args: InitArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("错误：{message}");
             ExitCode::from(2)
         }
     }

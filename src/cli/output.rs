@@ -50,7 +50,7 @@ pub fn finish(code: ExitCode) -> ExitCode {
     };
     let _ = writeln!(
         std::io::stderr().lock(),
-        "error: 无法写出检查结果（标准输出）：{}\n  = help: 确认输出文件所在的磁盘有空间、有写入权限；结果不完整，请解决后重新运行",
+        "错误：无法写出检查结果（标准输出）：{}\n  = 建议：确认输出文件所在的磁盘有空间、有写入权限；结果不完整，请解决后重新运行",
         describe(&e),
     );
     ExitCode::from(2)

@@ -56,7 +56,7 @@ pub fn run(cmd: PackCommand) -> ExitCode {
 fn show(name: &str) -> ExitCode {
     let Some(files) = builtin_files(name) else {
         eprintln!(
-            "error: 没有名为「{name}」的内置规则包\n  = help: 内置规则包：{}",
+            "错误：没有名为「{name}」的内置规则包\n  = 建议：内置规则包：{}",
             builtin_names().join("、")
         );
         return ExitCode::from(2);

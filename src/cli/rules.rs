@@ -7,6 +7,22 @@ use nianbao::report::extract::pad;
 
 use super::{ColorChoice, PackArgs, human, load_pack, use_color, write_stderr, write_stdout};
 
+/// The Chinese name of a rule kind (the TOML array a rule is declared in).
+fn kind_name(kind: &str) -> &str {
+    match kind {
+        "structure" => "章节结构",
+        "content" => "章节内容",
+        "table_check" => "统计表",
+        "equation" => "勾稽关系",
+        "cross_ref" => "正文与表格",
+        "breakdown" => "正文分项",
+        "date_check" => "日期",
+        "pattern" => "用语",
+        "repetition" => "重复",
+        other => other,
+    }
+}
+
 pub(super) fn list(args: PackArgs) -> ExitCode {
     let pack = match load_pack(&args) {
         Ok(p) => p,
@@ -36,7 +52,7 @@ pub(super) fn list(args: PackArgs) -> ExitCode {
             "{}{}{}{}\n",
             pad(&r.meta.id, 8),
             pad(&severity, 8),
-            pad(r.meta.kind, 13),
+            pad(kind_name(r.meta.kind), 13),
             r.meta.summary
         ));
     }
@@ -69,8 +85,8 @@ pub(super) fn explain(id: &str, args: PackArgs) -> ExitCode {
         };
         human::render_file_error(
             &mut buf,
-            &pack.name,
-            &format!("规则包中没有规则「{id}」"),
+            "",
+            &format!("规则包「{}」中没有规则「{id}」", pack.name),
             Some(&help),
         );
         write_stderr(&buf);
@@ -79,13 +95,16 @@ pub(super) fn explain(id: &str, args: PackArgs) -> ExitCode {
     let m = &rule.meta;
     let mut out = format!("{}  {}\n", m.id, m.summary);
     out.push_str(&format!(
-        "级别：{}（{}）{}    类别：{}    规则包：{}\n\n",
+        "级别：{}（规则包中写作 severity = \"{}\"）\n类别：{}（规则包中写作 [[{}]]）\n规则包：{}\n\n",
         m.severity.chinese(),
         m.severity.as_str(),
-        if rule.enabled { "" } else { "，已关闭" },
+        kind_name(m.kind),
         m.kind,
         m.pack
     ));
+    if !rule.enabled {
+        out.push_str("（此规则在当前配置中已关闭）\n\n");
+    }
     if !m.levels.is_empty() {
         let levels: Vec<&str> = m.levels.iter().map(|l| l.chinese()).collect();
         out.push_str(&format!(

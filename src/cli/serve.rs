@@ -36,15 +36,15 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Err(code) => return code,
     };
     if args.max_upload == 0 || args.timeout == 0 || args.max_checks == Some(0) {
-        eprintln!("error: --max-upload、--timeout 和 --max-checks 必须大于 0");
+        eprintln!("错误：--max-upload、--timeout 和 --max-checks 必须大于 0");
         return ExitCode::from(2);
     }
     let listener = match TcpListener::bind(&args.bind) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: 无法监听 {}：{e}", args.bind);
+            eprintln!("错误：无法监听 {}：{e}", args.bind);
             eprintln!(
-                "  = help: 换一个端口（如 --bind 127.0.0.1:8081），或确认没有其他程序占用该地址"
+                "  = 建议：换一个端口（如 --bind 127.0.0.1:8081），或确认没有其他程序占用该地址"
             );
             return ExitCode::from(2);
         }
@@ -52,7 +52,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let addr = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: 无法取得监听地址：{e}");
+            eprintln!("错误：无法取得监听地址：{e}");
             return ExitCode::from(2);
         }
     };
@@ -82,8 +82,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
     if nianbao::server::is_public(&addr) {
         eprintln!(
-            "warning: 正在监听 {addr}，不只是本机：能访问这个地址的任何人都可以使用本服务上传报告。\n  \
-             = note: 上传的文件只在内存中检查，不写入磁盘、不记录；但请只在可信的内网中这样做"
+            "警告：正在监听 {addr}，不只是本机：能访问这个地址的任何人都可以使用本服务上传报告。\n  \
+             = 说明：上传的文件只在内存中检查，不写入磁盘、不记录；但请只在可信的内网中这样做"
         );
     }
     if args.open {
@@ -96,7 +96,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     match nianbao::server::run(listener, config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: 网页服务出错：{e}");
+            eprintln!("错误：网页服务出错：{e}");
             ExitCode::from(2)
         }
     }
@@ -118,6 +118,6 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     if cmd.spawn().is_err() {
-        eprintln!("note: 无法自动打开浏览器，请手动打开 {url}");
+        eprintln!("提示：无法自动打开浏览器，请手动打开 {url}");
     }
 }

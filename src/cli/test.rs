@@ -30,7 +30,7 @@ pub fn run(args: TestArgs) -> ExitCode {
         Err(TestError::Pack(e)) => report_pack_error(&e),
         Err(TestError::NoFixtures(dir)) => {
             eprintln!(
-                "error: 没有找到用例：`{}` 不存在或没有报告文件\n  = help: 在规则包目录下建 tests/，放入报告（.txt、.md、.html、.docx），并写明预期问题；`nianbao init --pack 名称` 生成的骨架里有示例",
+                "错误：没有找到用例：`{}` 不存在或没有报告文件\n  = 建议：在规则包目录下建 tests/，放入报告（.txt、.md、.html、.docx），并写明预期问题；`nianbao init --pack 名称` 生成的骨架里有示例",
                 dir.display()
             );
             ExitCode::from(2)

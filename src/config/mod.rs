@@ -94,22 +94,8 @@ impl<T> Setting<T> {
     }
 }
 
-/// The output formats a configuration may choose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputFormat {
-    Human,
-    Json,
-}
-
-impl OutputFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutputFormat::Human => "human",
-            OutputFormat::Json => "json",
-        }
-    }
-}
+/// The output formats a configuration may choose: those of `--format`.
+pub use crate::report::Format as OutputFormat;
 
 /// The effective configuration for some files.
 #[derive(Clone, Debug)]

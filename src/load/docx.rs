@@ -3,7 +3,7 @@
 //! rows `w:tr`, cells `w:tc` with `w:gridSpan` and `w:vMerge` for merged cells). This
 //! module reads that part safely and renders it with `layout` (paragraphs as lines,
 //! table rows as pipe rows), mapping every piece to its place in Word's terms: a
-//! paragraph (第N段) or a table cell (表N 第R行第C列).
+//! paragraph (第N段) or a table cell (第N个表格 第R行第C列).
 //!
 //! Safety: the file size, the number of zip entries and the decompressed size of the
 //! part are capped (a zip bomb is an error, not an exhausted machine); encrypted and
@@ -447,7 +447,7 @@ mod tests {
         );
         assert_eq!(
             info.location(&(at("2 |")..at("2 |") + 1)).as_deref(),
-            Some("表1 第2行第3列")
+            Some("第1个表格 第2行第3列")
         );
     }
 

@@ -244,7 +244,8 @@ impl SourceInfo {
     }
 
     /// The place of a span in the user's terms, for documents whose text is not shown
-    /// as such: `第3段`, `表2 第5行第3列`. `None` for text files and web pages, whose
+    /// as such: `第3段`, `第2个表格 第5行第3列` (`report::place::location` adds the
+    /// national name of the table). `None` for text files and web pages, whose
     /// line and column say it all.
     pub fn location(&self, span: &Range<usize>) -> Option<String> {
         if self.kind != SourceKind::Docx {
@@ -252,7 +253,9 @@ impl SourceInfo {
         }
         match &self.map.segment_at(span.start)?.origin {
             Origin::Paragraph(n) => Some(format!("第{n}段")),
-            Origin::Cell { table, row, column } => Some(format!("表{table} 第{row}行第{column}列")),
+            Origin::Cell { table, row, column } => {
+                Some(format!("第{table}个表格 第{row}行第{column}列"))
+            }
             _ => None,
         }
     }
@@ -319,6 +322,6 @@ mod tests {
         );
         let s = SourceInfo::extracted(SourceKind::Docx, "UTF-8", m);
         assert_eq!(s.location(&(1..2)).as_deref(), Some("第3段"));
-        assert_eq!(s.location(&(6..7)).as_deref(), Some("表2 第5行第3列"));
+        assert_eq!(s.location(&(6..7)).as_deref(), Some("第2个表格 第5行第3列"));
     }
 }

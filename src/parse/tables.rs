@@ -170,6 +170,8 @@ pub struct LegacyHit {
 pub struct TableReading {
     /// Index into `Templates::tables`.
     pub template: usize,
+    /// The template's name (`表三`), for places shown to users.
+    pub name: String,
     pub status: TableStatus,
     /// The text the table was looked for in.
     pub region: Range<usize>,
@@ -347,6 +349,7 @@ pub fn read(
     let layout = majority_layout(tokens, &used);
     TableReading {
         template: template_index,
+        name: tpl.name.clone(),
         status,
         region,
         layout,

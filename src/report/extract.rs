@@ -22,9 +22,9 @@ pub fn pad(s: &str, width: usize) -> String {
 /// HTML source for a web page), or for a Word document its paragraph or table row.
 fn place(doc: &Document, offset: usize, width: usize) -> String {
     let span = offset..offset;
-    match doc.source.location(&span) {
+    match super::place::location(doc, &span) {
         Some(loc) => {
-            // `表2 第5行第3列` → `表2 第5行`: the row is what this column shows.
+            // `第2个表格（表三）第5行第3列` → `第2个表格（表三）第5行`: the row is what this column shows.
             let loc = match loc.find("行第") {
                 Some(i) => loc[..i + "行".len()].to_string(),
                 None => loc,

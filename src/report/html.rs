@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::{Counts, Diagnostic, Severity};
-use crate::load::Origin;
 use crate::parse::Document;
 
 /// A run of the text and the findings whose primary span covers it (indices into
@@ -90,16 +89,7 @@ pub fn worst(diagnostics: &[Diagnostic], findings: &[usize]) -> Option<Severity>
 /// The place of a span in Word's terms, for editors: `Word 中第2个表格 第5行第3列`,
 /// `Word 中第12段`. `None` for other formats.
 pub fn word_place(doc: &Document, span: &Range<usize>) -> Option<String> {
-    if doc.source.kind != crate::load::SourceKind::Docx {
-        return None;
-    }
-    match &doc.source.map.segment_at(span.start)?.origin {
-        Origin::Paragraph(n) => Some(format!("Word 中第{n}段")),
-        Origin::Cell { table, row, column } => {
-            Some(format!("Word 中第{table}个表格 第{row}行第{column}列"))
-        }
-        _ => None,
-    }
+    super::place::location(doc, span).map(|l| format!("Word 中{l}"))
 }
 
 /// Escapes text for HTML content and attribute values.

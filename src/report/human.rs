@@ -1,6 +1,9 @@
 //! rustc-style rendering with codespan-reporting: the header with severity and rule
-//! id, the source line with a caret under the exact token (aligned under Chinese
-//! double-width text), secondary labels, `= note:` and `= help:`.
+//! id (`错误[T201]：…`), the source line with a caret under the exact token (aligned
+//! under Chinese double-width text), secondary labels, `= 说明：` and `= 建议：`.
+//! codespan-reporting writes the severity in English; `chinese_header` puts the
+//! Chinese word in its place (the same words as `Severity::chinese`, the web page and
+//! `nianbao rules`).
 
 use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
@@ -9,6 +12,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
+use super::emit::{Checked, Emitter, Options, Summary};
 use super::excerpt::Excerpt;
 use super::visible::{visible, visible_line};
 use super::{Diagnostic, Severity};
@@ -36,6 +40,92 @@ fn config() -> Config {
     Config::default()
 }
 
+/// The `human` format: every finding with its excerpt, then the summary line.
+pub struct Human {
+    options: Options,
+}
+
+impl Human {
+    pub fn new(options: &Options) -> Human {
+        Human { options: *options }
+    }
+}
+
+impl Emitter for Human {
+    fn document(&mut self, out: &mut dyn std::io::Write, c: &Checked<'_>) -> std::io::Result<()> {
+        let mut buf = buffer(self.options.color);
+        render_document(&mut buf, c.document, c.diagnostics);
+        out.write_all(buf.as_slice())
+    }
+
+    fn finish(&mut self, out: &mut dyn std::io::Write, summary: &Summary) -> std::io::Result<()> {
+        if self.options.quiet {
+            return Ok(());
+        }
+        write!(out, "\n{}", summary.line())
+    }
+}
+
+/// Renders `cs` with codespan-reporting, then writes it with the severity in Chinese.
+fn emit_chinese<'f, F: codespan_reporting::files::Files<'f>>(
+    out: &mut dyn WriteColor,
+    files: &'f F,
+    cs: &CsDiagnostic<F::FileId>,
+) -> Result<(), ()> {
+    let mut buf = buffer(out.supports_color());
+    term::emit_to_write_style(&mut buf, &config(), files, cs).map_err(|_| ())?;
+    out.write_all(&chinese_header(buf.as_slice(), cs.severity))
+        .map_err(|_| ())
+}
+
+/// `rendered` (one diagnostic, plain or with ANSI colours) with the English severity
+/// of its header replaced by the Chinese word and the colon after the code by a
+/// full-width one: `error[T201]: …` → `错误[T201]：…`. The header is the first thing
+/// codespan-reporting writes, so the first occurrence of the word is the one.
+fn chinese_header(rendered: &[u8], severity: CsSeverity) -> Vec<u8> {
+    let (english, chinese): (&[u8], &str) = match severity {
+        CsSeverity::Bug => (b"bug", "内部错误"),
+        CsSeverity::Error => (b"error", "错误"),
+        CsSeverity::Warning => (b"warning", "警告"),
+        CsSeverity::Note => (b"note", "提示"),
+        CsSeverity::Help => (b"help", "建议"),
+    };
+    let Some(at) = find(rendered, english) else {
+        return rendered.to_vec();
+    };
+    let mut out = Vec::with_capacity(rendered.len() + 8);
+    out.extend_from_slice(&rendered[..at]);
+    out.extend_from_slice(chinese.as_bytes());
+    let rest = &rendered[at + english.len()..];
+    let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    match find(&rest[..line_end], b": ") {
+        Some(colon) => {
+            out.extend_from_slice(&rest[..colon]);
+            out.extend_from_slice("：".as_bytes());
+            out.extend_from_slice(&rest[colon + 2..]);
+        }
+        None => out.extend_from_slice(rest),
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// How the note naming a finding's place in a Word document or web page starts.
+const PLACE: &str = "位置：";
+
+/// A note line under a finding: `说明：…`.
+fn note_line(text: &str) -> String {
+    format!("说明：{}", visible(text))
+}
+
+/// The help line under a finding: `建议：…`.
+fn help_line(text: &str) -> String {
+    format!("建议：{}", visible(text))
+}
+
 /// Renders the findings of one document, on `text` itself.
 pub fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostics: &[Diagnostic]) {
     let lines = LineIndex::new(text);
@@ -47,7 +137,7 @@ pub fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostics: &[D
 /// Renders the findings of a checked document where the user will look for them: a
 /// text file's own lines; a web page's HTML source lines; for a Word document the
 /// extracted text the checks saw, with the place in Word's terms as a note
-/// (`位置：表2 第5行第3列`).
+/// (`位置：第2个表格（表三）第5行第3列`).
 pub fn render_document(out: &mut dyn WriteColor, doc: &Document, diagnostics: &[Diagnostic]) {
     let source = &doc.source;
     if let Some(original) = source.original.as_deref() {
@@ -103,13 +193,13 @@ fn to_original(doc: &Document, d: &Diagnostic) -> Option<(Diagnostic, usize)> {
 /// web page's line when its source cannot be shown).
 fn with_location(doc: &Document, d: &Diagnostic) -> (Diagnostic, usize) {
     let mut d2 = d.clone();
-    let place = doc.source.location(&d.primary).or_else(|| {
+    let place = super::place::location(doc, &d.primary).or_else(|| {
         let r = doc.source.original_span(&d.primary)?;
         let p = doc.source.original_position(r.start)?;
         Some(format!("网页源代码第 {} 行第 {} 列", p.line, p.column))
     });
     if let Some(place) = place {
-        d2.notes.insert(0, format!("位置：{place}"));
+        d2.notes.insert(0, format!("{PLACE}{place}"));
     }
     (d2, d.primary.start)
 }
@@ -129,13 +219,17 @@ fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: 
     labels.extend(d.labels.iter().map(|l| {
         CsLabel::secondary((), excerpt.map_span(&l.span)).with_message(visible(&l.message))
     }));
+    // The place note `with_location` added is shown as it is; the rules' notes as 说明.
     let mut notes: Vec<String> = d
         .notes
         .iter()
-        .map(|n| format!("note: {}", visible(n)))
+        .map(|n| match n.strip_prefix(PLACE) {
+            Some(_) => visible(n).into_owned(),
+            None => note_line(n),
+        })
         .collect();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {}", visible(h)));
+        notes.push(help_line(h));
     }
     let cs = CsDiagnostic::new(severity(d.severity))
         .with_code(visible_line(&d.rule))
@@ -144,11 +238,11 @@ fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: 
         .with_notes(notes);
     // Spans come from the parser of this very text; a failure here is a bug, and the
     // plain line below still tells the user what was found.
-    if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
+    if emit_chinese(out, &excerpt, &cs).is_err() {
         let _ = writeln!(
             out,
-            "{}[{}]: {}",
-            d.severity.as_str(),
+            "{}[{}]：{}",
+            d.severity.chinese(),
             visible_line(&d.rule),
             visible(&d.message)
         );
@@ -159,15 +253,18 @@ fn emit(out: &mut dyn WriteColor, name: &str, text: &str, lines: &LineIndex, d: 
 pub fn render_file_error(out: &mut dyn WriteColor, path: &str, message: &str, help: Option<&str>) {
     let files: SimpleFiles<&str, &str> = SimpleFiles::new();
     let (path, message) = (visible_line(path), visible(message));
-    let mut notes = vec![format!("note: 文件：{path}")];
+    let mut notes = Vec::new();
+    if !path.is_empty() {
+        notes.push(format!("文件：{path}"));
+    }
     if let Some(h) = help {
-        notes.push(format!("help: {}", visible(h)));
+        notes.push(help_line(h));
     }
     let cs: CsDiagnostic<usize> = CsDiagnostic::error()
         .with_message(message.as_ref())
         .with_notes(notes);
-    if term::emit_to_write_style(out, &config(), &files, &cs).is_err() {
-        let _ = writeln!(out, "error: {message}（{path}）");
+    if emit_chinese(out, &files, &cs).is_err() {
+        let _ = writeln!(out, "错误：{message}（{path}）");
     }
 }
 
@@ -186,13 +283,9 @@ pub fn render_pack_error(out: &mut dyn WriteColor, err: &PackError) {
 }
 
 fn render_one_pack_error(out: &mut dyn WriteColor, err: &PackError) {
-    let mut notes: Vec<String> = err
-        .notes
-        .iter()
-        .map(|n| format!("note: {}", visible(n)))
-        .collect();
+    let mut notes: Vec<String> = err.notes.iter().map(|n| note_line(n)).collect();
     if let Some(h) = &err.help {
-        notes.push(format!("help: {}", visible(h)));
+        notes.push(help_line(h));
     }
     // All places in one file (the usual case): shown through an excerpt, so that a
     // very long line (a pattern of megabytes) is cut to a window around the spans.
@@ -217,11 +310,11 @@ fn render_one_pack_error(out: &mut dyn WriteColor, err: &PackError) {
             CsLabel::secondary((), excerpt.map_span(&p.span)).with_message(visible(m))
         }));
         let cs = CsDiagnostic::error()
-            .with_message(format!("规则包错误：{}", visible(&err.message)))
+            .with_message(format!("规则包有误：{}", visible(&err.message)))
             .with_labels(labels)
             .with_notes(notes);
-        if term::emit_to_write_style(out, &config(), &excerpt, &cs).is_err() {
-            let _ = writeln!(out, "error: {}", visible(&err.to_string()));
+        if emit_chinese(out, &excerpt, &cs).is_err() {
+            let _ = writeln!(out, "错误：{}", visible(&err.to_string()));
         }
         return;
     }
@@ -236,10 +329,10 @@ fn render_one_pack_error(out: &mut dyn WriteColor, err: &PackError) {
         labels.push(CsLabel::secondary(id, place.span.clone()).with_message(message));
     }
     let cs = CsDiagnostic::error()
-        .with_message(format!("规则包错误：{}", visible(&err.message)))
+        .with_message(format!("规则包有误：{}", visible(&err.message)))
         .with_labels(labels)
         .with_notes(notes);
-    if term::emit_to_write_style(out, &config(), &files, &cs).is_err() {
-        let _ = writeln!(out, "error: {err}");
+    if emit_chinese(out, &files, &cs).is_err() {
+        let _ = writeln!(out, "错误：{err}");
     }
 }

@@ -6,8 +6,11 @@
 //! are positions in its HTML source; for a Word document, in the extracted text
 //! (`nianbao extract --text`), and `location` names the place in Word's terms.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
+use super::emit::{Checked, Emitter, Summary};
 use super::{Diagnostic, Severity};
 use crate::parse::Document;
 
@@ -18,7 +21,7 @@ pub struct JsonLabel {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    /// The place in Word's terms (`表2 第5行第3列`, `第3段`); .docx only.
+    /// The place in Word's terms (`第2个表格（表三）第5行第3列`, `第3段`); .docx only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
@@ -39,25 +42,46 @@ pub struct JsonDiagnostic {
     pub labels: Vec<JsonLabel>,
     pub notes: Vec<String>,
     pub help: Option<String>,
-    /// The place in Word's terms (`表2 第5行第3列`, `第3段`); .docx only.
+    /// The place in Word's terms (`第2个表格（表三）第5行第3列`, `第3段`); .docx only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 
-/// Start and end positions of a span: in the HTML source for a web page, else in the
-/// checked text.
+/// Start and end positions of a span (`place::place`, in characters).
 fn place(doc: &Document, span: &std::ops::Range<usize>) -> (usize, usize, usize, usize) {
-    if let Some(r) = doc.source.original_span(span)
-        && let (Some(a), Some(b)) = (
-            doc.source.original_position(r.start),
-            doc.source.original_position(r.end),
-        )
-    {
-        return (a.line, a.column, b.line, b.column);
+    let p = super::place::place(doc, span, super::place::Columns::Chars);
+    (p.line, p.column, p.end_line, p.end_column)
+}
+
+/// The `json` format: one array of every finding of the run, written object by object
+/// as the documents are checked (the same text as one pretty-printed array).
+#[derive(Default)]
+pub struct Json {
+    written: usize,
+}
+
+impl Emitter for Json {
+    fn document(&mut self, out: &mut dyn Write, c: &Checked<'_>) -> io::Result<()> {
+        for d in c.diagnostics {
+            let text = serde_json::to_string_pretty(&convert(c.document, d))?;
+            out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+            // Nested one level in the array: two more spaces on every line (a JSON
+            // string never holds a raw line break).
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(b"  ")?;
+                out.write_all(line.as_bytes())?;
+            }
+            self.written += 1;
+        }
+        Ok(())
     }
-    let a = doc.position(span.start);
-    let b = doc.position(span.end);
-    (a.line, a.column, b.line, b.column)
+
+    fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })
+    }
 }
 
 pub fn convert(doc: &Document, d: &Diagnostic) -> JsonDiagnostic {
@@ -83,12 +107,12 @@ pub fn convert(doc: &Document, d: &Diagnostic) -> JsonDiagnostic {
                     column,
                     end_line,
                     end_column,
-                    location: doc.source.location(&l.span),
+                    location: super::place::location(doc, &l.span),
                 }
             })
             .collect(),
         notes: d.notes.clone(),
         help: d.help.clone(),
-        location: doc.source.location(&d.primary),
+        location: super::place::location(doc, &d.primary),
     }
 }

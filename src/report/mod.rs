@@ -1,15 +1,26 @@
-//! Report: diagnostics and how they are shown — rustc-style text (`human`) or the
-//! stable JSON interface (`json`).
+//! Report: diagnostics and how they are shown. `emit` is the interface of the output
+//! formats of `nianbao check`, one file each: `human` (rustc-style text), `concise`,
+//! `json` (the stable JSON interface), `jsonl`, `sarif`, `github`, `junit`, and
+//! `statistics` (`--statistics`); `place` is where a finding is, for all of them.
 
+pub mod concise;
 mod diagnostic;
+pub mod emit;
 pub mod excerpt;
 pub mod extract;
+pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod place;
+pub mod sarif;
+pub mod statistics;
 pub mod visible;
 
 pub use diagnostic::{Diagnostic, Label, Relation, RelationFigure, Severity};
+pub use emit::{Checked, Emitter, Format, Summary};
 
 /// Counts of findings by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

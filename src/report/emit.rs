@@ -1,0 +1,257 @@
+//! The output formats of `nianbao check` behind one interface, so that findings are
+//! written file by file as they are checked (memory does not grow with the number of
+//! findings) and every format sees the same documents in the same order.
+//!
+//! A run calls `start` once, `document` for each checked document in input order (or
+//! `unreadable` for a path that could not be checked), then `finish` with the run's
+//! `Summary`. Each format is one file of `report/`; to add one, write a type that
+//! implements `Emitter`, add a variant to `Format` and a line to `Format::emitter`.
+
+use std::io::{self, Write};
+
+use serde::Deserialize;
+
+use super::{Counts, Diagnostic};
+use crate::pack::Pack;
+use crate::parse::Document;
+
+/// One checked document as the formats see it.
+pub struct Checked<'a> {
+    pub document: &'a Document,
+    /// Its findings, sorted as `check` sorts them.
+    pub diagnostics: &'a [Diagnostic],
+    /// The pack it was checked with: the rules' summaries and descriptions.
+    pub pack: &'a Pack,
+}
+
+/// What the whole run found, for the summary lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Documents checked.
+    pub checked: usize,
+    /// Paths that could not be checked (reported on standard error).
+    pub unreadable: usize,
+    pub counts: Counts,
+    /// Documents with at least one error.
+    pub files_with_errors: usize,
+    /// Documents with findings but no error.
+    pub files_with_others: usize,
+    /// Findings not shown because a baseline (`--baseline`) recorded them.
+    pub hidden: usize,
+}
+
+impl Summary {
+    /// Adds one checked document.
+    pub fn add(&mut self, diagnostics: &[Diagnostic]) {
+        let c = Counts::of(diagnostics);
+        self.checked += 1;
+        if c.errors > 0 {
+            self.files_with_errors += 1;
+        } else if c.warnings + c.infos > 0 {
+            self.files_with_others += 1;
+        }
+        self.counts.merge(c);
+    }
+
+    /// The one-line summary in Chinese: how many files were checked, how many of them
+    /// have errors, how many findings of each severity; never "no problems" when
+    /// nothing was checked.
+    pub fn line(&self) -> String {
+        let c = self.counts;
+        let mut s = if self.checked == 0 {
+            "没有检查任何文件".to_string()
+        } else if c.errors + c.warnings + c.infos == 0 {
+            format!("检查了 {} 个文件，没有发现问题", self.checked)
+        } else {
+            let mut s = format!("检查了 {} 个文件，", self.checked);
+            let mut files = Vec::new();
+            if self.files_with_errors > 0 {
+                files.push(format!("{} 个文件有错误", self.files_with_errors));
+            }
+            if self.files_with_others > 0 {
+                let other = if self.files_with_errors > 0 {
+                    "另有 "
+                } else {
+                    ""
+                };
+                files.push(format!(
+                    "{other}{} 个文件有警告或提示",
+                    self.files_with_others
+                ));
+            }
+            s.push_str(&files.join("，"));
+            s.push_str(&format!("：{} 个错误，{} 个警告", c.errors, c.warnings));
+            if c.infos > 0 {
+                s.push_str(&format!("，{} 个提示", c.infos));
+            }
+            s
+        };
+        if self.hidden > 0 {
+            s.push_str(&format!("；基线中已记录的 {} 个问题未显示", self.hidden));
+        }
+        if self.unreadable > 0 {
+            s.push_str(&format!(
+                "；{} 个路径无法检查（见标准错误输出）",
+                self.unreadable
+            ));
+        }
+        s.push('\n');
+        s
+    }
+}
+
+/// One output format.
+pub trait Emitter {
+    /// Before the first document (an opening bracket, a header).
+    fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// One checked document and its findings (possibly none).
+    fn document(&mut self, out: &mut dyn Write, checked: &Checked<'_>) -> io::Result<()>;
+
+    /// A path that could not be checked; `message` says why (in Chinese). Formats
+    /// read by machines that have a place for it (CI annotations, test reports)
+    /// write it; the others leave it to standard error.
+    fn unreadable(&mut self, _out: &mut dyn Write, _path: &str, _message: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// After the last document.
+    fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The formats of `--format` (and of `format` in `nianbao.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+    Jsonl,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// Formats meant for people: they end with the summary line.
+    pub fn for_people(self) -> bool {
+        matches!(self, Format::Human | Format::Concise)
+    }
+
+    /// The emitter of this format.
+    pub fn emitter(self, options: &Options) -> Box<dyn Emitter> {
+        match self {
+            Format::Human => Box::new(super::human::Human::new(options)),
+            Format::Concise => Box::new(super::concise::Concise::new(options)),
+            Format::Json => Box::new(super::json::Json::default()),
+            Format::Jsonl => Box::new(super::jsonl::Jsonl),
+            Format::Sarif => Box::new(super::sarif::Sarif::default()),
+            Format::Github => Box::new(super::github::Github),
+            Format::Junit => Box::new(super::junit::Junit::default()),
+        }
+    }
+}
+
+/// What the formats for people may be told.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// ANSI colours (human).
+    pub color: bool,
+    /// Only the findings: no summary line.
+    pub quiet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(
+        checked: usize,
+        unreadable: usize,
+        with_errors: usize,
+        others: usize,
+        c: Counts,
+    ) -> String {
+        Summary {
+            checked,
+            unreadable,
+            counts: c,
+            files_with_errors: with_errors,
+            files_with_others: others,
+            hidden: 0,
+        }
+        .line()
+    }
+
+    #[test]
+    fn the_summary_line_says_what_was_checked() {
+        let none = Counts::default();
+        assert_eq!(summary(0, 0, 0, 0, none), "没有检查任何文件\n");
+        assert_eq!(
+            summary(0, 2, 0, 0, none),
+            "没有检查任何文件；2 个路径无法检查（见标准错误输出）\n"
+        );
+        assert_eq!(
+            summary(12, 0, 0, 0, none),
+            "检查了 12 个文件，没有发现问题\n"
+        );
+        let c = Counts {
+            errors: 5,
+            warnings: 2,
+            infos: 1,
+        };
+        assert_eq!(
+            summary(12, 0, 3, 1, c),
+            "检查了 12 个文件，3 个文件有错误，另有 1 个文件有警告或提示：5 个错误，2 个警告，1 个提示\n"
+        );
+        let c = Counts {
+            errors: 0,
+            warnings: 2,
+            infos: 0,
+        };
+        assert_eq!(
+            summary(2, 0, 0, 2, c),
+            "检查了 2 个文件，2 个文件有警告或提示：0 个错误，2 个警告\n"
+        );
+    }
+
+    #[test]
+    fn every_format_has_a_name_and_an_emitter() {
+        for f in Format::ALL {
+            let name = f.as_str();
+            let parsed: Format =
+                serde_json::from_value(serde_json::Value::from(name)).expect("a name");
+            assert_eq!(parsed, f);
+            let mut out = Vec::new();
+            let mut e = f.emitter(&Options::default());
+            e.start(&mut out).expect("start");
+            e.finish(&mut out, &Summary::default()).expect("finish");
+        }
+    }
+}
