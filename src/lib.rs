@@ -50,7 +50,7 @@ pub fn parse_loaded(
         }
         None => text,
     };
-    let mut document = Document::parse(path, text, templates);
+    let mut document = Document::parse_with_headings(path, text, templates, &source.headings);
     document.source = source;
     document
 }

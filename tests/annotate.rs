@@ -7,6 +7,8 @@
 mod common;
 #[path = "common/convert.rs"]
 mod convert;
+#[path = "common/numbered.rs"]
+mod numbered;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -196,11 +198,19 @@ fn check_annotation(name: &str, original: &[u8]) -> Vec<u8> {
         let on = anchors
             .get(id)
             .unwrap_or_else(|| panic!("{name}: comment {id} not anchored"));
-        if !a.needle.is_empty() && on == &a.needle {
+        // A numbering label (`五、`) is in no run: the comment covers the rest.
+        let label_then = |on: &str| {
+            a.needle.strip_suffix(on).is_some_and(|label| {
+                !on.is_empty()
+                    && label.chars().count() <= 4
+                    && label.ends_with(['、', '）', '.', ' '])
+            })
+        };
+        if !a.needle.is_empty() && (on == &a.needle || label_then(on)) {
             exact += 1;
             let span = &outcome.document.text[d.primary.clone()];
             assert!(
-                span.contains(a.needle.as_str()),
+                span.contains(on.as_str()),
                 "{name}: {} on {on:?}, span {span:?}",
                 d.rule
             );
@@ -276,6 +286,28 @@ fn every_finding_becomes_one_comment_on_its_text() {
     // A clean report gets no comment (and no comments part).
     let clean = check_annotation("report-2024.docx", &fixture("report-2024.docx"));
     assert!(part(&clean, "word/comments.xml").is_none());
+}
+
+#[test]
+fn automatically_numbered_headings_are_annotated_on_their_text() {
+    let text = common::read("examples/report-with-defects.txt");
+    for scheme in [
+        numbered::Scheme::Direct,
+        numbered::Scheme::Styled,
+        numbered::Scheme::DecimalParts,
+    ] {
+        let docx = numbered::numbered_docx(&text, scheme);
+        let annotated = check_annotation(&format!("numbered {scheme:?}"), &docx);
+        // The S104 heading typo: Word shows 五、 before it; the comment is on the title.
+        let outcome = lint(&docx);
+        let s104 = outcome
+            .diagnostics
+            .iter()
+            .position(|d| d.rule == "S104")
+            .expect("S104 in the example");
+        let (id, _) = comments(&annotated).into_iter().nth(s104).expect("comment");
+        assert_eq!(anchored(&annotated)[&id], "存在的主要问题及改进情");
+    }
 }
 
 #[test]
@@ -536,6 +568,13 @@ fn the_xml_walk_finds_every_place_the_loader_names() {
         ("defects".into(), fixture("report-with-defects.docx")),
         ("clean".into(), fixture("report-2024.docx")),
         ("colleague".into(), with_colleague_comment()),
+        (
+            "numbered".into(),
+            numbered::numbered_docx(
+                &common::read("examples/report-2024.txt"),
+                numbered::Scheme::Styled,
+            ),
+        ),
     ];
     for path in common::shared_files("seeds", ".txt").iter().take(12) {
         let text = std::fs::read_to_string(path).expect("seed");

@@ -5,9 +5,12 @@
 //! byte edits into the original XML, so that everything not touched stays byte for
 //! byte as it was.
 //!
-//! The walk mirrors `load::docx::parse_document` (same skipped subtrees, same table
-//! depth limit, same counting); `tests/annotate.rs` checks that every place the loader
-//! names is found here with the same text.
+//! The walk is the loader's own (`load::docx::walk`: same skipped subtrees, same
+//! table depth limit, same places, same text); this module only records where each
+//! character is. A numbering label (`一、` that Word computes) is in no run: its
+//! characters are `Loc::Free`, so a comment on a heading starts at its first written
+//! character. `tests/annotate.rs` checks that every place the loader names is found
+//! here with the same text.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -15,9 +18,8 @@ use std::ops::Range;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::load::Origin;
-
-/// Same limit as the loader: deeper tables are read as text of the enclosing cell.
-const MAX_TABLE_DEPTH: usize = 16;
+use crate::load::docx::numbering::Lists;
+use crate::load::docx::walk::{self, Paragraph, Text as WalkText, Visitor};
 
 /// Where one character of a paragraph's text is in the XML.
 #[derive(Clone, Copy, Debug)]
@@ -96,13 +98,6 @@ impl PlaceKey {
     }
 }
 
-struct OpenTable {
-    number: usize,
-    row: usize,
-    column: usize,
-    cell: Option<PlaceKey>,
-}
-
 struct OpenPara {
     para: Para,
     /// Byte where a direct `w:pPr` child ends, if any.
@@ -115,106 +110,34 @@ struct OpenRun {
     depth: usize,
 }
 
+/// What the annotator records during the walk.
 #[derive(Default)]
-struct Walk {
+struct Index {
     body: Body,
-    tables: Vec<OpenTable>,
-    ignored_tables: usize,
-    tables_seen: usize,
-    paragraphs_seen: usize,
     paras: Vec<OpenPara>,
     runs: Vec<OpenRun>,
     /// The open `w:t` (index in `body.texts`) or another text element (`None`).
     in_text: Option<Option<usize>>,
-    skip: usize,
+    /// Depth of the element being handled.
     depth: usize,
     rpr_start: Option<usize>,
 }
 
-/// Indexes `xml`, the main part.
-pub fn index(xml: &str) -> Result<Body, String> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    reader.config_mut().check_end_names = false;
-    let mut w = Walk::default();
-    loop {
-        let before = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("word/document.xml 第 {before} 字节：{e}"))?;
-        let after = reader.buffer_position() as usize;
-        match event {
-            Event::Start(e) => {
-                w.depth += 1;
-                w.start(&e, before..after, false);
-            }
-            Event::Empty(e) if w.skip == 0 => {
-                w.depth += 1;
-                w.start(&e, before..after, true);
-                w.end(e.local_name().as_ref(), e.name().as_ref(), before..after);
-                w.depth -= 1;
-            }
-            Event::End(e) => {
-                w.end(e.local_name().as_ref(), e.name().as_ref(), before..after);
-                w.depth = w.depth.saturating_sub(1);
-            }
-            Event::Text(t) if w.in_text.is_some() && w.skip == 0 => {
-                let raw = std::str::from_utf8(&t).map_err(|e| e.to_string())?;
-                let text = t.xml10_content().map_err(|e| e.to_string())?;
-                if text.len() == raw.len() {
-                    for (i, c) in raw.char_indices() {
-                        w.push_char(c, before + i, before + i + c.len_utf8());
-                    }
-                } else {
-                    // Line ends normalised: the characters cannot be placed one by one.
-                    for c in text.chars() {
-                        w.push_free(c);
-                    }
-                }
-            }
-            Event::CData(t) if w.in_text.is_some() && w.skip == 0 => {
-                for c in String::from_utf8_lossy(&t).chars() {
-                    w.push_free(c);
-                }
-            }
-            Event::GeneralRef(r) if w.in_text.is_some() && w.skip == 0 => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c.to_string()),
-                    _ => r.decode().ok().and_then(|name| {
-                        quick_xml::escape::resolve_xml_entity(&name).map(str::to_string)
-                    }),
-                };
-                if let Some(s) = resolved {
-                    let mut chars = s.chars();
-                    if let (Some(c), None) = (chars.next(), chars.clone().next()) {
-                        w.push_char(c, before, after);
-                    } else {
-                        for c in s.chars() {
-                            w.push_free(c);
-                        }
-                    }
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Ok(w.finish())
+/// Indexes `xml`, the main part, with the document's numbering definitions.
+pub fn index(xml: &str, lists: Lists) -> Result<Body, String> {
+    let mut w = Index::default();
+    walk::walk(xml, lists, &mut w)?;
+    Ok(w.body)
 }
 
-impl Walk {
-    fn start(&mut self, e: &BytesStart<'_>, at: Range<usize>, empty: bool) {
+impl Visitor for Index {
+    fn start(&mut self, e: &BytesStart<'_>, at: Range<usize>, empty: bool, depth: usize) {
+        self.depth = depth;
         let local = e.local_name();
         let name = local.as_ref();
         let qname = e.name();
         let word = qname.as_ref().starts_with(b"w:");
-        if self.skip > 0 {
-            if !empty {
-                self.skip += 1;
-            }
-            return;
-        }
         match name {
-            b"Fallback" | b"tabs" | b"moveFrom" if !empty => self.skip = 1,
             b"p" => {
                 self.paras.push(OpenPara {
                     para: Para {
@@ -228,10 +151,9 @@ impl Walk {
                         locs: Vec::new(),
                     },
                     ppr_end: None,
-                    depth: self.depth,
+                    depth,
                 });
             }
-            b"pPr" => {}
             b"r" if qname.as_ref() == b"w:r" && !empty => {
                 self.body.runs.push(Run {
                     start: at.start,
@@ -243,7 +165,7 @@ impl Walk {
                 });
                 self.runs.push(OpenRun {
                     index: self.body.runs.len() - 1,
-                    depth: self.depth,
+                    depth,
                 });
             }
             b"rPr" if self.direct_run_child() => {
@@ -269,46 +191,12 @@ impl Walk {
                 };
                 self.in_text = Some(t);
             }
-            b"tab" if !self.paras.is_empty() => self.push_elem('\t', at),
-            b"br" | b"cr" => self.push_free('\n'),
-            b"noBreakHyphen" => self.push_elem('-', at),
-            b"tbl" => {
-                if self.tables.len() >= MAX_TABLE_DEPTH {
-                    self.ignored_tables += 1;
-                } else {
-                    self.tables_seen += 1;
-                    self.tables.push(OpenTable {
-                        number: self.tables_seen,
-                        row: 0,
-                        column: 0,
-                        cell: None,
-                    });
-                }
-            }
-            b"tr" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.row += 1;
-                    t.column = 0;
-                }
-            }
-            b"tc" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.column += 1;
-                    if t.row == 0 {
-                        t.row = 1;
-                    }
-                    t.cell = Some(PlaceKey::Cell(t.number, t.row, t.column));
-                }
-            }
             _ => {}
         }
     }
 
-    fn end(&mut self, name: &[u8], qname: &[u8], at: Range<usize>) {
-        if self.skip > 0 {
-            self.skip -= 1;
-            return;
-        }
+    fn end(&mut self, name: &[u8], qname: &[u8], at: Range<usize>, depth: usize) {
+        self.depth = depth;
         match name {
             b"t" => {
                 if let Some(Some(t)) = self.in_text {
@@ -345,31 +233,65 @@ impl Walk {
                 }
             }
             b"p" => {
-                if let Some(mut open) = self.paras.pop() {
-                    if !open.para.self_closing {
-                        open.para.close_start = at.start;
-                        open.para.end = at.end;
-                        open.para.content_start = open.ppr_end.unwrap_or(open.para.content_start);
-                    }
-                    self.end_paragraph(open);
-                }
-            }
-            b"tc" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.cell = None;
-                }
-            }
-            b"tbl" => {
-                if self.ignored_tables > 0 {
-                    self.ignored_tables -= 1;
-                } else {
-                    self.tables.pop();
+                if let Some(open) = self.paras.last_mut()
+                    && !open.para.self_closing
+                {
+                    open.para.close_start = at.start;
+                    open.para.end = at.end;
+                    open.para.content_start = open.ppr_end.unwrap_or(open.para.content_start);
                 }
             }
             _ => {}
         }
     }
 
+    fn text(&mut self, t: WalkText<'_>) {
+        match t {
+            WalkText::Chars { s, at: Some(base) } => {
+                for (i, c) in s.char_indices() {
+                    self.push_char(c, base + i, base + i + c.len_utf8());
+                }
+            }
+            // Line ends normalised, CDATA: the characters cannot be placed one by one.
+            WalkText::Chars { s, at: None } => s.chars().for_each(|c| self.push_free(c)),
+            WalkText::Reference { s, at } => {
+                let mut chars = s.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => self.push_char(c, at.start, at.end),
+                    _ => s.chars().for_each(|c| self.push_free(c)),
+                }
+            }
+            WalkText::Element { c, at } => self.push_elem(c, at),
+            WalkText::Break => self.push_free('\n'),
+        }
+    }
+
+    fn paragraph(&mut self, p: Paragraph) {
+        let Some(mut open) = self.paras.pop() else {
+            return;
+        };
+        // The label Word shows, in front of the text, in no run.
+        let label = p.text.get(..p.label_len).unwrap_or_default();
+        if !label.is_empty() {
+            let para = &mut open.para;
+            for (off, _) in &mut para.locs {
+                *off += label.len();
+            }
+            let mut locs: Vec<(usize, Loc)> =
+                label.char_indices().map(|(i, _)| (i, Loc::Free)).collect();
+            locs.append(&mut para.locs);
+            para.locs = locs;
+            para.text.insert_str(0, label);
+        }
+        let index = self.body.paras.len();
+        self.body.paras.push(open.para);
+        if let Some(key) = p.place.as_ref().and_then(PlaceKey::of) {
+            self.body.places.entry(key).or_default().push(index);
+        }
+    }
+}
+
+impl Index {
     fn direct_run_child(&self) -> bool {
         self.runs.last().is_some_and(|r| r.depth + 1 == self.depth)
     }
@@ -377,10 +299,6 @@ impl Walk {
     fn open_run_mut(&mut self) -> Option<&mut Run> {
         let i = self.runs.last()?.index;
         self.body.runs.get_mut(i)
-    }
-
-    fn current_cell(&self) -> Option<PlaceKey> {
-        self.tables.last().and_then(|t| t.cell)
     }
 
     fn push(&mut self, c: char, loc: Loc) {
@@ -412,31 +330,6 @@ impl Walk {
             _ => Loc::Free,
         };
         self.push(c, loc);
-    }
-
-    fn end_paragraph(&mut self, open: OpenPara) {
-        let empty = open.para.text.trim().is_empty();
-        // As the loader: a paragraph in a cell belongs to the cell open when it ends.
-        let key = match self.current_cell() {
-            Some(cell) => Some(cell),
-            None if empty => None,
-            None => {
-                self.paragraphs_seen += 1;
-                Some(PlaceKey::Paragraph(self.paragraphs_seen))
-            }
-        };
-        let index = self.body.paras.len();
-        self.body.paras.push(open.para);
-        if let Some(key) = key {
-            self.body.places.entry(key).or_default().push(index);
-        }
-    }
-
-    fn finish(mut self) -> Body {
-        while let Some(open) = self.paras.pop() {
-            self.end_paragraph(open);
-        }
-        self.body
     }
 }
 
@@ -549,8 +442,20 @@ impl Body {
                 .map(|(i, _)| i);
             if let Some(start) = hit {
                 let end = start + needle.len();
-                let first = at.iter().find(|(b, _, _)| *b == start);
-                let last = at.iter().rev().find(|(b, _, _)| *b < end);
+                // Characters in no run (a numbering label) cannot carry a comment:
+                // the comment covers the written characters of the match.
+                let placed = |&&(_, p, i): &&(usize, usize, usize)| {
+                    !matches!(self.paras[p].locs.get(i), Some((_, Loc::Free)))
+                };
+                let first = at
+                    .iter()
+                    .filter(|(b, _, _)| *b >= start && *b < end)
+                    .find(placed);
+                let last = at
+                    .iter()
+                    .rev()
+                    .filter(|(b, _, _)| *b < end && *b >= start)
+                    .find(placed);
                 if let (Some(&(_, p0, i0)), Some(&(_, p1, i1))) = (first, last)
                     && let (Some(a), Some(b)) =
                         (self.cut_before(xml, p0, i0), self.cut_after(xml, p1, i1))

@@ -138,7 +138,8 @@ pub fn annotate(
     }
     let ours: HashSet<String> = old.ours.iter().map(|c| c.id.clone()).collect();
     let clean = body::remove_comments(&xml, &ours).map_err(pkg)?;
-    let index = body::index(&clean).map_err(pkg)?;
+    let lists = crate::load::docx::read_lists(&mut zip, &main);
+    let index = body::index(&clean, lists).map_err(pkg)?;
 
     let mut cuts: BTreeMap<body::Cut, body::Marks> = BTreeMap::new();
     let mut new_comments = String::new();
@@ -299,7 +300,8 @@ pub fn word_places(docx: &[u8]) -> Result<BTreeMap<PlaceKey, String>, AnnotateEr
     let mut zip = zip::ZipArchive::new(Cursor::new(docx)).map_err(pkg)?;
     let main = main_part(&mut zip)?;
     let xml = read_part(&mut zip, &main)?;
-    let index = body::index(&xml).map_err(pkg)?;
+    let lists = crate::load::docx::read_lists(&mut zip, &main);
+    let index = body::index(&xml, lists).map_err(pkg)?;
     Ok(index
         .places
         .iter()

@@ -11,6 +11,16 @@
 //! quick-xml does not process DTDs: entity declarations are never expanded, so XML
 //! entity attacks (external entities, "billion laughs") do not apply; only the five
 //! predefined entities and character references are resolved.
+//!
+//! Word's automatic numbering (`numbering.rs`): the label Word displays before a
+//! numbered paragraph (`一、`, `（一）`) is not in its text; it is computed from
+//! `numbering.xml` and `styles.xml` and put in front of the paragraph's text, with the
+//! paragraph's own origin, so a finding on it points at that paragraph. Paragraphs
+//! whose style or outline level makes them headings are listed in
+//! `SourceInfo::headings` for the outline.
+
+pub mod numbering;
+pub mod walk;
 
 use std::io::{Cursor, Read};
 
@@ -26,8 +36,6 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 10_000;
 /// Largest decompressed `document.xml` (a 100-page report is a few MB).
 pub const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
-/// Tables nested deeper than this are read as text of the enclosing cell.
-const MAX_TABLE_DEPTH: usize = 16;
 const MAX_GRID_SPAN: usize = 1000;
 
 const MAIN_PART: &str = "word/document.xml";
@@ -52,16 +60,79 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
     let part = main_part(&mut zip).ok_or_else(|| err(not_docx(&zip)))?;
     let xml = read_part(&mut zip, &part).map_err(err)?;
-    let items = parse_document(&xml).map_err(err)?;
+    let lists = read_lists(&mut zip, &part);
+    let (items, heading_paragraphs) = walk(&xml, lists).map_err(err)?;
     let (text, map) = layout::render(&items);
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("Word 文档")));
     }
+    let mut headings: Vec<std::ops::Range<usize>> = Vec::new();
+    for s in map.segments() {
+        if let Origin::Paragraph(n) = s.origin
+            && heading_paragraphs.binary_search(&n).is_ok()
+        {
+            match headings.last_mut() {
+                Some(last) if last.end == s.text.start => last.end = s.text.end,
+                _ => headings.push(s.text.clone()),
+            }
+        }
+    }
     // Comments addressed to nianbao (suppressions): a pass of its own.
     let comments = super::docx_comments::read(&mut zip, &part, &xml, &text, &map);
     let mut source = SourceInfo::extracted(SourceKind::Docx, "UTF-8", map);
+    source.headings = headings;
     source.comments = comments;
     Ok(Loaded { text, source })
+}
+
+/// The numbering and style definitions of the document whose main part is `main`:
+/// the parts its relationships name (else the usual names beside it). A missing or
+/// unreadable part means no numbering: the paragraphs keep their own text.
+pub fn read_lists<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    main: &str,
+) -> numbering::Lists {
+    let (dir, file) = match main.rfind('/') {
+        Some(i) => (&main[..=i], &main[i + 1..]),
+        None => ("", main),
+    };
+    let rels = read_part(zip, &format!("{dir}_rels/{file}.rels")).ok();
+    let part = |kind: &str, default: &str| {
+        let target = rels
+            .as_deref()
+            .and_then(|r| relationship_target(r, kind))
+            .unwrap_or_else(|| default.to_string());
+        match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("{dir}{target}"),
+        }
+    };
+    let numbering = read_part(zip, &part("/numbering", "numbering.xml")).ok();
+    let styles = read_part(zip, &part("/styles", "styles.xml")).ok();
+    numbering::Lists::new(numbering.as_deref(), styles.as_deref())
+}
+
+/// The `Target` of the first relationship whose `Type` ends with `kind`.
+fn relationship_target(rels: &str, kind: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(rels);
+    while let Ok(event) = reader.read_event() {
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                let get = |key: &[u8]| {
+                    e.attributes().flatten().find_map(|a| {
+                        (a.key.local_name().as_ref() == key)
+                            .then(|| String::from_utf8_lossy(&a.value).into_owned())
+                    })
+                };
+                if get(b"Type").is_some_and(|t| t.ends_with(kind)) {
+                    return get(b"Target");
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn zip_problem(e: &zip::result::ZipError) -> DocxProblem {
@@ -145,136 +216,38 @@ pub(super) fn read_part<R: Read + std::io::Seek>(
     String::from_utf8(bytes).map_err(|_| DocxProblem::Corrupt(format!("{name}：不是 UTF-8 编码")))
 }
 
-/// A table being read, with its number and the position of the current cell.
+/// A table being read and its open cell.
 struct OpenTable {
     table: Table,
-    number: usize,
-    row: usize,
-    column: usize,
     cell: Option<TableCell>,
 }
 
-/// State of the walk over `document.xml`.
+/// What the loader builds from the walk (`walk::walk`): layout items.
 #[derive(Default)]
-struct Walk {
+struct Items {
     root: Vec<Item>,
     tables: Vec<OpenTable>,
-    /// Tables opened beyond `MAX_TABLE_DEPTH`, read as text.
-    ignored_tables: usize,
-    tables_seen: usize,
-    paragraphs_seen: usize,
-    /// Open paragraphs (a text box inside a paragraph opens another): their lines.
-    paragraphs: Vec<Vec<String>>,
-    /// Inside `w:t`.
-    in_text: bool,
-    /// Depth inside subtrees that are skipped (`mc:Fallback`: a copy of the content).
-    skip: usize,
+    /// Paragraphs (`Origin::Paragraph` numbers) whose style makes them headings.
+    headings: Vec<usize>,
 }
 
-/// Walks the XML of the main part into layout items.
+/// Walks the XML of the main part into layout items (no numbering definitions).
 pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    reader.config_mut().check_end_names = false;
-    let mut w = Walk::default();
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            DocxProblem::Corrupt(format!(
-                "word/document.xml 第 {} 字节：{e}",
-                reader.buffer_position()
-            ))
-        })?;
-        match event {
-            Event::Start(e) => w.start(&e, false),
-            Event::Empty(e) if w.skip == 0 => {
-                w.start(&e, true);
-                w.end(e.local_name().as_ref());
-            }
-            Event::End(e) => w.end(e.local_name().as_ref()),
-            Event::Text(t) if w.in_text && w.skip == 0 => {
-                let s = t
-                    .xml10_content()
-                    .map_err(|e| DocxProblem::Corrupt(e.to_string()))?;
-                w.push_text(&s);
-            }
-            Event::CData(t) if w.in_text && w.skip == 0 => {
-                w.push_text(&String::from_utf8_lossy(&t));
-            }
-            Event::GeneralRef(r) if w.in_text && w.skip == 0 => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c.to_string()),
-                    _ => r.decode().ok().and_then(|name| {
-                        quick_xml::escape::resolve_xml_entity(&name).map(str::to_string)
-                    }),
-                };
-                if let Some(s) = resolved {
-                    w.push_text(&s);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Ok(w.finish())
+    walk(xml, numbering::Lists::default()).map(|(items, _)| items)
 }
 
-impl Walk {
-    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
-        let local = e.local_name();
-        let name = local.as_ref();
-        if self.skip > 0 {
-            if !empty {
-                self.skip += 1;
-            }
-            return;
-        }
-        match name {
-            // A copy of the content for old readers; tab stop definitions.
-            // Text moved away (tracked as printed: not there any more).
-            b"Fallback" | b"tabs" | b"moveFrom" if !empty => self.skip = 1,
-            b"p" => self.paragraphs.push(vec![String::new()]),
-            b"t" => self.in_text = true,
-            b"tab" if !self.paragraphs.is_empty() => self.push_text("\t"),
-            b"br" | b"cr" => {
-                if let Some(p) = self.paragraphs.last_mut() {
-                    p.push(String::new());
-                }
-            }
-            b"noBreakHyphen" => self.push_text("-"),
-            b"tbl" => {
-                if self.tables.len() >= MAX_TABLE_DEPTH {
-                    self.ignored_tables += 1;
-                } else {
-                    self.tables_seen += 1;
-                    self.tables.push(OpenTable {
-                        table: Table::default(),
-                        number: self.tables_seen,
-                        row: 0,
-                        column: 0,
-                        cell: None,
-                    });
-                }
-            }
-            b"tr" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.row += 1;
-                    t.column = 0;
-                    t.table.rows.push(Vec::new());
-                }
-            }
-            b"tc" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut() {
-                    t.column += 1;
-                    if t.table.rows.is_empty() {
-                        t.row += 1;
-                        t.table.rows.push(Vec::new());
-                    }
-                    t.cell = Some(TableCell::new(Origin::Cell {
-                        table: t.number,
-                        row: t.row,
-                        column: t.column,
-                    }));
-                }
-            }
+/// Walks the XML of the main part into layout items, with the labels of numbered
+/// paragraphs, and the paragraph numbers of headings (sorted).
+fn walk(xml: &str, lists: numbering::Lists) -> Result<(Vec<Item>, Vec<usize>), DocxProblem> {
+    let mut items = Items::default();
+    walk::walk(xml, lists, &mut items).map_err(DocxProblem::Corrupt)?;
+    let headings = std::mem::take(&mut items.headings);
+    Ok((items.finish(), headings))
+}
+
+impl walk::Visitor for Items {
+    fn start(&mut self, e: &BytesStart<'_>, _at: std::ops::Range<usize>, _empty: bool, _: usize) {
+        match e.local_name().as_ref() {
             b"gridSpan" => {
                 let span = val(e)
                     .and_then(|v| v.parse::<usize>().ok())
@@ -295,48 +268,71 @@ impl Walk {
         }
     }
 
-    fn end(&mut self, name: &[u8]) {
-        if self.skip > 0 {
-            self.skip -= 1;
+    fn open_table(&mut self) {
+        self.tables.push(OpenTable {
+            table: Table::default(),
+            cell: None,
+        });
+    }
+
+    fn open_row(&mut self) {
+        if let Some(t) = self.tables.last_mut() {
+            t.table.rows.push(Vec::new());
+        }
+    }
+
+    fn open_cell(&mut self, place: Origin) {
+        if let Some(t) = self.tables.last_mut() {
+            t.cell = Some(TableCell::new(place));
+        }
+    }
+
+    fn close_cell(&mut self) {
+        if let Some(t) = self.tables.last_mut()
+            && let Some(cell) = t.cell.take()
+            && let Some(row) = t.table.rows.last_mut()
+        {
+            row.push(cell);
+        }
+    }
+
+    fn close_table(&mut self) {
+        if let Some(t) = self.tables.pop() {
+            let target = self.target();
+            target.push(Item::Break);
+            target.push(Item::Table(t.table));
+            target.push(Item::Break);
+        }
+    }
+
+    fn paragraph(&mut self, p: walk::Paragraph) {
+        if p.text.trim().is_empty() {
             return;
         }
-        match name {
-            b"t" => self.in_text = false,
-            b"p" => {
-                if let Some(lines) = self.paragraphs.pop() {
-                    self.end_paragraph(lines);
-                }
+        let Some(origin) = p.place else { return };
+        let in_cell = matches!(origin, Origin::Cell { .. });
+        if let (Origin::Paragraph(n), Some(_)) = (&origin, p.heading) {
+            self.headings.push(*n);
+        }
+        let target = self.target();
+        for line in p.text.split('\n') {
+            if in_cell {
+                target.push(Item::Space);
             }
-            b"tc" if self.ignored_tables == 0 => {
-                if let Some(t) = self.tables.last_mut()
-                    && let Some(cell) = t.cell.take()
-                    && let Some(row) = t.table.rows.last_mut()
-                {
-                    row.push(cell);
-                }
+            if !line.trim().is_empty() {
+                target.push(Item::Text(Piece {
+                    text: line.to_string(),
+                    origin: origin.clone(),
+                }));
             }
-            b"tbl" => {
-                if self.ignored_tables > 0 {
-                    self.ignored_tables -= 1;
-                } else if let Some(t) = self.tables.pop() {
-                    let target = self.target();
-                    target.push(Item::Break);
-                    target.push(Item::Table(t.table));
-                    target.push(Item::Break);
-                }
-            }
-            _ => {}
+            target.push(if in_cell { Item::Space } else { Item::Break });
         }
     }
+}
 
+impl Items {
     fn current_cell(&mut self) -> Option<&mut TableCell> {
         self.tables.last_mut().and_then(|t| t.cell.as_mut())
-    }
-
-    fn push_text(&mut self, s: &str) {
-        if let Some(line) = self.paragraphs.last_mut().and_then(|p| p.last_mut()) {
-            line.push_str(s);
-        }
     }
 
     fn target(&mut self) -> &mut Vec<Item> {
@@ -349,39 +345,8 @@ impl Walk {
         }
     }
 
-    fn end_paragraph(&mut self, lines: Vec<String>) {
-        let in_cell = self.current_cell().is_some();
-        if lines.iter().all(|l| l.trim().is_empty()) {
-            return;
-        }
-        let origin = if in_cell {
-            self.current_cell().map(|c| c.origin.clone())
-        } else {
-            self.paragraphs_seen += 1;
-            Some(Origin::Paragraph(self.paragraphs_seen))
-        };
-        let Some(origin) = origin else { return };
-        let target = self.target();
-        for line in lines {
-            if in_cell {
-                target.push(Item::Space);
-            }
-            if !line.trim().is_empty() {
-                target.push(Item::Text(Piece {
-                    text: line,
-                    origin: origin.clone(),
-                }));
-            }
-            target.push(if in_cell { Item::Space } else { Item::Break });
-        }
-    }
-
     fn finish(mut self) -> Vec<Item> {
-        while let Some(lines) = self.paragraphs.pop() {
-            self.end_paragraph(lines);
-        }
-        while let Some(t) = self.tables.pop() {
-            let mut t = t;
+        while let Some(mut t) = self.tables.pop() {
             if let (Some(cell), Some(row)) = (t.cell.take(), t.table.rows.last_mut()) {
                 row.push(cell);
             }

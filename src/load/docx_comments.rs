@@ -72,7 +72,8 @@ pub fn read<R: Read + Seek>(
     }
     let ids: HashSet<&str> = ours.iter().map(|(id, _)| id.as_str()).collect();
     let ranges = anchors(xml, &ids);
-    let places = match body::index(xml) {
+    let lists = super::docx::read_lists(zip, part);
+    let places = match body::index(xml, lists) {
         Ok(b) => Placed::new(&b, text, map),
         Err(_) => Placed::default(),
     };
@@ -293,7 +294,8 @@ mod tests {
         map.push(0..text.len() - 1, Origin::Paragraph(1));
         let ids: HashSet<&str> = ["7"].into_iter().collect();
         let ranges = anchors(&xml, &ids);
-        let body = body::index(&xml).expect("indexes");
+        let lists = crate::load::docx::numbering::Lists::new(None, None);
+        let body = body::index(&xml, lists).expect("indexes");
         let placed = Placed::new(&body, text, &map);
         let r = ranges.get("7").expect("anchored");
         let got = placed.text_range(r.start, r.end.unwrap_or(r.start));

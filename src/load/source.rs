@@ -123,6 +123,9 @@ pub struct SourceInfo {
     /// The original is in traditional Chinese; `Document::text` is its simplified
     /// copy, character for character (see `load::hanzi`).
     pub traditional: bool,
+    /// Byte ranges of the text that the document marks as headings (a Word paragraph
+    /// with a heading style or outline level), sorted; empty for other formats.
+    pub headings: Vec<Range<usize>>,
     /// Word comments addressed to nianbao (suppressions), with the text they mark.
     pub comments: Vec<super::docx_comments::WordComment>,
 }
@@ -137,6 +140,7 @@ impl Default for SourceInfo {
             original_lines: LineIndex::default(),
             map: SourceMap::default(),
             traditional: false,
+            headings: Vec::new(),
             comments: Vec::new(),
         }
     }
@@ -166,6 +170,7 @@ impl SourceInfo {
             original: Some(original),
             map,
             traditional: false,
+            headings: Vec::new(),
             comments: Vec::new(),
         }
     }

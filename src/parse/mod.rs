@@ -92,10 +92,21 @@ impl std::fmt::Debug for Memo {
 
 impl Document {
     pub fn parse(path: impl Into<String>, text: String, templates: &Templates) -> Document {
+        Document::parse_with_headings(path, text, templates, &[])
+    }
+
+    /// `parse`, with the ranges the document marks as headings (Word heading styles:
+    /// `SourceInfo::headings`, see `outline::find_styled`).
+    pub fn parse_with_headings(
+        path: impl Into<String>,
+        text: String,
+        templates: &Templates,
+        headings: &[Range<usize>],
+    ) -> Document {
         // Old Mac files end lines with a lone CR: read them as line breaks (same offsets).
         let text = text::lone_cr_to_lf(text);
         let lines = LineIndex::new(&text);
-        let mut outline = outline::find(&text, &lines, templates);
+        let mut outline = outline::find_styled(&text, &lines, templates, headings);
         let mut tables: Vec<TableReading> = Vec::with_capacity(templates.tables.len());
         for (ti, tpl) in templates.tables.iter().enumerate() {
             let mut region = table_region(&text, &outline, tpl.section);

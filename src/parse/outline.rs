@@ -217,6 +217,20 @@ fn is_list_continuation(c: char) -> bool {
 }
 
 pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
+    find_styled(text, lines, templates, &[])
+}
+
+/// `find`, with the ranges of the text that the document marks as headings (Word
+/// heading styles, `SourceInfo::headings`): such a paragraph with no numeral is a
+/// section heading when its whole text is a section's title (exactly or an accepted
+/// variant) and that section has no numbered heading. A style alone never makes a
+/// heading of text that is not a title.
+pub fn find_styled(
+    text: &str,
+    lines: &LineIndex,
+    templates: &Templates,
+    styled: &[Range<usize>],
+) -> Outline {
     let title_window = templates
         .sections
         .iter()
@@ -285,6 +299,7 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
             body: 0..0,
         });
     }
+    add_styled(text, templates, styled, &mut sections);
     for i in 0..sections.len() {
         let end = sections.get(i + 1).map_or(text.len(), |n| n.heading.start);
         sections[i].body = sections[i].heading.end..end;
@@ -329,6 +344,7 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
             }
         }
     }
+    add_styled_parts(text, templates, styled, &sections, &mut parts);
     parts.sort_by_key(|p| p.heading.start);
     let untitled = find_untitled(text, &sections, &parts, templates);
     Outline {
@@ -338,6 +354,111 @@ pub fn find(text: &str, lines: &LineIndex, templates: &Templates) -> Outline {
         cut: None,
     }
 }
+
+/// Adds the styled headings without numeral (see `find_styled`), in text order.
+fn add_styled(
+    text: &str,
+    templates: &Templates,
+    styled: &[Range<usize>],
+    sections: &mut Vec<SectionHit>,
+) {
+    for r in styled {
+        let Some(para) = text.get(r.clone()) else {
+            continue;
+        };
+        let lead = para.len() - para.trim_start().len();
+        let start = r.start + lead;
+        let rest = para.trim();
+        if sections
+            .iter()
+            .any(|s| s.heading.start < r.end && s.heading.end > r.start)
+        {
+            continue;
+        }
+        let Some(found) = best_title(rest, templates.sections.iter().map(|s| &s.title), false)
+        else {
+            continue;
+        };
+        // The whole paragraph is the title (a trailing colon aside).
+        if !rest[found.len..]
+            .chars()
+            .all(|c| c.is_whitespace() || "：:。".contains(c))
+        {
+            continue;
+        }
+        if sections.iter().any(|s| s.template == found.template) {
+            continue;
+        }
+        let title_span = start..start + found.len;
+        let at = sections.partition_point(|s| s.heading.start < start);
+        sections.insert(
+            at,
+            SectionHit {
+                template: found.template,
+                heading: title_span.clone(),
+                numeral: String::new(),
+                numeral_span: start..start,
+                title: super::text::normalize(&text[title_span.clone()]),
+                title_span,
+                kind: found.kind,
+                matched: found.variant,
+                body: 0..0,
+            },
+        );
+    }
+}
+
+/// Sub-part headings without numeral among the styled headings: a paragraph inside a
+/// section that has sub-parts, not a section heading, whose whole text is a short
+/// sub-part title (`主动公开情况`).
+fn add_styled_parts(
+    text: &str,
+    templates: &Templates,
+    styled: &[Range<usize>],
+    sections: &[SectionHit],
+    parts: &mut Vec<PartHit>,
+) {
+    for r in styled {
+        let Some(para) = text.get(r.clone()) else {
+            continue;
+        };
+        let Some(hit) = sections
+            .iter()
+            .find(|s| s.body.start <= r.start && r.end <= s.body.end)
+        else {
+            continue;
+        };
+        let tpl = &templates.sections[hit.template];
+        if tpl.parts.is_empty()
+            || parts
+                .iter()
+                .any(|p| p.heading.start < r.end && p.heading.end > r.start)
+        {
+            continue;
+        }
+        let start = r.start + (para.len() - para.trim_start().len());
+        let rest = para.trim();
+        let Some((pi, len)) = part_title(rest, &tpl.parts, false, true) else {
+            continue;
+        };
+        // A heading, not a sentence that starts with the title.
+        let tail = &rest[len..];
+        if tail.chars().count() > MAX_STYLED_PART_TAIL || tail.contains(['。', '；', '，', ','])
+        {
+            continue;
+        }
+        parts.push(PartHit {
+            section: hit.template,
+            part: pi,
+            heading: start..start + rest.len(),
+            numeral: String::new(),
+            bracketed: false,
+        });
+    }
+}
+
+/// Characters a styled sub-part heading may have after its title (`情况`, `工作情况`).
+const MAX_STYLED_PART_TAIL: usize = 6;
 
 /// The sub-part a sub-heading names, and the byte length of its heading in `rest`.
 /// The title normally starts the heading (`（一）主动公开情况`); a custom heading that

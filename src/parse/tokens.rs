@@ -187,15 +187,24 @@ fn is_cell_line(s: &str) -> bool {
         && t.chars().count() <= MAX_CELL_CHARS
 }
 
-/// True when the table's figures stand alone on their lines (at least
+/// True when the table's figures stand alone on their lines (with blank cells at least
 /// `MIN_CELL_FIGURES`, and four in five of all figure lines): a web table scraped one
 /// cell per line. Rows are then read as the cells between one label and the next,
 /// whatever the line breaks, and a line of spaces is an empty cell.
+///
+/// Lines holding only spaces are the blank cells of such a table (`<td> </td>`): they
+/// count towards the minimum, so that a row of one figure and fourteen blank cells
+/// (表四 of a report with one case) reads as cells too. At least one figure must
+/// stand alone; an empty line is no evidence (every layout has them).
 fn one_cell_per_line(text: &str, segs: impl Iterator<Item = Range<usize>>) -> bool {
-    let (mut alone, mut shared) = (0usize, 0usize);
+    let (mut alone, mut shared, mut blanks) = (0usize, 0usize, 0usize);
     for seg in segs {
         let s = &text[seg];
         if s.contains('|') {
+            continue;
+        }
+        if !s.is_empty() && s.trim().is_empty() {
+            blanks += 1;
             continue;
         }
         let figures = s
@@ -211,7 +220,7 @@ fn one_cell_per_line(text: &str, segs: impl Iterator<Item = Range<usize>>) -> bo
             shared += 1;
         }
     }
-    alone >= MIN_CELL_FIGURES && alone >= 4 * shared
+    alone >= 1 && alone + blanks >= MIN_CELL_FIGURES && alone >= 4 * shared
 }
 
 /// Cheap test before looking for glued labels: a long line with a digit right after

@@ -319,7 +319,10 @@ impl Structure {
                 continue;
             }
             let arabic = h.numeral.chars().all(|c| c.is_ascii_digit());
-            let message = if arabic {
+            let message = if h.numeral.is_empty() {
+                // A Word heading style with the title alone.
+                format!("章节标题「{}」没有编号，应为「{}、」", h.title, tpl.number)
+            } else if arabic {
                 format!(
                     "章节编号「{}」应使用中文数字「{}、」",
                     h.numeral, tpl.number
@@ -496,7 +499,10 @@ impl Structure {
             if p.bracketed && numbered_in_sequence(cx.doc, cx.templates, p) {
                 continue;
             }
-            let message = if p.bracketed {
+            let message = if p.numeral.is_empty() {
+                // A Word heading style with the title alone.
+                format!("子项标题没有编号，应为「（{}）」", part.number)
+            } else if p.bracketed {
                 format!(
                     "子项编号「（{}）」与子项不符，「{}」应为「（{}）」",
                     p.numeral, part.title.standard, part.number

@@ -173,7 +173,8 @@ fn merge(lines: &[&str]) -> Vec<Vec<Cell>> {
     let widths = grid_widths(&out);
     let grid = widths.iter().copied().max().unwrap_or(1);
     for (i, row) in out.iter_mut().enumerate() {
-        let title_only = row.len() == 1 && raw[i].len() > 1;
+        // A figure alone is a row of values with blank cells (表四 with one case).
+        let title_only = row.len() == 1 && raw[i].len() > 1 && !is_number(&row[0].text);
         let room = grid.saturating_sub(widths[i]);
         if title_only {
             // `第二十条第（一）项`: a title across the table.
@@ -327,12 +328,18 @@ pub fn to_utf16le(text: &str) -> Vec<u8> {
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-fn w_para(text: &str) -> String {
+pub fn w_para(text: &str) -> String {
+    w_para_with(text, "")
+}
+
+/// A paragraph with extra paragraph properties (`w:pStyle`, `w:numPr`) in its `w:pPr`.
+pub fn w_para_with(text: &str, props: &str) -> String {
     // Split into two runs, as Word does when formatting changes mid-paragraph.
     let cut = text.char_indices().nth(2).map_or(text.len(), |(i, _)| i);
     let (a, b) = text.split_at(cut);
-    let mut p =
-        String::from("<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"420\"/></w:tabs></w:pPr>");
+    let mut p = format!(
+        "<w:p><w:pPr>{props}<w:tabs><w:tab w:val=\"left\" w:pos=\"420\"/></w:tabs></w:pPr>"
+    );
     for run in [a, b] {
         if !run.is_empty() {
             p.push_str(&format!(
@@ -365,6 +372,11 @@ pub fn document_xml(text: &str) -> String {
 }
 
 fn w_table(rows: &[Vec<Cell>]) -> String {
+    w_table_with(rows, &w_para)
+}
+
+/// A table whose cell paragraphs are written by `para`.
+pub fn w_table_with(rows: &[Vec<Cell>], para: &dyn Fn(&str) -> String) -> String {
     // Grid: where each cell goes, and which places rowspans above cover.
     let mut covered: Vec<usize> = Vec::new(); // per grid column: rows still covered
     let mut cover_span: Vec<usize> = Vec::new(); // colspan of the covering cell
@@ -396,7 +408,7 @@ fn w_table(rows: &[Vec<Cell>]) -> String {
             x.push_str(&format!(
                 "<w:tc><w:tcPr><w:tcW w:w=\"800\" w:type=\"dxa\"/>{}{merge}</w:tcPr>{}</w:tc>",
                 grid_span(c.colspan),
-                w_para(&c.text)
+                para(&c.text)
             ));
             if covered.len() < col + c.colspan {
                 covered.resize(col + c.colspan, 0);
@@ -430,16 +442,28 @@ pub fn to_docx(text: &str) -> Vec<u8> {
 
 /// A .docx with the given parts besides the content types and relationships.
 pub fn docx_with_parts(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    docx_with_parts_and_rels(parts, "")
+}
+
+/// A .docx with the given parts and extra relationships of the main part
+/// (`word/_rels/document.xml.rels` entries).
+pub fn docx_with_parts_and_rels(parts: &[(&str, &[u8])], doc_rels: &str) -> Vec<u8> {
     let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
         <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
     let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
         <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    let doc_rels = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{doc_rels}</Relationships>"
+    );
     let mut all: Vec<(&str, &[u8])> = vec![
         ("[Content_Types].xml", types.as_bytes()),
         ("_rels/.rels", rels.as_bytes()),
     ];
+    if doc_rels.contains("<Relationship ") {
+        all.push(("word/_rels/document.xml.rels", doc_rels.as_bytes()));
+    }
     all.extend_from_slice(parts);
     zip_parts(&all)
 }
