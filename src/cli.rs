@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 
+mod baseline;
 mod batch;
 mod check;
 mod config_cmd;
@@ -72,7 +73,7 @@ enum Command {
     #[command(
         after_help = "退出码：0 没有错误；1 发现错误（error）；2 无法检查（参数、文件或规则包有问题）"
     )]
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// 列出规则包中的全部规则
     Rules(PackArgs),
     /// 显示 nianbao 从报告中读到的内容：章节、报告年度、统计表的每个单元格
@@ -183,7 +184,7 @@ pub fn main() -> ExitCode {
         Err(e) => return clap_zh::report(e),
     };
     let code = match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Rules(args) => rules::list(args),
         Command::Explain { id, pack } => rules::explain(&id, pack),
         Command::Extract {

@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module each: **load** (paths → text), **parse** (text →
 //! `Document`: sections, tables, cells with spans), **check** (rules from a TOML
-//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON). **config** finds
+//! **pack** → `Diagnostic`s), **report** (rustc-style text or JSON); **suppress** drops what the report's own
+//! comments accept. **config** finds
 //! and applies a project's `nianbao.toml`; **packtest** runs a pack's own fixtures.
 //!
 //! ```no_run
@@ -28,6 +29,7 @@ pub mod rules;
 pub mod series;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod suppress;
 
 pub use load::{Input, LoadError, LoadErrorKind, LoadOptions, Loaded, SourceInfo};
 pub use pack::{Pack, PackError};
@@ -125,7 +127,8 @@ impl Linter {
         if !document.looks_like_report() {
             return Err(LoadError::new(path, LoadErrorKind::NotAReport));
         }
-        let diagnostics = check::run(&document, &self.pack);
+        let mut diagnostics = check::run(&document, &self.pack);
+        suppress::apply(&document, &self.pack, &mut diagnostics);
         Ok(Outcome {
             document,
             diagnostics,

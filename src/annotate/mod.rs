@@ -15,7 +15,7 @@
 //! original timestamps.
 
 mod anchor;
-mod body;
+pub(crate) mod body;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read, Write};
@@ -387,7 +387,7 @@ fn read_part(
 }
 
 /// The target of the comments relationship in a relationships part.
-fn comments_target(rels: &str) -> Option<String> {
+pub(crate) fn comments_target(rels: &str) -> Option<String> {
     rel_target(rels, "/comments")
 }
 
@@ -464,7 +464,7 @@ fn remove_elements(
 }
 
 /// A target relative to the main part's folder, as a zip entry name.
-fn resolve(dir: &str, target: &str) -> String {
+pub(crate) fn resolve(dir: &str, target: &str) -> String {
     if let Some(abs) = target.strip_prefix('/') {
         return abs.to_string();
     }

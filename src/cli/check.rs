@@ -13,6 +13,7 @@ use nianbao::report::emit::{self, Checked, Emitter, Summary};
 use nianbao::report::human;
 use nianbao::{Input, LoadError, Outcome, Pack, load};
 
+use super::baseline::{BaselineArgs, FileBaseline};
 use super::sink::Sink;
 use super::{
     ColorChoice, InputArgs, PackArgs, configured, render_load_error, report_pack_error, scan,
@@ -93,6 +94,8 @@ pub(super) struct CheckArgs {
     color: ColorChoice,
     #[command(flatten)]
     pack: PackArgs,
+    #[command(flatten)]
+    baseline: BaselineArgs,
     /// 同时显示推断的报告年度和各统计表的识别情况（输出到标准错误）
     #[arg(short, long)]
     verbose: bool,
@@ -114,6 +117,8 @@ struct FileResult {
     /// What the series stage needs of this report (`batch`).
     facts: Option<nianbao::series::ReportFacts>,
     fix: super::fix::FixReport,
+    /// What `--baseline` / `--write-baseline` took out of the findings.
+    baseline: FileBaseline,
 }
 
 /// Inputs checked in parallel at a time: the documents of one batch are held until
@@ -124,6 +129,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let to_file = args.output.is_some();
     let out_color = use_color(args.color, !to_file && std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
+    let mut args = args;
+    if let Err(e) = args.baseline.open() {
+        return baseline_error(err_color, &e);
+    }
+    let baseline = args.baseline.get();
 
     let mut discovery = load::discover_with(&args.paths, &args.scan.options());
     let inputs = std::mem::take(&mut discovery.inputs);
@@ -205,6 +215,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     // them and checks again only those it found something in.
     let mut packs: Vec<&Pack> = Vec::new();
     let mut kept: Vec<Kept> = Vec::new();
+    let mut recorded = Vec::new();
     for (gi, group) in groups.iter().enumerate() {
         let linter = match &group.linter {
             Ok(l) => l,
@@ -247,9 +258,19 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 fails |= r.fails;
                 let diff = std::mem::take(&mut r.fix.diff);
                 failed |= fixes.add(r.fix);
+                let h = r.baseline.hidden;
+                if !baseline.writes() {
+                    summary.hidden += h.errors + h.warnings + h.infos;
+                }
+                recorded.extend(r.baseline.entries);
                 match &r.outcome {
                     Ok(outcome) => {
-                        summary.add(&outcome.diagnostics);
+                        // Findings recorded into a new baseline are counted, not shown.
+                        if baseline.writes() {
+                            summary.add(&r.baseline.recorded);
+                        } else {
+                            summary.add(&outcome.diagnostics);
+                        }
                         let checked = Checked {
                             document: &outcome.document,
                             diagnostics: &outcome.diagnostics,
@@ -369,6 +390,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 continue;
             };
             fails |= r.fails;
+            let h = r.baseline.hidden;
+            if !baseline.writes() {
+                summary.hidden += h.errors + h.warnings + h.infos;
+            }
+            recorded.extend(r.baseline.entries);
             summary.amend(k.counts, &outcome.diagnostics);
             let checked = Checked {
                 document: &outcome.document,
@@ -380,6 +406,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         }
     }
     fixes.fill(&mut summary);
+    let hidden = summary.hidden;
+    let note = baseline.finish(recorded, hidden);
     written = written.and_then(|()| emitter.finish(&mut sink, &summary));
     if let Err(message) = sink.close(written) {
         write_stderr_text(&message);
@@ -399,6 +427,15 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         write_stderr_text(&fixes.note());
     } else if !args.fix.fix {
         write_stderr_text(&fixes.hint());
+    }
+    match note {
+        // The summary line says what the baseline hid; the formats without one and
+        // a newly written baseline say it on standard error.
+        Ok(note) if !args.quiet && (baseline.writes() || !shows_summary(format, &args)) => {
+            write_stderr_text(&note);
+        }
+        Ok(_) => {}
+        Err(e) => return baseline_error(err_color, &e),
     }
 
     if failed {
@@ -445,6 +482,7 @@ fn check_one(
     };
     let mut fails = false;
     let mut facts = None;
+    let mut baseline = FileBaseline::default();
     if let Ok(outcome) = &mut outcome {
         match series {
             Some(o) => outcome.diagnostics = o.diagnostics.clone(),
@@ -462,6 +500,10 @@ fn check_one(
         if let Input::File(path) = input {
             config.keep(path, &mut outcome.diagnostics);
         }
+        baseline = args
+            .baseline
+            .get()
+            .apply(input, &outcome.document, &mut outcome.diagnostics);
         fix.fixable = super::fix::fixable(&outcome.diagnostics);
         fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
         if args.verbose && series.is_none() {
@@ -485,7 +527,25 @@ fn check_one(
         stderr,
         facts,
         fix,
+        baseline,
     }
+}
+
+/// True when the output ends with the summary line (which counts what a baseline hid).
+fn shows_summary(format: emit::Format, args: &CheckArgs) -> bool {
+    let machine = matches!(format, emit::Format::Json | emit::Format::Jsonl);
+    if args.statistics {
+        !machine
+    } else {
+        matches!(format, emit::Format::Human | emit::Format::Concise)
+    }
+}
+
+fn baseline_error(err_color: bool, e: &super::baseline::BaselineError) -> ExitCode {
+    let mut buf = human::buffer(err_color);
+    human::render_file_error(&mut buf, &e.file, &e.message, e.help.as_deref());
+    write_stderr(&buf);
+    ExitCode::from(2)
 }
 
 fn verbose_info(pack: &Pack, outcome: &Outcome) -> String {

@@ -77,8 +77,11 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
             }
         }
     }
+    // Comments addressed to nianbao (suppressions): a pass of its own.
+    let comments = super::docx_comments::read(&mut zip, &part, &xml, &text, &map);
     let mut source = SourceInfo::extracted(SourceKind::Docx, "UTF-8", map);
     source.headings = headings;
+    source.comments = comments;
     Ok(Loaded { text, source })
 }
 
@@ -175,7 +178,7 @@ fn not_docx<R: Read + std::io::Seek>(zip: &zip::ZipArchive<R>) -> DocxProblem {
 }
 
 /// Reads one part, capped in size; XML parts are UTF-8 (or UTF-16 with a BOM).
-fn read_part<R: Read + std::io::Seek>(
+pub(super) fn read_part<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
 ) -> Result<String, DocxProblem> {

@@ -7,6 +7,7 @@
 //! a `LoadError` that says what is wrong and what to do.
 
 pub mod docx;
+pub mod docx_comments;
 pub mod encoding;
 pub mod hanzi;
 pub mod html;

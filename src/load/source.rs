@@ -126,6 +126,8 @@ pub struct SourceInfo {
     /// Byte ranges of the text that the document marks as headings (a Word paragraph
     /// with a heading style or outline level), sorted; empty for other formats.
     pub headings: Vec<Range<usize>>,
+    /// Word comments addressed to nianbao (suppressions), with the text they mark.
+    pub comments: Vec<super::docx_comments::WordComment>,
 }
 
 impl Default for SourceInfo {
@@ -139,6 +141,7 @@ impl Default for SourceInfo {
             map: SourceMap::default(),
             traditional: false,
             headings: Vec::new(),
+            comments: Vec::new(),
         }
     }
 }
@@ -168,6 +171,7 @@ impl SourceInfo {
             map,
             traditional: false,
             headings: Vec::new(),
+            comments: Vec::new(),
         }
     }
 

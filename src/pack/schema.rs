@@ -145,6 +145,7 @@ rule_kinds! {
     cross_year => cross_year,
     cross_year_text => cross_year_text,
     aggregate => aggregate,
+    suppression => suppression,
 }
 
 /// Top-level keys of a pack file besides the rule kinds.

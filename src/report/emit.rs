@@ -39,6 +39,8 @@ pub struct Summary {
     /// `check --fix`: findings fixed, in how many files.
     pub fixed: usize,
     pub fixed_files: usize,
+    /// Findings not shown because a baseline (`--baseline`) recorded them.
+    pub hidden: usize,
 }
 
 impl Summary {
@@ -102,6 +104,9 @@ impl Summary {
             }
             s
         };
+        if self.hidden > 0 {
+            s.push_str(&format!("；基线中已记录的 {} 个问题未显示", self.hidden));
+        }
         if self.unreadable > 0 {
             s.push_str(&format!(
                 "；{} 个路径无法检查（见标准错误输出）",

@@ -27,6 +27,7 @@ pub mod pattern;
 pub mod relation;
 pub mod repetition;
 pub mod sections;
+pub mod suppression;
 pub mod table_template;
 
 /// Declares a rule kind's TOML entry: the fields every rule has (id, severity,
