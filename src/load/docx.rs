@@ -52,8 +52,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
     let part = main_part(&mut zip).ok_or_else(|| err(not_docx(&zip)))?;
     let xml = read_part(&mut zip, &part).map_err(err)?;
-    let items = parse_document(&xml).map_err(err)?;
-    let (text, map) = layout::render(&items);
+    let (text, map) = extract(&xml).map_err(err)?;
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("Word 文档")));
     }
@@ -170,8 +169,28 @@ struct Walk {
     skip: usize,
 }
 
-/// Walks the XML of the main part into layout items.
+/// The text of the main part and its map. Memory: each top-level item (a paragraph,
+/// a closed table) is written as soon as it is complete and dropped, so only the
+/// table being read is held as a tree.
+pub fn extract(xml: &str) -> Result<(String, super::source::SourceMap), DocxProblem> {
+    let mut out = layout::Writer::default();
+    walk(xml, |items| {
+        out.items(items);
+        items.clear();
+    })?;
+    Ok(out.finish())
+}
+
+/// Walks the XML of the main part into layout items (all of them at once; `extract`
+/// writes them as they come).
 pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
+    let mut all = Vec::new();
+    walk(xml, |items| all.append(items))?;
+    Ok(all)
+}
+
+/// Walks the XML, handing the finished top-level items to `flush` as they come.
+fn walk(xml: &str, mut flush: impl FnMut(&mut Vec<Item>)) -> Result<(), DocxProblem> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
     let mut w = Walk::default();
@@ -212,8 +231,12 @@ pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
             Event::Eof => break,
             _ => {}
         }
+        if w.tables.is_empty() && !w.root.is_empty() {
+            flush(&mut w.root);
+        }
     }
-    Ok(w.finish())
+    flush(&mut w.finish());
+    Ok(())
 }
 
 impl Walk {
@@ -409,7 +432,12 @@ mod tests {
     fn render(body: &str) -> (String, super::super::source::SourceMap) {
         let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
         let items = parse_document(&xml).expect("parses");
-        layout::render(&items)
+        let rendered = layout::render(&items);
+        // Written as they come, the same text and map.
+        let streamed = extract(&xml).expect("parses");
+        assert_eq!(streamed.0, rendered.0);
+        assert_eq!(streamed.1.segments(), rendered.1.segments());
+        rendered
     }
 
     fn p(s: &str) -> String {
