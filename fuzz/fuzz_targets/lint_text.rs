@@ -3,6 +3,7 @@
 #![no_main]
 
 #[path = "common.rs"]
+#[allow(dead_code)]
 mod common;
 
 use libfuzzer_sys::fuzz_target;
