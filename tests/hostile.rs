@@ -572,5 +572,5 @@ fn a_file_over_the_size_cap_is_refused_from_its_size() {
     drop(f);
     let o = run(&[std::ffi::OsStr::new("check"), path.as_os_str()], "huge");
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("超过 256 MB"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("超过 64 MB"), "{}", stderr(&o));
 }

@@ -94,24 +94,50 @@ pub fn looks_like_html(text: &str) -> bool {
 
 /// The text and source map of an HTML document, unless it is refused (tables nested
 /// too deep, or too large).
+///
+/// Memory: the page is fed to the tokenizer in chunks of `CHUNK` bytes (not copied
+/// whole), and each top-level item is written to the text as soon as it is complete;
+/// only the table being read is held as a tree (at most `MAX_TABLE_CELLS` cells).
 pub fn extract(original: &str) -> Result<(String, super::source::SourceMap), Refusal> {
     let sink = Sink {
         b: RefCell::new(Builder::new(original)),
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
-    queue.push_back(StrTendril::from_slice(original));
-    let _ = tokenizer.feed(&queue);
+    let mut rest = original;
+    while !rest.is_empty() {
+        let cut = chunk_end(rest);
+        queue.push_back(StrTendril::from_slice(&rest[..cut]));
+        rest = &rest[cut..];
+        let _ = tokenizer.feed(&queue);
+        if tokenizer.sink.b.borrow().refused().is_some() {
+            break;
+        }
+    }
     tokenizer.end();
     let builder = tokenizer.sink.b.into_inner();
-    if builder.deepest > MAX_NESTING {
-        return Err(Refusal::TooDeep);
+    if let Some(refusal) = builder.refused() {
+        return Err(refusal);
     }
-    if builder.too_many_cells {
-        return Err(Refusal::TooManyCells);
+    Ok(builder.finish())
+}
+
+/// Bytes of the page handed to the tokenizer at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Where the next chunk of `rest` ends: after the last `>` of its first `CHUNK`
+/// bytes (so that text runs are rarely cut; a cut one gives the same text), else at
+/// a character boundary.
+fn chunk_end(rest: &str) -> usize {
+    if rest.len() <= CHUNK {
+        return rest.len();
     }
-    let items = builder.finish();
-    Ok(layout::render(&items))
+    // Never 0: a character is at most 4 bytes.
+    let end = floor_char_boundary(rest, CHUNK);
+    match rest.as_bytes()[..end].iter().rposition(|&b| b == b'>') {
+        Some(i) => i + 1,
+        None => end,
+    }
 }
 
 /// `\r` alone ends a line for html5ever; make it `\n` (same length) so that its line
@@ -167,16 +193,20 @@ impl TokenSink for Sink<'_> {
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
         let line = usize::try_from(line).unwrap_or(usize::MAX);
         let mut b = self.b.borrow_mut();
-        if b.too_many_cells {
+        if b.refused().is_some() {
             // The page is refused: nothing more is kept.
             return TokenSinkResult::Continue;
         }
-        match token {
-            Token::TagToken(tag) => return b.tag(&tag, line),
-            Token::CharacterTokens(t) => b.text(&t, line),
-            _ => {}
-        }
-        TokenSinkResult::Continue
+        let result = match token {
+            Token::TagToken(tag) => b.tag(&tag, line),
+            Token::CharacterTokens(t) => {
+                b.text(&t, line);
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        };
+        b.flush();
+        result
     }
 }
 
@@ -200,7 +230,10 @@ struct Builder<'a> {
     skip: bool,
     /// Inside `<pre>`: line breaks are kept.
     pre: usize,
+    /// Top-level items not yet written.
     root: Vec<Item>,
+    /// The text so far: top-level items are written as soon as no table is open.
+    out: layout::Writer,
     tables: Vec<OpenTable>,
     /// Tables open beyond `MAX_TABLE_DEPTH`, read as text.
     ignored_tables: usize,
@@ -254,6 +287,7 @@ impl<'a> Builder<'a> {
             skip: false,
             pre: 0,
             root: Vec::new(),
+            out: layout::Writer::default(),
             tables: Vec::new(),
             ignored_tables: 0,
             deepest: 0,
@@ -429,8 +463,10 @@ impl<'a> Builder<'a> {
             self.cursor = first_start;
         }
         let line_end = self.lines.line_range(src, line.saturating_sub(1)).end;
+        // The window is past the token's own length: a token longer than the window
+        // (a text run of megabytes) is still found after the markup before it.
         let limit = line_end
-            .min(self.cursor.saturating_add(WINDOW))
+            .min(self.cursor.saturating_add(WINDOW).saturating_add(t.len()))
             .max(self.cursor + t.len())
             .min(src.len());
         let limit = floor_char_boundary(src, limit);
@@ -450,11 +486,31 @@ impl<'a> Builder<'a> {
         None
     }
 
-    fn finish(mut self) -> Vec<Item> {
+    /// Why the page is refused, once it is.
+    fn refused(&self) -> Option<Refusal> {
+        if self.deepest > MAX_NESTING {
+            Some(Refusal::TooDeep)
+        } else if self.too_many_cells {
+            Some(Refusal::TooManyCells)
+        } else {
+            None
+        }
+    }
+
+    /// Writes the finished top-level items.
+    fn flush(&mut self) {
+        if self.tables.is_empty() && !self.root.is_empty() {
+            self.out.items(&self.root);
+            self.root.clear();
+        }
+    }
+
+    fn finish(mut self) -> (String, super::source::SourceMap) {
         while !self.tables.is_empty() {
             self.close_table();
         }
-        self.root
+        self.flush();
+        self.out.finish()
     }
 }
 
@@ -551,6 +607,25 @@ mod tests {
             "<td>1</td>".repeat(MAX_TABLE_CELLS + 1)
         );
         assert_eq!(extract(&wide).err(), Some(Refusal::TooManyCells));
+    }
+
+    #[test]
+    fn pages_larger_than_a_chunk_read_as_one() {
+        // A text run longer than a chunk, cut inside it: one line, one exact piece.
+        let run = "一".repeat(CHUNK / 2);
+        let page = format!(
+            "<p>{run}</p>{}<p>末</p>",
+            "<p>二 三</p>\n".repeat(CHUNK / 10)
+        );
+        let (t, map) = extract(&page).unwrap_or_default();
+        assert!(t.starts_with(&format!("{run}\n二 三\n")), "{}", &t[..40]);
+        assert!(t.ends_with("二 三\n末\n"));
+        assert_eq!(t.lines().count(), CHUNK / 10 + 2);
+        let first = &map.segments()[0];
+        assert_eq!(
+            (first.text.clone(), &first.origin),
+            (0..run.len(), &Origin::Exact(3))
+        );
     }
 
     #[test]

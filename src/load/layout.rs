@@ -67,12 +67,14 @@ impl TableCell {
 pub fn render(items: &[Item]) -> (String, SourceMap) {
     let mut w = Writer::default();
     w.items(items);
-    w.end_line();
-    (w.text, w.map)
+    w.finish()
 }
 
+/// Writes items as they come: a reader hands over each finished top-level item (a
+/// paragraph's pieces, a closed table) and drops it, so only the open table is held
+/// as a tree. Writing in several calls gives the same text as one `render`.
 #[derive(Default)]
-struct Writer {
+pub struct Writer {
     text: String,
     map: SourceMap,
     /// A space is due before the next text on this line.
@@ -80,6 +82,12 @@ struct Writer {
 }
 
 impl Writer {
+    /// The text and its map, the last line ended.
+    pub fn finish(mut self) -> (String, SourceMap) {
+        self.end_line();
+        (self.text, self.map)
+    }
+
     fn line_is_empty(&self) -> bool {
         self.text.is_empty() || self.text.ends_with('\n')
     }
@@ -97,7 +105,7 @@ impl Writer {
         self.map.push(start..self.text.len(), origin);
     }
 
-    fn items(&mut self, items: &[Item]) {
+    pub fn items(&mut self, items: &[Item]) {
         for item in items {
             match item {
                 Item::Text(p) => {
@@ -175,10 +183,18 @@ impl Writer {
                 Some(c) if !c.text.is_empty() => {
                     let base = self.text.len();
                     self.text.push_str(&c.text);
+                    let verbatim = matches!(c.segments.last(), Some((_, Origin::Exact(_))));
                     for (r, o) in c.segments {
                         self.map.push(base + r.start..base + r.end, o);
                     }
-                    self.put(" |", origin.clone());
+                    if verbatim {
+                        // The separator belongs to the verbatim piece before it (it
+                        // maps to just after it): one segment per cell, not two, in
+                        // pages of large tables.
+                        self.text.push_str(" |");
+                    } else {
+                        self.put(" |", origin.clone());
+                    }
                 }
                 _ => self.put("|", origin.clone()),
             }

@@ -31,8 +31,34 @@ pub const EXTENSIONS: &[&str] = &[
     "txt", "md", "markdown", "html", "htm", "xhtml", "shtml", "docx",
 ];
 
-/// Largest text or web page read (a report is well under 1 MB).
-pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest text, Markdown or web page read by default (a report is well under 1 MB;
+/// a page with a large table of other data, tens of MB). A larger file is refused
+/// from its size, before it is read: reading and checking take up to 5 times a
+/// file's size in memory. `NIANBAO_MAX_FILE_MB` changes the limit (`max_text_bytes`).
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The environment variable that sets the size limit of text files and web pages,
+/// in MB (Word documents: `docx::MAX_FILE_BYTES`).
+pub const MAX_FILE_MB_VAR: &str = "NIANBAO_MAX_FILE_MB";
+
+/// The size limit of text files and web pages: `NIANBAO_MAX_FILE_MB` when set to a
+/// whole number of MB from 1 to 4096, else `MAX_TEXT_BYTES`.
+pub fn max_text_bytes() -> u64 {
+    std::env::var(MAX_FILE_MB_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|mb| (1..=4096).contains(mb))
+        .map_or(MAX_TEXT_BYTES, |mb| mb << 20)
+}
+
+/// The size limit for a file that `format` suggests: Word documents may carry
+/// photos, and only their text part is decompressed (with its own cap).
+fn max_file_bytes(format: Option<Format>) -> u64 {
+    match format {
+        Some(Format::Docx) => docx::MAX_FILE_BYTES,
+        _ => max_text_bytes(),
+    }
+}
 
 /// How a file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,7 +216,7 @@ impl LoadError {
             LoadErrorKind::NotRegular(what) => {
                 format!("`{p}` 是{what}，不是普通文件，不能作为报告读取")
             }
-            LoadErrorKind::Io(e) => format!("无法读取 `{p}`：{e}"),
+            LoadErrorKind::Io(e) => format!("无法读取 `{p}`：{}", io_reason(e)),
             LoadErrorKind::NoReportFiles => {
                 format!(
                     "目录 `{p}` 中没有 .txt 或 .md 文件（也没有 .docx、.html、.htm、.xhtml 文件）"
@@ -275,9 +301,12 @@ impl LoadError {
                 "若知道文件的编码，用 `--encoding` 指定（{}）；否则用记事本或 WPS “另存为” UTF-8 编码后再检查",
                 encoding::NAMES
             ),
-            LoadErrorKind::TooLarge { .. }
-            | LoadErrorKind::TooDeep { .. }
-            | LoadErrorKind::TooManyCells { .. } => "确认选对了文件".into(),
+            LoadErrorKind::TooLarge { .. } => format!(
+                "确认选对了文件；确是要检查的文件时，可用环境变量 {MAX_FILE_MB_VAR} 放宽上限（单位 MB），如 {MAX_FILE_MB_VAR}=200"
+            ),
+            LoadErrorKind::TooDeep { .. } | LoadErrorKind::TooManyCells { .. } => {
+                "确认选对了文件".into()
+            }
             LoadErrorKind::Docx(DocxProblem::Encrypted)
             | LoadErrorKind::OldOffice { encrypted: true } => {
                 "在 Word 或 WPS 中取消密码（文件 → 信息 → 保护文档），另存后再检查".into()
@@ -297,6 +326,19 @@ impl LoadError {
             }
             LoadErrorKind::Io(_) => return None,
         })
+    }
+}
+
+/// An I/O error in Chinese: the usual causes by name, else the system's words.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => "没有读取权限（请检查文件的权限设置）".into(),
+        K::IsADirectory => "这是一个目录".into(),
+        K::InvalidData => format!("数据无效（{e}）"),
+        K::Interrupted => "读取被中断".into(),
+        _ if e.raw_os_error() == Some(40) => "符号链接层数过多（可能形成了循环）".into(),
+        _ => format!("系统错误：{e}"),
     }
 }
 
@@ -362,15 +404,24 @@ pub fn read(input: &Input) -> Result<String, LoadError> {
 /// Reads an input: its text, and where that text came from.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let name = input.name();
-    let bytes = read_bytes(input, &name)?;
     let hint = match input {
         Input::File(p) => Format::by_extension(p),
         Input::Stdin => None,
     };
+    let limit = max_file_bytes(opts.format.or(hint));
+    let bytes = read_bytes(input, &name, limit)?;
     from_bytes(&name, &bytes, hint, opts)
 }
 
-fn read_bytes(input: &Input, name: &str) -> Result<Vec<u8>, LoadError> {
+fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let too_large = || {
+        LoadError::new(
+            name,
+            LoadErrorKind::TooLarge {
+                limit_mb: limit >> 20,
+            },
+        )
+    };
     let io_error = |e: std::io::Error| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
             LoadErrorKind::NotFound
@@ -384,7 +435,7 @@ fn read_bytes(input: &Input, name: &str) -> Result<Vec<u8>, LoadError> {
         Input::Stdin => {
             std::io::stdin()
                 .lock()
-                .take(MAX_TEXT_BYTES + 1)
+                .take(limit + 1)
                 .read_to_end(&mut buf)
                 .map_err(io_error)?;
         }
@@ -396,27 +447,17 @@ fn read_bytes(input: &Input, name: &str) -> Result<Vec<u8>, LoadError> {
                 let kind = LoadErrorKind::NotRegular(file_kind(&meta.file_type()));
                 return Err(LoadError::new(name, kind));
             }
-            if meta.len() > MAX_TEXT_BYTES {
-                return Err(LoadError::new(
-                    name,
-                    LoadErrorKind::TooLarge {
-                        limit_mb: MAX_TEXT_BYTES >> 20,
-                    },
-                ));
+            if meta.len() > limit {
+                return Err(too_large());
             }
             let file = fs::File::open(path).map_err(io_error)?;
-            file.take(MAX_TEXT_BYTES + 1)
+            file.take(limit + 1)
                 .read_to_end(&mut buf)
                 .map_err(io_error)?;
         }
     }
-    if buf.len() as u64 > MAX_TEXT_BYTES {
-        return Err(LoadError::new(
-            name,
-            LoadErrorKind::TooLarge {
-                limit_mb: MAX_TEXT_BYTES >> 20,
-            },
-        ));
+    if buf.len() as u64 > limit {
+        return Err(too_large());
     }
     Ok(buf)
 }

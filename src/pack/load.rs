@@ -99,6 +99,9 @@ pub(super) fn resolve_extends(value: &str, from: &Location) -> Result<Location, 
     }
 }
 
+/// Longest `extends` chain followed (each level is a recursion and a folder read).
+const MAX_EXTENDS_DEPTH: usize = 32;
+
 /// Loads a pack and the packs it extends into `layers`, base first. Errors in the
 /// files are collected in `errors`; only a pack that cannot be read at all is `Err`.
 fn load_chain(
@@ -124,6 +127,15 @@ fn load_chain(
     }
     if layers.iter().any(|l| l.key == key) {
         return Ok(());
+    }
+    if visiting.len() >= MAX_EXTENDS_DEPTH {
+        let mut err = PackError::new(format!("规则包的 extends 链超过 {MAX_EXTENDS_DEPTH} 层"))
+            .help("规则包一般只继承一两层（如 本市 → 本省 → national）；请缩短 extends 链");
+        if let Some(place) = referrer {
+            err.primary = Some(place);
+            err.primary_label = "从这里起超过了上限".into();
+        }
+        return Err(err);
     }
     visiting.push(key.clone());
 

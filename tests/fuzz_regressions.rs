@@ -1,0 +1,81 @@
+//! Regression tests for what the fuzz targets found (fuzz/, README "Fuzzing"). Each
+//! minimised input lives in `tests/fixtures/fuzz/<target>/` and is run through the
+//! same path as its target here, in the ordinary test suite (no nightly toolchain):
+//! it must give a value (a text, findings or an error), never a panic. Tests below
+//! the generic one say what each input used to do and assert its exact outcome.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use nianbao::load::{self, Format};
+use nianbao::{LoadOptions, Pack};
+
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let dir = common::root().join("tests/fixtures/fuzz").join(target);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// What the `load_*` targets do: read, then lint what was read.
+fn read_and_lint(name: &str, data: &[u8], format: Format) {
+    if let Ok(loaded) = load::from_bytes(name, data, Some(format), &LoadOptions::default()) {
+        let _ = common::national().lint_loaded(name, loaded);
+    }
+}
+
+fn pack_toml(data: &[u8]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("pack.toml"), data).expect("write");
+    if let Ok(pack) = Pack::from_dir(dir.path()) {
+        let _ = nianbao::Linter::new(pack)
+            .lint_text("r.txt", common::read("examples/report-with-defects.txt"));
+    }
+}
+
+fn run(target: &str, path: &Path) {
+    let data = std::fs::read(path).expect("read");
+    match target {
+        "load_text" => read_and_lint("f.txt", &data, Format::Text),
+        "load_markdown" => read_and_lint("f.md", &data, Format::Markdown),
+        "load_html" => read_and_lint("f.html", &data, Format::Html),
+        "load_docx" => {
+            read_and_lint("f.docx", &data, Format::Docx);
+            if let Ok(xml) = std::str::from_utf8(&data)
+                && let Ok(items) = load::docx::parse_document(xml)
+            {
+                let _ = load::layout::render(&items);
+            }
+        }
+        "lint_text" => {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let _ = common::national().lint_text("f.txt", text);
+        }
+        "pack_toml" => pack_toml(&data),
+        other => panic!("tests/fixtures/fuzz/{other}: no such fuzz target"),
+    }
+}
+
+#[test]
+fn every_minimised_fuzz_input_runs_without_a_panic() {
+    for target in [
+        "load_text",
+        "load_markdown",
+        "load_html",
+        "load_docx",
+        "lint_text",
+        "pack_toml",
+    ] {
+        for path in inputs(target) {
+            eprintln!("{}", path.display());
+            run(target, &path);
+        }
+    }
+}
