@@ -26,6 +26,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("MB", "兆字节"),
     ("N", "个数"),
     ("NAME", "名称"),
+    ("YEAR", "年度"),
     ("SECONDS", "秒数"),
     ("COLOR", "颜色"),
     ("ID", "编号"),
