@@ -7,13 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use codespan_reporting::term::termcolor::Buffer;
-use rayon::prelude::*;
 
 use nianbao::report::emit::{self, Checked, Emitter, Summary};
 use nianbao::report::human;
 use nianbao::{Input, LoadError, Outcome, Pack, load};
 
 use super::sink::Sink;
+use super::stream;
 use super::{
     ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
     use_color, write_stderr, write_stderr_text,
@@ -107,10 +107,6 @@ struct FileResult {
     /// `--verbose` notes.
     stderr: Buffer,
 }
-
-/// Inputs checked in parallel at a time: the documents of one batch are held until
-/// they are written in order, so memory does not grow with the number of files.
-const BATCH: usize = 16;
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
     let to_file = args.output.is_some();
@@ -211,12 +207,13 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 continue;
             }
         };
-        for batch in group.inputs.chunks(BATCH) {
-            let results: Vec<FileResult> = batch
-                .par_iter()
-                .map(|input| check_one(linter, &group.config, input, &args, err_color))
-                .collect();
-            for r in results {
+        // Each file's findings are written as soon as it and the files before it
+        // are checked (`stream::in_order`); a closed pipe stops the run.
+        let flow = stream::in_order(
+            &group.inputs,
+            rayon::current_num_threads(),
+            |input| check_one(linter, &group.config, input, &args, err_color),
+            |r| {
                 write_stderr(&r.stderr);
                 fails |= r.fails;
                 match &r.outcome {
@@ -227,7 +224,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                             diagnostics: &outcome.diagnostics,
                             pack: linter.pack(),
                         };
-                        written = written.and_then(|()| emitter.document(&mut sink, &checked));
+                        written = std::mem::replace(&mut written, Ok(()))
+                            .and_then(|()| emitter.document(&mut sink, &checked));
                     }
                     Err(e) => {
                         failed = true;
@@ -235,12 +233,20 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                         let mut buf = human::buffer(err_color);
                         render_load_error(&mut buf, e);
                         write_stderr(&buf);
-                        written = written
+                        written = std::mem::replace(&mut written, Ok(()))
                             .and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
                     }
                 }
-                written = written.and_then(|()| sink.flush());
-            }
+                written = std::mem::replace(&mut written, Ok(())).and_then(|()| sink.flush());
+                if output::closed() || written.is_err() {
+                    stream::Flow::Stop
+                } else {
+                    stream::Flow::Continue
+                }
+            },
+        );
+        if flow == stream::Flow::Stop {
+            break;
         }
     }
     written = written.and_then(|()| emitter.finish(&mut sink, &summary));

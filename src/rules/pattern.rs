@@ -89,7 +89,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         sections: resolve_sections(&def.sections, cx.templates)?,
         examples: def.examples.iter().map(|e| e.get_ref().clone()).collect(),
     };
-    super::check_examples(&def.examples, &def.counterexamples, |t| {
+    super::check_examples(cx, &def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|h| t[h.clone()].to_string())
     })?;
     Ok(Box::new(rule))
