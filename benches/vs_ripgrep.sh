@@ -23,7 +23,14 @@ if [ -z "${NIANBAO:-}" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$root" && cargo run --release --quiet --example pack_patterns) >"$work/patterns.txt"
+# rg -f joins the patterns with `|`: a group name used by two patterns would be a
+# duplicate, so named groups become plain groups (the same language otherwise).
+(cd "$root" && cargo run --release --quiet --example pack_patterns) |
+    sed -E 's/\(\?P<[A-Za-z_][A-Za-z0-9_]*>/(?:/g' >"$work/patterns.txt"
+if ! rg --no-config -q -f "$work/patterns.txt" "$root/examples/report-2024.txt"; then
+    echo "ripgrep 无法使用规则包的正则（见上），不比较" >&2
+    exit 1
+fi
 echo "规则包正则：$(wc -l <"$work/patterns.txt") 条"
 
 python3 - "$root" "$work" <<'PY'
@@ -39,7 +46,8 @@ for i in range(10000):
 with open(f"{work}/one.txt", "w", encoding="utf-8") as f:
     f.write(srcs[1])
 # Small files each with a dozen findings (missing sections and tables, residue).
-small = "某某局2024年政府信息公开工作年度报告\n本年收到申请12件。<span>改进</span>\n"
+small = ("某某局2024年政府信息公开工作年度报告\n一、总体情况\n本年收到申请12件。<span>改进</span>\n"
+         "二、主动公开政府信息情况\n详见</div>附表。\n")
 for i in range(100000):
     d = f"{work}/small/{i // 1000:03}"
     os.makedirs(d, exist_ok=True)
@@ -72,7 +80,7 @@ compare() {
 compare "10000 份报告" 4 "$work/batch"
 compare "1 份报告" 1.2 "$work/one.txt"
 
-findings=$("$bin" check --format concise --exit-zero --quiet "$work/small" | wc -l)
+findings=$("$bin" check --format concise --exit-zero --quiet "$work/small" 2>/dev/null | wc -l)
 peak=$(/usr/bin/time -v "$bin" check --format jsonl --exit-zero "$work/small" 2>&1 >/dev/null |
     awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
 echo "100000 个小文件（${findings} 个问题）：峰值内存 $((peak / 1024)) MB（目标 ≤ 64 MB）"
