@@ -15,6 +15,15 @@ fn national() -> usize {
     Pack::national().expect("national pack").rules.len()
 }
 
+/// What every start paid before the built-in examples moved to `cargo test`.
+#[divan::bench]
+fn national_with_examples() -> usize {
+    Pack::builtin_with_examples("national")
+        .expect("national pack")
+        .rules
+        .len()
+}
+
 #[divan::bench]
 fn province_fujian() -> usize {
     Pack::builtin("fujian").expect("fujian pack").rules.len()
