@@ -6,6 +6,7 @@
 mod clap_zh;
 mod output;
 mod sink;
+mod stream;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};

@@ -15,9 +15,10 @@ use nianbao::{Input, LoadError, Outcome, Pack, load};
 
 use super::baseline::{BaselineArgs, FileBaseline};
 use super::sink::Sink;
+use super::stream;
 use super::{
-    ColorChoice, InputArgs, PackArgs, configured, render_load_error, report_pack_error, scan,
-    use_color, write_stderr, write_stderr_text,
+    ColorChoice, InputArgs, PackArgs, configured, output, render_load_error, report_pack_error,
+    scan, use_color, write_stderr, write_stderr_text,
 };
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -120,10 +121,6 @@ struct FileResult {
     /// What `--baseline` / `--write-baseline` took out of the findings.
     baseline: FileBaseline,
 }
-
-/// Inputs checked in parallel at a time: the documents of one batch are held until
-/// they are written in order, so memory does not grow with the number of files.
-const BATCH: usize = 16;
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
     let to_file = args.output.is_some();
@@ -237,23 +234,27 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         };
         let pi = packs.len();
         packs.push(linter.pack());
-        for (bi, batch) in group.inputs.chunks(BATCH).enumerate() {
-            let results: Vec<FileResult> = batch
-                .par_iter()
-                .map(|input| {
-                    check_one(
-                        linter,
-                        &group.config,
-                        input,
-                        discovery.is_found(input),
-                        &args,
-                        err_color,
-                        pi,
-                        None,
-                    )
-                })
-                .collect();
-            for (k, mut r) in results.into_iter().enumerate() {
+        // Each file's findings are written as soon as it and the files before it
+        // are checked (`stream::in_order`); a closed pipe stops the run.
+        let mut k = 0;
+        let flow = stream::in_order(
+            &group.inputs,
+            rayon::current_num_threads(),
+            |input| {
+                check_one(
+                    linter,
+                    &group.config,
+                    input,
+                    discovery.is_found(input),
+                    &args,
+                    err_color,
+                    pi,
+                    None,
+                )
+            },
+            |mut r| {
+                let index = k;
+                k += 1;
                 write_stderr(&r.stderr);
                 fails |= r.fails;
                 let diff = std::mem::take(&mut r.fix.diff);
@@ -276,14 +277,17 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                             diagnostics: &outcome.diagnostics,
                             pack: linter.pack(),
                         };
-                        written = written.and_then(|()| match args.fix.diff {
+                        written = std::mem::replace(&mut written, Ok(())).and_then(|()| match args
+                            .fix
+                            .diff
+                        {
                             true => sink.write_all(diff.as_bytes()),
                             false => emitter.document(&mut sink, &checked),
                         });
                         if let Some(f) = r.facts.take() {
                             kept.push(Kept {
                                 group: gi,
-                                input: bi * BATCH + k,
+                                input: index,
                                 counts: nianbao::Counts::of(&outcome.diagnostics),
                                 facts: Some(f),
                             });
@@ -296,12 +300,20 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                         let mut buf = human::buffer(err_color);
                         render_load_error(&mut buf, e);
                         write_stderr(&buf);
-                        written = written
+                        written = std::mem::replace(&mut written, Ok(()))
                             .and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
                     }
                 }
-                written = written.and_then(|()| sink.flush());
-            }
+                written = std::mem::replace(&mut written, Ok(())).and_then(|()| sink.flush());
+                if output::closed() || written.is_err() {
+                    stream::Flow::Stop
+                } else {
+                    stream::Flow::Continue
+                }
+            },
+        );
+        if flow == stream::Flow::Stop {
+            break;
         }
     }
     if !args.quiet {
@@ -359,7 +371,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     if args.fix.diff {
         again.clear();
     }
-    for chunk in again.chunks(BATCH) {
+    for chunk in again.chunks(stream::WINDOW) {
         let redone: Vec<Option<(usize, FileResult)>> = chunk
             .par_iter()
             .map(|&(ki, o)| {

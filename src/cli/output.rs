@@ -7,12 +7,23 @@
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The first write error, if any.
 static FAILURE: Mutex<Option<std::io::Error>> = Mutex::new(None);
 
+/// Set when the reader closed standard output (`| head`): nothing more is written,
+/// and `check` stops checking.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// True once the reader of standard output has gone away.
+pub fn closed() -> bool {
+    CLOSED.load(Ordering::Relaxed)
+}
+
 fn record(e: std::io::Error) {
     if e.kind() == ErrorKind::BrokenPipe {
+        CLOSED.store(true, Ordering::Relaxed);
         return;
     }
     if let Ok(mut first) = FAILURE.lock()
@@ -28,7 +39,7 @@ fn failed() -> bool {
 
 /// Writes `bytes` to standard output and flushes them, remembering a failure.
 pub fn stdout(bytes: &[u8]) {
-    if failed() {
+    if failed() || closed() {
         return;
     }
     let mut out = std::io::stdout().lock();

@@ -19,13 +19,15 @@ use super::{Location, Pack, Rule, builtin_files, builtin_names};
 use crate::rules::{CompileCx, RuleMeta};
 
 const MANIFEST: &str = "pack.toml";
+/// How `Location::key` starts for a built-in pack.
+const BUILTIN_KEY: &str = "<builtin>/";
 const RULE_ID_PATTERN: &str =
     "一个表示规则族的大写字母（S、T、X、N、D、E、Y）加三位数字，如 T301，可再加后缀";
 
 impl Location {
     fn key(&self) -> String {
         match self {
-            Location::Builtin(name) => format!("<builtin>/{name}"),
+            Location::Builtin(name) => format!("{BUILTIN_KEY}{name}"),
             Location::Dir(d) => fs::canonicalize(d)
                 .unwrap_or_else(|_| d.clone())
                 .display()
@@ -43,6 +45,22 @@ struct Layer {
     files: Vec<(Arc<PackSource>, PackFile)>,
 }
 
+/// Which packs' rules check their `examples` and `counterexamples` while loading.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Examples {
+    /// Packs on disk only: the built-in packs' examples are checked by `cargo test`
+    /// (`tests/pack_examples.rs`), not at every start.
+    OnDisk,
+    /// Every pack, built-in ones too (the test that stands for the skipped check).
+    All,
+}
+
+impl Layer {
+    fn checks_examples(&self, examples: Examples) -> bool {
+        examples == Examples::All || !self.key.starts_with(BUILTIN_KEY)
+    }
+}
+
 impl Layer {
     fn manifest(&self) -> Option<&Manifest> {
         self.files.first().and_then(|(_, f)| f.pack.as_ref())
@@ -53,9 +71,17 @@ pub(super) fn load(location: Location) -> Result<Pack, PackError> {
     load_extended(location, &[])
 }
 
+pub(super) fn load_extended(location: Location, extend: &[Location]) -> Result<Pack, PackError> {
+    load_with(location, extend, Examples::OnDisk)
+}
+
 /// A pack and, on top of it, the layers of other packs (a configuration's `extend`):
 /// the packs they extend that are already loaded are not loaded again.
-pub(super) fn load_extended(location: Location, extend: &[Location]) -> Result<Pack, PackError> {
+pub(super) fn load_with(
+    location: Location,
+    extend: &[Location],
+    examples: Examples,
+) -> Result<Pack, PackError> {
     let mut layers = Vec::new();
     let mut visiting = Vec::new();
     // Errors in the files go on: the rest of the pack is still checked.
@@ -70,7 +96,7 @@ pub(super) fn load_extended(location: Location, extend: &[Location]) -> Result<P
     for e in extend {
         load_chain(e.clone(), &mut visiting, &mut layers, None, &mut errors)?;
     }
-    merge(layers, location, errors)
+    merge(layers, location, errors, examples)
 }
 
 /// What an `extends` value names: a built-in pack, or a folder relative to `from`.
@@ -284,7 +310,12 @@ fn read_file(path: &Path) -> Result<Arc<PackSource>, PackError> {
     }))
 }
 
-fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<Pack, PackError> {
+fn merge(
+    layers: Vec<Layer>,
+    location: Location,
+    mut errors: Errors,
+    examples: Examples,
+) -> Result<Pack, PackError> {
     let sections: Vec<(Arc<PackSource>, &SectionDef)> = layers
         .iter()
         .flat_map(|l| l.files.iter())
@@ -339,8 +370,11 @@ fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<P
     let id_pattern = regex::Regex::new(r"^[STXNDEY][0-9]{3}[A-Za-z0-9_-]*$")
         .map_err(|e| PackError::new(format!("内部错误：{e}")))?;
     for (li, layer) in layers.iter().enumerate() {
+        let check_examples = layer.checks_examples(examples);
         for (src, file) in &layer.files {
-            for compiled in file.compile_rules(src, &templates, &fragments, &mut errors) {
+            for compiled in
+                file.compile_rules(src, &templates, &fragments, check_examples, &mut errors)
+            {
                 let h = &compiled.header;
                 let id = h.id.get_ref();
                 if !id_pattern.is_match(id) {
@@ -389,6 +423,7 @@ fn merge(layers: Vec<Layer>, location: Location, mut errors: Errors) -> Result<P
                     &layers[..=li],
                     &templates,
                     &fragments,
+                    check_examples,
                     &mut rules,
                 ));
             }
@@ -442,6 +477,7 @@ fn apply_override(
     layers: &[Layer],
     templates: &template::Templates,
     fragments: &Fragments,
+    check_examples: bool,
     rules: &mut [Rule],
 ) -> Result<(), PackError> {
     let i = find_rule(src, rules, &def.rule)?;
@@ -466,6 +502,7 @@ fn apply_override(
         templates,
         fragments,
         source: &src.text,
+        check_examples,
     };
     let id = def.rule.get_ref();
     let compiled = layers

@@ -113,6 +113,17 @@ impl Pack {
         load::load(Location::Builtin(name.to_string()))
     }
 
+    /// A built-in pack with its rules' `examples` and `counterexamples` checked, as
+    /// they are for a pack on disk (a normal load skips that for built-in packs: the
+    /// test suite does it, through this).
+    pub fn builtin_with_examples(name: &str) -> Result<Pack, PackError> {
+        load::load_with(
+            Location::Builtin(name.to_string()),
+            &[],
+            load::Examples::All,
+        )
+    }
+
     /// A pack from a folder on disk (which may `extends` a built-in pack or another folder).
     pub fn from_dir(dir: &Path) -> Result<Pack, PackError> {
         load::load(Location::Dir(dir.to_path_buf()))

@@ -97,12 +97,14 @@ macro_rules! rule_kinds {
                 source: &Arc<PackSource>,
                 templates: &Templates,
                 fragments: &Fragments,
+                check_examples: bool,
                 errors: &mut Errors,
             ) -> Vec<CompiledDef<'a>> {
                 let cx = CompileCx {
                     templates,
                     fragments,
                     source: &source.text,
+                    check_examples,
                 };
                 let mut out = Vec::new();
                 $(

@@ -226,7 +226,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             .transpose()?,
         not_after_source: def.not_after.as_ref().map(|r| r.get_ref().clone()),
     };
-    super::check_examples(&def.examples, &def.counterexamples, |t| {
+    super::check_examples(cx, &def.examples, &def.counterexamples, |t| {
         rule.hits_in(t).into_iter().next().map(|h| h.wording)
     })?;
     Ok(Box::new(rule))

@@ -155,7 +155,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         detect,
         not_near,
     };
-    super::check_examples(&def.examples, &def.counterexamples, |t| {
+    super::check_examples(cx, &def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|h| t[h.clone()].to_string())
     })?;
     rule.check_fix(&def.examples)?;

@@ -92,7 +92,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             None => false,
         },
     };
-    super::check_examples(&def.examples, &def.counterexamples, |t| {
+    super::check_examples(cx, &def.examples, &def.counterexamples, |t| {
         rule.hits(t).first().map(|(h, _)| t[h.clone()].to_string())
     })?;
     Ok(Box::new(rule))

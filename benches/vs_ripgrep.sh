@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# nianbao against ripgrep on the same files (issue 12).
+#
+#   benches/vs_ripgrep.sh            # builds the release binary if needed
+#   NIANBAO=path/to/nianbao benches/vs_ripgrep.sh
+#
+# Prints, for a generated batch of 10,000 reports and for one report, nianbao's time
+# (`nianbao check --format concise`) against `rg` searching the same files with the
+# national pack's own wording regexes (`examples/pack_patterns.rs`), medians of
+# paired runs, and the ratio; then the peak memory of checking 100,000 small files
+# that have findings (/usr/bin/time -v). Targets: batch ≤ 4×, one report ≤ 1.2×,
+# ≤ 64 MB for 100,000 files. Skips (exit 0) when rg is not installed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+if ! command -v rg >/dev/null 2>&1; then
+    echo "跳过：没有找到 ripgrep（rg）。安装：cargo install ripgrep 或 apt-get install ripgrep"
+    exit 0
+fi
+runs=${RUNS:-5}
+bin=${NIANBAO:-$root/target/release/nianbao}
+if [ -z "${NIANBAO:-}" ]; then
+    (cd "$root" && cargo build --release --quiet --bin nianbao)
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# rg -f joins the patterns with `|`: a group name used by two patterns would be a
+# duplicate, so named groups become plain groups (the same language otherwise).
+(cd "$root" && cargo run --release --quiet --example pack_patterns) |
+    sed -E 's/\(\?P<[A-Za-z_][A-Za-z0-9_]*>/(?:/g' >"$work/patterns.txt"
+if ! rg --no-config -q -f "$work/patterns.txt" "$root/examples/report-2024.txt"; then
+    echo "ripgrep 无法使用规则包的正则（见上），不比较" >&2
+    exit 1
+fi
+echo "规则包正则：$(wc -l <"$work/patterns.txt") 条"
+
+python3 - "$root" "$work" <<'PY'
+import os, sys
+root, work = sys.argv[1], sys.argv[2]
+srcs = [open(os.path.join(root, p), encoding="utf-8").read() for p in [
+    "examples/report-2024.txt", "examples/report-with-defects.txt",
+    "tests/fixtures/layout-one-cell-per-line.txt", "tests/fixtures/layout-columns.txt"]]
+os.makedirs(f"{work}/batch"); os.makedirs(f"{work}/small")
+for i in range(10000):
+    with open(f"{work}/batch/r{i:05}.txt", "w", encoding="utf-8") as f:
+        f.write(srcs[i % len(srcs)])
+with open(f"{work}/one.txt", "w", encoding="utf-8") as f:
+    f.write(srcs[1])
+# Small files each with a dozen findings (missing sections and tables, residue).
+small = ("某某局2024年政府信息公开工作年度报告\n一、总体情况\n本年收到申请12件。<span>改进</span>\n"
+         "二、主动公开政府信息情况\n详见</div>附表。\n")
+for i in range(100000):
+    d = f"{work}/small/{i // 1000:03}"
+    os.makedirs(d, exist_ok=True)
+    with open(f"{d}/s{i:05}.txt", "w", encoding="utf-8") as f:
+        f.write(small)
+PY
+
+# Median wall time (ms) of $runs runs of a command, output discarded.
+median_ms() {
+    local times=()
+    for _ in $(seq "$runs"); do
+        local t0 t1
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        times+=($(((t1 - t0) / 1000)))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
+}
+
+compare() {
+    local what=$1 target=$2
+    shift 2
+    local n r
+    n=$(median_ms "$bin" check --format concise --exit-zero "$@")
+    r=$(median_ms rg --no-config -c -f "$work/patterns.txt" "$@")
+    echo "$what：nianbao ${n} ms，ripgrep ${r} ms，比值 $(awk -v n="$n" -v r="$r" 'BEGIN {printf "%.2f", n / r}')×（目标 ≤ ${target}×）"
+}
+
+compare "10000 份报告" 4 "$work/batch"
+compare "1 份报告" 1.2 "$work/one.txt"
+
+findings=$("$bin" check --format concise --exit-zero --quiet "$work/small" 2>/dev/null | wc -l)
+peak=$(/usr/bin/time -v "$bin" check --format jsonl --exit-zero "$work/small" 2>&1 >/dev/null |
+    awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+echo "100000 个小文件（${findings} 个问题）：峰值内存 $((peak / 1024)) MB（目标 ≤ 64 MB）"
