@@ -347,3 +347,63 @@ fn output_writes_the_file_whole_and_keeps_it_on_failure() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("无法在"), "{}", stderr(&o));
 }
+
+/// RFC 4180 rows (quoted fields may hold commas, doubled quotes and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn csv() {
+    let out = formatted("csv");
+    insta::assert_snapshot!(out);
+    let text = out
+        .strip_prefix('\u{feff}')
+        .expect("a byte order mark for Excel");
+    let rows = parse_csv(text);
+    assert_eq!(rows[0][..4], ["文件", "发布机关", "年度", "规则"]);
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{rows:?}");
+    // One row per finding, the same count as JSON's.
+    let json: serde_json::Value = serde_json::from_str(&formatted("json")).expect("json");
+    assert_eq!(rows.len() - 1, json.as_array().map_or(0, Vec::len));
+    let t201 = rows.iter().find(|r| r[3] == "T201").expect("T201 row");
+    assert_eq!(t201[0], "examples/report-with-defects.txt");
+    assert_eq!(t201[4], "错误");
+    assert!(!t201[1].is_empty() && t201[2] == "2024", "{t201:?}");
+    // Word findings name the place as Word shows it.
+    assert!(
+        rows.iter()
+            .any(|r| r[0].ends_with(".docx") && r[7].contains("第")),
+        "{rows:?}"
+    );
+    // A clean report: the header only.
+    let o = nianbao(&["check", "--isolated", "--format", "csv", REPORTS[2]]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        parse_csv(stdout(&o).trim_start_matches('\u{feff}')).len(),
+        1
+    );
+}

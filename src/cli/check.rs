@@ -37,6 +37,8 @@ enum Format {
     Github,
     /// JUnit XML：每个文件一个测试用例，每个问题一个 failure
     Junit,
+    /// CSV 表格（UTF-8，可用 Excel 打开）：每个问题一行，含文件、发布机关、年度、规则、位置、说明和建议
+    Csv,
 }
 
 impl Format {
@@ -49,6 +51,7 @@ impl Format {
             Format::Sarif => emit::Format::Sarif,
             Format::Github => emit::Format::Github,
             Format::Junit => emit::Format::Junit,
+            Format::Csv => emit::Format::Csv,
         }
     }
 }

@@ -158,10 +158,11 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    Csv,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Concise,
         Format::Json,
@@ -169,6 +170,7 @@ impl Format {
         Format::Sarif,
         Format::Github,
         Format::Junit,
+        Format::Csv,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -180,6 +182,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
+            Format::Csv => "csv",
         }
     }
 
@@ -198,6 +201,7 @@ impl Format {
             Format::Sarif => Box::new(super::sarif::Sarif::default()),
             Format::Github => Box::new(super::github::Github),
             Format::Junit => Box::new(super::junit::Junit::default()),
+            Format::Csv => Box::new(super::csv::Csv),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `statistics` (`--statistics`); `place` is where a finding is, for all of them.
 
 pub mod concise;
+pub mod csv;
 mod diagnostic;
 pub mod emit;
 pub mod excerpt;
