@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
+use nianbao::report::emit::Summary;
 use nianbao::{Counts, Diagnostic, Document, Input};
 
 #[derive(Args)]
@@ -82,6 +83,19 @@ pub(super) struct FileBaseline {
     /// Write mode: the findings recorded (counted by the summary, not shown).
     pub recorded: Vec<Diagnostic>,
     pub entries: Vec<Entry>,
+}
+
+impl FileBaseline {
+    /// Adds what this file's baseline hid to the run's summary (unless a new baseline
+    /// is being written, whose findings are counted as found) and moves its entries to
+    /// the run's record.
+    pub fn settle(&mut self, writes: bool, summary: &mut Summary, recorded: &mut Vec<Entry>) {
+        if !writes {
+            let h = self.hidden;
+            summary.hidden += h.errors + h.warnings + h.infos;
+        }
+        recorded.append(&mut self.entries);
+    }
 }
 
 /// Why the baseline cannot be used: a message and what to do (exit code 2).

@@ -39,28 +39,12 @@ pub(super) fn facts(
     args: &SeriesArgs,
     pack: usize,
 ) -> ReportFacts {
-    let path = match input {
-        Input::File(p) => Some(p.as_path()),
-        Input::Stdin => None,
-    };
-    let (mut fallback, force) = config.stated(path);
-    if args.body.is_some() {
-        fallback.body.clone_from(&args.body);
-    }
-    if args.year.is_some() {
-        fallback.year = args.year;
-    }
-    let identity = Identity::of(doc, &fallback, &force);
-    ReportFacts::of(doc, linter.pack(), pack, identity)
+    ReportFacts::of(doc, linter.pack(), pack, identity(config, input, doc, args))
 }
 
-/// The identity line of `-v`.
-pub(super) fn describe(
-    config: &Config,
-    input: &Input,
-    doc: &Document,
-    args: &SeriesArgs,
-) -> String {
+/// Whose report it is: what its text says, else what the configuration and the
+/// options state (a configuration entry for the file overrides the text).
+fn identity(config: &Config, input: &Input, doc: &Document, args: &SeriesArgs) -> Identity {
     let path = match input {
         Input::File(p) => Some(p.as_path()),
         Input::Stdin => None,
@@ -72,7 +56,7 @@ pub(super) fn describe(
     if args.year.is_some() {
         fallback.year = args.year;
     }
-    Identity::of(doc, &fallback, &force).describe()
+    Identity::of(doc, &fallback, &force)
 }
 
 /// Last year's reports (`--previous`): loaded, parsed and reduced to facts with the

@@ -262,11 +262,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 fails |= r.fails;
                 let diff = std::mem::take(&mut r.fix.diff);
                 failed |= fixes.add(r.fix);
-                let h = r.baseline.hidden;
-                if !baseline.writes() {
-                    summary.hidden += h.errors + h.warnings + h.infos;
-                }
-                recorded.extend(r.baseline.entries);
+                r.baseline
+                    .settle(baseline.writes(), &mut summary, &mut recorded);
                 match &r.outcome {
                     Ok(outcome) => {
                         // Findings recorded into a new baseline are counted, not shown.
@@ -397,7 +394,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 ))
             })
             .collect();
-        for (ki, r) in redone.into_iter().flatten() {
+        for (ki, mut r) in redone.into_iter().flatten() {
             let (Ok(outcome), Some(k)) = (&r.outcome, kept.get(ki)) else {
                 continue;
             };
@@ -405,11 +402,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                 continue;
             };
             fails |= r.fails;
-            let h = r.baseline.hidden;
-            if !baseline.writes() {
-                summary.hidden += h.errors + h.warnings + h.infos;
-            }
-            recorded.extend(r.baseline.entries);
+            r.baseline
+                .settle(baseline.writes(), &mut summary, &mut recorded);
             summary.amend(k.counts, &outcome.diagnostics);
             let checked = Checked {
                 document: &outcome.document,
@@ -523,8 +517,9 @@ fn check_one(
         fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
         if args.verbose && series.is_none() {
             let _ = stderr.write_all(verbose_info(linter.pack(), outcome).as_bytes());
-            let identity = super::batch::describe(config, input, &outcome.document, &args.series);
-            let _ = writeln!(stderr, "  {identity}");
+            if let Some(f) = &facts {
+                let _ = writeln!(stderr, "  {}", f.identity.describe());
+            }
         }
     }
     let mut skipped = false;
