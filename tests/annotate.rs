@@ -4,11 +4,9 @@
 //! LibreOffice (when installed: converted to PDF headless). Absent tools are skipped
 //! with a note on standard error.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
-#[path = "common/numbered.rs"]
-mod numbered;
+use crate::common;
+use crate::common::convert;
+use crate::common::numbered;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};

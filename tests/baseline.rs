@@ -2,7 +2,7 @@
 //! what is new — across inserted lines, from another working directory, with
 //! repeated findings; a missing or broken baseline is a clear error (exit 2).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

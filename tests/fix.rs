@@ -3,9 +3,8 @@
 //! BOM and line endings kept, `--diff` equal to what `--fix` writes, never a number,
 //! never a Word document.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
+use crate::common;
+use crate::common::convert;
 
 use std::fs;
 use std::path::Path;

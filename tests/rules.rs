@@ -1,7 +1,7 @@
 //! Every rule of the national S and T families, firing on a defect and silent on the
 //! clean example report. Each defect is one small edit of the clean report.
 
-mod common;
+use crate::common;
 
 use common::{clean, errors_of, lint, replace, rules_of};
 use nianbao::{Diagnostic, Severity};

@@ -4,7 +4,7 @@
 //! them is a bug of ours; and every number of their 表三 and 表四 must be checked: a
 //! change to any one of them must be caught.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;
