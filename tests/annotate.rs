@@ -688,8 +688,8 @@ fn damaged_documents_never_panic() {
             let a = next(s.len());
             let b = (a + next(40)).min(s.len());
             let (a, b) = (
-                nianbao::parse::text::floor_char_boundary(&s, a),
-                nianbao::parse::text::floor_char_boundary(&s, b),
+                nianbao::text::floor_char_boundary(&s, a),
+                nianbao::text::floor_char_boundary(&s, b),
             );
             match next(3) {
                 0 => s.replace_range(a..b, ""),

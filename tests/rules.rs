@@ -481,7 +481,7 @@ fn following_the_help_of_a_merged_finding_fixes_everything() {
                 else {
                     continue;
                 };
-                let changed = v.checked_add(nianbao::parse::number::Num::from_int(1));
+                let changed = v.checked_add(nianbao::number::Num::from_int(1));
                 let Some(changed) = changed else { continue };
                 let mutated = format!("{}{changed}{}", &text[..span.start], &text[span.end..]);
                 let d = lint(&mutated);
