@@ -261,8 +261,11 @@ fn summary_counts_failing_files_and_never_claims_a_clean_run_of_nothing() {
         "{out}"
     );
     // A batch of each outcome: reports counted by what they came to.
-    std::fs::write(dir.path().join("clean.txt"), common::read("examples/report-2024.txt"))
-        .expect("writes");
+    std::fs::write(
+        dir.path().join("clean.txt"),
+        common::read("examples/report-2024.txt"),
+    )
+    .expect("writes");
     std::fs::write(
         dir.path().join("defects.txt"),
         common::read("examples/report-with-defects.txt"),
@@ -437,4 +440,26 @@ fn csv() {
         parse_csv(stdout(&o).trim_start_matches('\u{feff}')).len(),
         1
     );
+}
+
+#[test]
+fn html() {
+    let out = formatted("html");
+    // One row and one section per report; as many findings as JSON has.
+    assert_eq!(out.matches("<tr id=\"row-r").count(), REPORTS.len());
+    assert_eq!(
+        out.matches("<section class=\"report\"").count(),
+        REPORTS.len()
+    );
+    let json: serde_json::Value = serde_json::from_str(&formatted("json")).expect("json");
+    assert_eq!(
+        out.matches("<li id=\"r").count(),
+        json.as_array().map_or(0, Vec::len)
+    );
+    // Lines broken after the blocks, so that a change shows as a readable diff.
+    let mut readable = out;
+    for end in ["</tr>", "</li>", "</section>", "</h2>", "</thead>"] {
+        readable = readable.replace(end, &format!("{end}\n"));
+    }
+    insta::assert_snapshot!(readable);
 }

@@ -40,7 +40,7 @@ impl Progress {
             ProgressDrawTarget::stderr_with_hz(8),
         );
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} 已检查 {pos}/{len} 份 {wide_bar} {per_sec} 约剩 {eta} {msg}",
+            "{spinner} 已检查 {pos}/{len} 份 {wide_bar} 用时 {elapsed} 约剩 {eta} {msg}",
         ) {
             bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
         }

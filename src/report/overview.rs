@@ -149,6 +149,11 @@ fn status_class(s: Status) -> &'static str {
     }
 }
 
+/// A card counting nothing is dimmed.
+fn zero(n: usize) -> &'static str {
+    if n == 0 { " zero" } else { "" }
+}
+
 fn head(rows: &[ReportRow]) -> String {
     let mut by = [0usize; 4];
     let mut counts = Counts::default();
@@ -169,14 +174,18 @@ fn head(rows: &[ReportRow]) -> String {
          <p class=\"sub\">由 nianbao {version} 生成。每份报告的问题见下方各节，点击报告名称可跳转。</p>\
          <div class=\"cards\">\
          <div class=\"card\"><b>{total}</b>份报告</div>\
-         <div class=\"card error\"><b>{errors}</b>份有错误</div>\
-         <div class=\"card warning\"><b>{warnings}</b>份只有警告</div>\
-         <div class=\"card clean\"><b>{clean}</b>份通过</div>\
-         <div class=\"card unreadable\"><b>{unread}</b>份无法读取</div>\
+         <div class=\"card error{z_errors}\"><b>{errors}</b>份有错误</div>\
+         <div class=\"card warning{z_warnings}\"><b>{warnings}</b>份只有警告</div>\
+         <div class=\"card clean{z_clean}\"><b>{clean}</b>份通过</div>\
+         <div class=\"card unreadable{z_unread}\"><b>{unread}</b>份无法读取</div>\
          <div class=\"card findings\"><b>{e}</b>个错误 <b>{w}</b>个警告 <b>{i}</b>个提示</div>\
          </div></header><main>",
         version = env!("CARGO_PKG_VERSION"),
         total = rows.len(),
+        z_errors = zero(errors),
+        z_warnings = zero(warnings),
+        z_clean = zero(clean),
+        z_unread = zero(unread),
         e = counts.errors,
         w = counts.warnings,
         i = counts.infos,
@@ -481,8 +490,18 @@ fn excerpt(doc: &Document, d: &Diagnostic, original_lines: &mut Option<LineIndex
     } else {
         d.primary_label.as_str()
     };
+    let mut elided = false;
     for (range, line) in ex.lines() {
-        let gutter = line.map_or("⋮".to_string(), |n| n.to_string());
+        // A gap between shown lines: one `⋮`.
+        if line.is_none() {
+            if !elided {
+                html.push_str("<span class=\"ln\">⋮</span>\n");
+            }
+            elided = true;
+            continue;
+        }
+        elided = false;
+        let gutter = line.map_or(String::new(), |n| n.to_string());
         let _ = write!(html, "<span class=\"ln\">{gutter}</span>");
         // Cut the line at every mark boundary inside it.
         let mut cuts = vec![range.start, range.end];
@@ -546,14 +565,18 @@ fn excerpt(doc: &Document, d: &Diagnostic, original_lines: &mut Option<LineIndex
             escape(&visible(&d.primary_label))
         );
     }
-    for l in &d.labels {
-        if !l.message.is_empty() {
-            let _ = write!(
-                html,
-                "<p class=\"slabel\">另见（下划线处）：{}</p>",
-                escape(&visible(&l.message))
-            );
-        }
+    let labels: Vec<String> = d
+        .labels
+        .iter()
+        .filter(|l| !l.message.is_empty())
+        .map(|l| escape(&visible(&l.message)))
+        .collect();
+    if !labels.is_empty() {
+        let _ = write!(
+            html,
+            "<p class=\"slabel\">下划线处：{}</p>",
+            labels.join("；")
+        );
     }
     Shown { place, html }
 }
@@ -579,6 +602,7 @@ main{padding:0 28px 28px;max-width:1400px}
 .card{background:#fff;border:1px solid var(--line);border-left:4px solid #868e96;border-radius:6px;padding:6px 14px;font-size:13px;color:var(--muted)}
 .card b{display:inline-block;font-size:20px;color:#1d2329;margin-right:4px;font-weight:600}
 .card.findings b{margin-left:6px}
+.card.zero{opacity:.55}
 .card.error{border-left-color:var(--err)}.card.warning{border-left-color:var(--warn)}.card.clean{border-left-color:var(--ok)}.card.unreadable{border-left-color:#495057}
 .scroll{overflow-x:auto;background:#fff;border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;width:100%;font-size:14px}
