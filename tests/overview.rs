@@ -122,6 +122,12 @@ fn the_overview_lists_every_report_with_the_findings_json_gives() {
         stderr(&o)
     );
     assert!(o.stdout.is_empty(), "all in the file");
+    // Whoever ran it gets the summary line on standard error.
+    assert!(
+        stderr(&o).contains(&format!("检查了 {} 份报告：", files.len())),
+        "{}",
+        stderr(&o)
+    );
     let html = std::fs::read_to_string(dir.as_path().join("../总览.html")).expect("written");
     let json = json_counts(dir.as_path());
 

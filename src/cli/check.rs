@@ -473,7 +473,13 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             _ => args.statistics,
         };
     if !line_shown {
-        write_stderr_text(&fixes.note());
+        // The overview is a file for people elsewhere; whoever ran it sees the
+        // summary line (which counts what --fix fixed) on standard error.
+        if format == emit::Format::Html && !args.quiet && !args.statistics {
+            write_stderr_text(&summary.line());
+        } else {
+            write_stderr_text(&fixes.note());
+        }
     } else if !args.fix.fix {
         write_stderr_text(&fixes.hint());
     }
