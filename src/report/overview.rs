@@ -774,6 +774,18 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_span_is_a_marker_where_something_is_missing() {
+        let pack = Pack::national().expect("national pack");
+        let doc = Document::parse("a.txt", "一、总体情况\n甲乙丙\n".into(), &pack.templates);
+        let d = Diagnostic::new("S101", Severity::Error, 19..19, "缺少".into());
+        let html = render(&[(doc, vec![d])], &[]);
+        assert!(
+            html.contains("<span class=\"ln\">2</span><mark class=\"error point\" title=\"缺少\">▸</mark>甲乙丙"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn a_report_handed_over_again_keeps_one_section() {
         let pack = Pack::national().expect("national pack");
         let doc = Document::parse("a.txt", "一、总体情况\n甲乙丙\n".into(), &pack.templates);
