@@ -91,7 +91,7 @@ impl Emitter for Overview {
     fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
         let rows = self.tally.rows();
         out.write_all(head(rows).as_bytes())?;
-        out.write_all(reports_table(rows, &self.titles).as_bytes())?;
+        reports_table(out, rows, &self.titles)?;
         out.write_all(rules_table(rows, &self.titles).as_bytes())?;
         out.write_all(
             "<section class=\"details\" aria-labelledby=\"h-details\">\
@@ -193,8 +193,13 @@ fn head(rows: &[ReportRow]) -> String {
     s
 }
 
-fn reports_table(rows: &[ReportRow], titles: &BTreeMap<String, String>) -> String {
-    let mut s = String::from(
+/// The table of reports, written row by row (a batch's table is megabytes).
+fn reports_table(
+    out: &mut dyn Write,
+    rows: &[ReportRow],
+    titles: &BTreeMap<String, String>,
+) -> io::Result<()> {
+    out.write_all(
         "<section aria-labelledby=\"h-reports\"><h2 id=\"h-reports\">各份报告</h2>\
          <p class=\"hint\">点击列标题可按该列排序，再次点击反向排序。</p>\
          <div class=\"scroll\"><table id=\"reports\" class=\"sortable\">\
@@ -208,9 +213,12 @@ fn reports_table(rows: &[ReportRow], titles: &BTreeMap<String, String>) -> Strin
          <th scope=\"col\">最严重的规则</th>\
          <th scope=\"col\">结论</th>\
          <th scope=\"col\">文件</th>\
-         </tr></thead><tbody>",
-    );
+         </tr></thead><tbody>"
+            .as_bytes(),
+    )?;
+    let mut s = String::new();
     for (i, r) in rows.iter().enumerate() {
+        s.clear();
         let status = r.status();
         let unread = status == Status::Unreadable;
         let n = |v: usize| {
@@ -276,9 +284,9 @@ fn reports_table(rows: &[ReportRow], titles: &BTreeMap<String, String>) -> Strin
                 &format!("<code>{}</code>", escape(&visible_line(&r.path)))
             ),
         );
+        out.write_all(s.as_bytes())?;
     }
-    s.push_str("</tbody></table></div></section>");
-    s
+    out.write_all(b"</tbody></table></div></section>")
 }
 
 fn rules_table(rows: &[ReportRow], titles: &BTreeMap<String, String>) -> String {
