@@ -24,8 +24,10 @@ mod extract;
 mod fix;
 mod init;
 mod packs;
+mod progress;
 mod rules;
 mod scan;
+mod summary;
 mod test;
 
 use nianbao::report::human;
