@@ -21,6 +21,8 @@ mod interface_language;
 mod layouts;
 mod narrative;
 mod output_formats;
+mod overview;
+mod overview_browser;
 mod pack_authoring;
 mod pack_examples;
 mod packs;

@@ -5,7 +5,7 @@
 //! standard error only when the findings go elsewhere; checked under a pseudo-terminal
 //! with util-linux `script`, skipped with a note where it is absent).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

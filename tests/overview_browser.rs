@@ -9,7 +9,7 @@
 //! Skipped, with a note on standard error, where `chromium` or `chromedriver` is not
 //! installed (Debian: `apt-get install chromium chromium-driver`).
 
-mod common;
+use crate::common;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

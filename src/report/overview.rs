@@ -29,8 +29,8 @@ use super::place::{Columns, location, place};
 use super::tally::{ReportRow, Status, Tally, severity_rank};
 use super::visible::{visible, visible_line};
 use super::{Counts, Diagnostic, Severity};
-use crate::parse::text::{ceil_char_boundary, floor_char_boundary};
 use crate::parse::{Document, LineIndex};
+use crate::text::{ceil_char_boundary, floor_char_boundary};
 
 /// The overview of a batch.
 #[derive(Default)]
