@@ -19,6 +19,7 @@ mod glued;
 mod hostile;
 mod interface_language;
 mod layouts;
+mod literal_scan;
 mod narrative;
 mod output_formats;
 mod overview;
