@@ -4,6 +4,7 @@
 //! arguments, a path or rule pack that cannot be used, a file that is not a report).
 
 mod clap_zh;
+mod interrupt;
 mod output;
 mod sink;
 mod stream;
