@@ -199,6 +199,8 @@ fn help_explains_the_commands() {
     }
     let o = nianbao(&["check", "--help"]);
     assert!(stdout(&o).contains("退出码"), "{}", stdout(&o));
+    // The size limit and how to change it, where users look.
+    assert!(stdout(&o).contains("NIANBAO_MAX_FILE_MB"), "{}", stdout(&o));
 }
 
 #[test]

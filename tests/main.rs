@@ -18,6 +18,7 @@ mod fuzz_regressions;
 mod glued;
 mod hostile;
 mod interface_language;
+mod interrupt;
 mod layouts;
 mod literal_scan;
 mod narrative;

@@ -132,6 +132,8 @@ struct FileResult {
 }
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
+    // Ctrl-C stops the run at once and removes the temporary output file.
+    super::interrupt::install();
     let to_file = args.output.is_some();
     let out_color = use_color(args.color, !to_file && std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
