@@ -236,6 +236,7 @@ impl Scanner {
             text: &doc.text,
             narrative: &doc.narrative.text,
             everything: false,
+            mojibake: OnceCell::new(),
             in_text: OnceCell::new(),
             in_narrative: OnceCell::new(),
         }
@@ -273,6 +274,7 @@ pub struct Scan<'a> {
     text: &'a str,
     narrative: &'a str,
     everything: bool,
+    mojibake: OnceCell<Vec<std::ops::Range<usize>>>,
     in_text: OnceCell<Vec<bool>>,
     in_narrative: OnceCell<Vec<bool>>,
 }
@@ -299,6 +301,17 @@ impl Scan<'_> {
 }
 
 impl Scan<'_> {
+    /// The mojibake runs of the document's text (`rules::mojibake::runs`), found once
+    /// for every rule that asks; `None` for another text.
+    pub fn mojibake(&self, text: &str) -> Option<&[std::ops::Range<usize>]> {
+        let same = self.text.as_ptr() == text.as_ptr() && self.text.len() == text.len();
+        same.then(|| {
+            self.mojibake
+                .get_or_init(|| super::mojibake::runs(self.text))
+                .as_slice()
+        })
+    }
+
     /// How many (regex, text) pairs of the document's text and narrative the scan
     /// spares.
     pub fn skipped(&self) -> usize {
