@@ -430,7 +430,9 @@ mod tests {
             Some(vec!["受理申请".into(), "收到申请".into()])
         );
         assert_eq!(lits(r"\p{Han}{2,4}申请\d+件"), Some(vec!["申请".into()]));
-        assert_eq!(lits(r"[0-9]+件"), Some(vec!["件".into()]));
+        // A longer shortest literal wins: the suffixes `0件`…`9件` over `件`.
+        let digits: Vec<String> = (0..10).map(|d| format!("{d}件")).collect();
+        assert_eq!(lits(r"[0-9]+件"), Some(digits));
         // Nothing required: searched always.
         assert_eq!(lits(r"\p{Han}+"), None);
         assert_eq!(lits(r"a|\d"), None);
