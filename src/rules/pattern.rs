@@ -224,14 +224,19 @@ impl Pattern {
     /// Byte ranges of the offending text, deduplicated, in order. With the
     /// document's `scan`, a pattern whose literals are not in `line` is not searched.
     fn hits(&self, line: &str, scan: Option<&Scan<'_>>) -> Vec<Range<usize>> {
-        let runs = if self.detect || self.not_near {
-            super::mojibake::runs(line)
-        } else {
-            Vec::new()
+        // The mojibake runs, found once per document for every rule that asks
+        // (`Scan::mojibake`), and only when needed: a `not_near` rule asks only
+        // when it has a hit.
+        let local = std::cell::OnceCell::new();
+        let runs = || -> &[Range<usize>] {
+            match scan.and_then(|s| s.mojibake(line)) {
+                Some(runs) => runs,
+                None => local.get_or_init(|| super::mojibake::runs(line)),
+            }
         };
         let mut found = BTreeSet::new();
         if self.detect {
-            found.extend(runs.iter().map(|r| (r.start, r.end)));
+            found.extend(runs().iter().map(|r| (r.start, r.end)));
         }
         for re in self
             .regexes
@@ -251,8 +256,8 @@ impl Pattern {
             .map(|(a, b)| a..b)
             .filter(|h| {
                 !self.not_near
-                    || self.detect && runs.contains(h)
-                    || !super::mojibake::near(line, &runs, h)
+                    || self.detect && runs().contains(h)
+                    || !super::mojibake::near(line, runs(), h)
             })
             .collect()
     }

@@ -236,6 +236,7 @@ impl Scanner {
             text: &doc.text,
             narrative: &doc.narrative.text,
             everything: false,
+            mojibake: OnceCell::new(),
             in_text: OnceCell::new(),
             in_narrative: OnceCell::new(),
         }
@@ -273,6 +274,7 @@ pub struct Scan<'a> {
     text: &'a str,
     narrative: &'a str,
     everything: bool,
+    mojibake: OnceCell<Vec<std::ops::Range<usize>>>,
     in_text: OnceCell<Vec<bool>>,
     in_narrative: OnceCell<Vec<bool>>,
 }
@@ -299,6 +301,17 @@ impl Scan<'_> {
 }
 
 impl Scan<'_> {
+    /// The mojibake runs of the document's text (`rules::mojibake::runs`), found once
+    /// for every rule that asks; `None` for another text.
+    pub fn mojibake(&self, text: &str) -> Option<&[std::ops::Range<usize>]> {
+        let same = self.text.as_ptr() == text.as_ptr() && self.text.len() == text.len();
+        same.then(|| {
+            self.mojibake
+                .get_or_init(|| super::mojibake::runs(self.text))
+                .as_slice()
+        })
+    }
+
     /// How many (regex, text) pairs of the document's text and narrative the scan
     /// spares.
     pub fn skipped(&self) -> usize {
@@ -417,7 +430,9 @@ mod tests {
             Some(vec!["受理申请".into(), "收到申请".into()])
         );
         assert_eq!(lits(r"\p{Han}{2,4}申请\d+件"), Some(vec!["申请".into()]));
-        assert_eq!(lits(r"[0-9]+件"), Some(vec!["件".into()]));
+        // A longer shortest literal wins: the suffixes `0件`…`9件` over `件`.
+        let digits: Vec<String> = (0..10).map(|d| format!("{d}件")).collect();
+        assert_eq!(lits(r"[0-9]+件"), Some(digits));
         // Nothing required: searched always.
         assert_eq!(lits(r"\p{Han}+"), None);
         assert_eq!(lits(r"a|\d"), None);
