@@ -451,6 +451,8 @@ fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadErro
                 return Err(too_large());
             }
             let file = fs::File::open(path).map_err(io_error)?;
+            // Sized once (the length is known and within the limit), not grown by doubling.
+            buf.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
             file.take(limit + 1)
                 .read_to_end(&mut buf)
                 .map_err(io_error)?;

@@ -8,7 +8,7 @@ use std::ops::Range;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::text::{LineIndex, normalize_with_offsets, similarity};
+use super::text::{CharKey, LineIndex, normalize_with_offsets, similarity_at_least};
 use crate::pack::template::{LabelSet, MatchKind, Templates};
 
 /// A section heading found in the text.
@@ -581,10 +581,17 @@ fn prefix_match(rest: &str, label: &LabelSet) -> Option<usize> {
 }
 
 /// Cheap filter before fuzzy matching: most characters of `title` occur near the start
-/// of `rest`.
-fn shares_most_chars(rest: &[char], title: &str) -> bool {
-    let window = &rest[..rest.len().min(title.chars().count() + 2)];
+/// of `rest`. `keys[k]` holds the characters of `rest[..k]`: a title whose characters
+/// mostly miss the window's key is ruled out without comparing characters.
+fn shares_most_chars(rest: &[char], keys: &[CharKey], title: &str) -> bool {
     let total = title.chars().count();
+    let end = rest.len().min(total + 2);
+    let window = &rest[..end];
+    let key = keys.get(end).copied().unwrap_or_default();
+    let possible = title.chars().filter(|&c| key.may_contain(c)).count();
+    if possible * 10 < total * 7 {
+        return false;
+    }
     let found = title.chars().filter(|c| window.contains(c)).count();
     found * 10 >= total * 7
 }
@@ -608,6 +615,18 @@ fn best_title<'a>(
 ) -> Option<TitleMatch> {
     let (norm, offsets) = normalize_with_offsets(rest);
     let norm_chars: Vec<char> = norm.chars().collect();
+    // Byte length in `norm` of its first k characters, and the characters they hold.
+    let mut ends = Vec::with_capacity(norm_chars.len() + 1);
+    let mut keys = Vec::with_capacity(norm_chars.len() + 1);
+    let (mut end, mut key) = (0, CharKey::default());
+    ends.push(end);
+    keys.push(key);
+    for &c in &norm_chars {
+        end += c.len_utf8();
+        key = key.with(c);
+        ends.push(end);
+        keys.push(key);
+    }
     // (match, title length in characters)
     let mut best: Option<(TitleMatch, usize)> = None;
     for (ti, label) in titles.enumerate() {
@@ -620,16 +639,15 @@ fn best_title<'a>(
                     MatchKind::Variant
                 };
                 Some((kind, vlen))
-            } else if fuzzy && shares_most_chars(&norm_chars, variant) {
+            } else if fuzzy && shares_most_chars(&norm_chars, &keys, variant) {
                 // Compare with prefixes of about the title's length.
                 (vlen.saturating_sub(1)..=vlen + 1)
                     .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
-                    .map(|n| {
+                    .filter_map(|n| {
                         let n = n.min(norm_chars.len());
-                        let prefix: String = norm_chars[..n].iter().collect();
-                        (similarity(&prefix, variant), n)
+                        let prefix = &norm[..ends[n]];
+                        similarity_at_least(prefix, variant, MIN_FUZZY_TITLE).map(|s| (s, n))
                     })
-                    .filter(|(s, _)| *s >= MIN_FUZZY_TITLE)
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(s, n)| (MatchKind::Fuzzy(s), n))
             } else {

@@ -139,14 +139,26 @@ fn max_edits(len: usize, floor: f64) -> Option<usize> {
 /// Which characters a string has, hashed into 64 bits: a character of one string
 /// whose bit the other lacks must be substituted or deleted, so the distinct bits one
 /// has and the other lacks bound the edit distance from below.
-#[derive(Clone, Copy)]
-struct CharKey(u64);
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CharKey(u64);
 
 impl CharKey {
-    fn of(s: &str) -> CharKey {
-        CharKey(s.chars().fold(0, |k, c| {
-            k | 1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
-        }))
+    pub(crate) fn of(s: &str) -> CharKey {
+        CharKey(s.chars().fold(0, |k, c| k | CharKey::bit(c)))
+    }
+
+    /// The bit of one character.
+    pub(crate) fn bit(c: char) -> u64 {
+        1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+    }
+
+    pub(crate) fn with(self, c: char) -> CharKey {
+        CharKey(self.0 | CharKey::bit(c))
+    }
+
+    /// False when `c` is certainly not among the characters.
+    pub(crate) fn may_contain(&self, c: char) -> bool {
+        self.0 & CharKey::bit(c) != 0
     }
 
     fn lower_bound(&self, other: &CharKey) -> usize {
