@@ -97,9 +97,10 @@ pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     let Some(limit) = max_edits(ll, floor) else {
         return prefix.filter(|&p| p >= min);
     };
-    let edits = if ll - ls > limit {
-        None
-    } else if CharKey::of(a).lower_bound(&CharKey::of(b)) > limit {
+    // The distance is at least the difference in length, and at least the characters
+    // one has and the other lacks.
+    let ruled_out = ll - ls > limit || CharKey::of(a).lower_bound(&CharKey::of(b)) > limit;
+    let edits = if ruled_out {
         None
     } else {
         bounded_levenshtein(a, b, limit)
@@ -120,7 +121,8 @@ pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
 /// when no number of edits reaches it.
 fn max_edits(len: usize, floor: f64) -> Option<usize> {
     let score = |d: usize| 1.0 - d as f64 / len as f64;
-    if !(score(0) >= floor) {
+    // `floor` above 1.0 (no score reaches it); never NaN.
+    if score(0) < floor {
         return None;
     }
     if floor == f64::NEG_INFINITY {
