@@ -21,6 +21,7 @@ pub mod check;
 pub mod config;
 pub mod fix;
 pub mod load;
+pub mod number;
 pub mod pack;
 pub mod packtest;
 pub mod parse;
@@ -30,6 +31,8 @@ pub mod series;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod suppress;
+pub mod template;
+pub mod text;
 
 pub use load::{Input, LoadError, LoadErrorKind, LoadOptions, Loaded, SourceInfo};
 pub use pack::{Pack, PackError};

@@ -4,11 +4,9 @@
 //! LibreOffice (when installed: converted to PDF headless). Absent tools are skipped
 //! with a note on standard error.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
-#[path = "common/numbered.rs"]
-mod numbered;
+use crate::common;
+use crate::common::convert;
+use crate::common::numbered;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -690,8 +688,8 @@ fn damaged_documents_never_panic() {
             let a = next(s.len());
             let b = (a + next(40)).min(s.len());
             let (a, b) = (
-                nianbao::parse::text::floor_char_boundary(&s, a),
-                nianbao::parse::text::floor_char_boundary(&s, b),
+                nianbao::text::floor_char_boundary(&s, a),
+                nianbao::text::floor_char_boundary(&s, b),
             );
             match next(3) {
                 0 => s.replace_range(a..b, ""),

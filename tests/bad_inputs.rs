@@ -12,9 +12,8 @@
 //! The determinism test at the end runs every output format over a folder of varied
 //! reports with 1 and 2 threads and twice: the bytes must be identical.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
+use crate::common;
+use crate::common::convert;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

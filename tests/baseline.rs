@@ -2,7 +2,7 @@
 //! what is new — across inserted lines, from another working directory, with
 //! repeated findings; a missing or broken baseline is a clear error (exit 2).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -281,4 +281,39 @@ fn missing_or_broken_baselines_are_errors() {
         ],
     );
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `--fix` with a baseline: what the baseline accepts is left in the file (it is
+/// hidden, not fixed); a new fixable finding is fixed.
+#[test]
+fn fix_leaves_what_the_baseline_accepts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let old = replace(&clean(), "逐条审核", "逐条审核审核");
+    assert_ne!(
+        old,
+        clean(),
+        "the clean report changed: pick another defect"
+    );
+    std::fs::write(d.join("r.txt"), &old).expect("write");
+    let o = nianbao(d, &["check", "--format", "json", "r.txt"]);
+    assert_eq!(findings(&o), [("r.txt".to_string(), "E105".to_string())]);
+    let o = nianbao(d, &["check", "--write-baseline", "b.json", "r.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A new defect with a fix: markup residue after a heading.
+    let new = replace(
+        &old,
+        "（三）政府信息管理情况",
+        "（三）政府信息管理情况</span>",
+    );
+    std::fs::write(d.join("r.txt"), &new).expect("write");
+    let o = nianbao(d, &["check", "--fix", "--baseline", "b.json", "r.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let fixed = std::fs::read_to_string(d.join("r.txt")).expect("read");
+    assert_eq!(fixed, old, "only the new finding is fixed");
+    // Without the baseline, the accepted one is fixed too.
+    let o = nianbao(d, &["check", "--fix", "r.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let fixed = std::fs::read_to_string(d.join("r.txt")).expect("read");
+    assert_eq!(fixed, clean());
 }

@@ -10,9 +10,8 @@
 //! installed (Debian: `apt-get install chromium chromium-driver`).
 #![cfg(feature = "server")]
 
-mod common;
-#[path = "common/http.rs"]
-mod http;
+use crate::common;
+use crate::common::http;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

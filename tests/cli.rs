@@ -1,6 +1,6 @@
 //! The `nianbao` binary: exit codes, bad input, listings, output formats.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! source, in `corpus/web/SOURCES.md`), the known defects found by the right family.
 //! Skipped when `../shared` is absent (as on a user's machine).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -4,11 +4,9 @@
 //! shows them); heading styles find a heading whose numeral is absent; broken or
 //! hostile numbering and style parts never fail the load and leave the text as written.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
-#[path = "common/numbered.rs"]
-mod numbered;
+use crate::common;
+use crate::common::convert;
+use crate::common::numbered;
 
 use common::{national, read, replace};
 use nianbao::Outcome;

@@ -3,9 +3,8 @@
 //! BOM and line endings kept, `--diff` equal to what `--fix` writes, never a number,
 //! never a Word document.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
+use crate::common;
+use crate::common::convert;
 
 use std::fs;
 use std::path::Path;
@@ -582,7 +581,7 @@ fn real_reports_are_fixed_without_new_findings() {
         eprintln!("no real reports (../shared absent): skipping");
         return;
     }
-    let keep = |_: &mut Vec<Diagnostic>| {};
+    let keep = |_: &nianbao::Document, _: &mut Vec<Diagnostic>| {};
     let opts = nianbao::LoadOptions::default();
     let digits = |s: &str| -> String { s.chars().filter(|c| c.is_ascii_digit()).collect() };
     let count = |d: &[Diagnostic]| -> std::collections::BTreeMap<String, usize> {
@@ -664,7 +663,7 @@ fn real_reports_are_fixed_without_new_findings() {
 #[test]
 fn damaged_reports_settle_in_one_run() {
     let base: Vec<char> = defective().chars().collect();
-    let keep = |_: &mut Vec<Diagnostic>| {};
+    let keep = |_: &nianbao::Document, _: &mut Vec<Diagnostic>| {};
     let opts = nianbao::LoadOptions::default();
     let digits = |s: &str| -> String { s.chars().filter(|c| c.is_ascii_digit()).collect() };
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -723,7 +722,7 @@ fn fixes_are_applied_in_passes_until_nothing_is_left() {
     );
     let first = lint("r.txt", &text);
     assert_eq!(fixed_rules(&first), ["E102"], "{first:#?}");
-    let keep = |_: &mut Vec<Diagnostic>| {};
+    let keep = |_: &nianbao::Document, _: &mut Vec<Diagnostic>| {};
     let fixed = nianbao::fix::fix_bytes(
         national(),
         "r.txt",

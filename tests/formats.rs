@@ -7,9 +7,8 @@
 //! and on the real reports of `../shared`, converted at test time. Bad files must give
 //! a clear error (exit code 2), never a panic.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
+use crate::common;
+use crate::common::convert;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! it must give a value (a text, findings or an error), never a panic. Tests below
 //! the generic one say what each input used to do and assert its exact outcome.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! report re-rendered with every row's digits glued to its label (one row a line), and
 //! the layouts of real one-line web pages written as synthetic strings.
 
-mod common;
+use crate::common;
 
 use common::{clean, lint, national, replace, rules_of};
 use nianbao::parse::glued::Outcome;

@@ -4,7 +4,7 @@
 //! anything (a watchdog only stops a hung child so that the test fails instead of
 //! hanging forever).
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! of the human output, `rules` and `explain` are Chinese; JSON and SARIF keep their
 //! English field names and enum values.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -8,11 +8,8 @@
 //! The reports: the project's own examples and, when present, the seeds written with
 //! pipe rows.
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
-#[path = "common/layouts.rs"]
-mod layouts;
+use crate::common;
+use crate::common::layouts;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! 结转下年度 2, 予以公开 13, 部分公开 3, 不予公开 1, 无法提供 6, 不予处理 1, 行政复议 2,
 //! 行政诉讼 1 (直接起诉 1 + 复议后起诉 0), 行政规范性文件 制发 3 / 废止 1 / 现行有效 12.
 
-mod common;
+use crate::common;
 
 use common::{clean, lint, replace, rules_of};
 use nianbao::{Diagnostic, Severity};

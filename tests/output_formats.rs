@@ -4,7 +4,7 @@
 //! `--fail-on` against the configuration's `fail-on`, and the summary line.
 //! Update the snapshots with `INSTA_UPDATE=always cargo test --test output_formats`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

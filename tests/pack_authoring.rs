@@ -3,7 +3,7 @@
 //! all their errors, and a provincial author's path from `nianbao init --pack` to
 //! `nianbao check` with a `nianbao.toml` works end to end.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! rule off and adds a relation between two tables; broken packs are rejected with the
 //! TOML position of the problem.
 
-mod common;
+use crate::common;
 
 use common::{clean, replace, root, rules_of};
 use nianbao::{Linter, Pack, PackError, Severity};

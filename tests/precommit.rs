@@ -15,7 +15,7 @@
 //! Skipped, with a note on standard error, where git or pre-commit is missing, where
 //! the project is not a git checkout, or where the crates are not available offline.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

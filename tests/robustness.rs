@@ -2,7 +2,7 @@
 //! loader and the linter. The edits are random but deterministic (a fixed seed), so a
 //! failure is reproducible.
 
-mod common;
+use crate::common;
 
 use std::panic;
 

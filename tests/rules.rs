@@ -1,7 +1,7 @@
 //! Every rule of the national S and T families, firing on a defect and silent on the
 //! clean example report. Each defect is one small edit of the clean report.
 
-mod common;
+use crate::common;
 
 use common::{clean, errors_of, lint, replace, rules_of};
 use nianbao::{Diagnostic, Severity};
@@ -481,7 +481,7 @@ fn following_the_help_of_a_merged_finding_fixes_everything() {
                 else {
                     continue;
                 };
-                let changed = v.checked_add(nianbao::parse::number::Num::from_int(1));
+                let changed = v.checked_add(nianbao::number::Num::from_int(1));
                 let Some(changed) = changed else { continue };
                 let mutated = format!("{}{changed}{}", &text[..span.start], &text[span.end..]);
                 let d = lint(&mutated);

@@ -2,7 +2,7 @@
 //! in `tests/fixtures/sarif/`, see its README; nothing is downloaded), and what the
 //! schema cannot check: rule metadata, rule indices, columns in UTF-16 code units.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -4,7 +4,7 @@
 //! folder that is not a report is a note (named, it is an error); FIFOs and link loops
 //! neither hang nor crash.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

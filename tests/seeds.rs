@@ -4,7 +4,7 @@
 //! them is a bug of ours; and every number of their 表三 and 表四 must be checked: a
 //! change to any one of them must be caught.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -156,7 +156,7 @@ fn every_number_of_tables_three_and_four_is_checked() {
                         continue;
                     };
                     let bumped = n
-                        .checked_add(nianbao::parse::number::Num::from_int(1))
+                        .checked_add(nianbao::number::Num::from_int(1))
                         .unwrap_or(*n);
                     let changed = format!("{}{}{}", &text[..span.start], bumped, &text[span.end..]);
                     let d = national()
@@ -352,8 +352,7 @@ fn every_cross_referenced_figure_is_checked() {
         let (text, base) = lint_file(&path);
         let baseline: HashSet<_> = base.iter().map(key).collect();
         let doc = Document::parse(name(&path), text.clone(), &pack.templates);
-        let mut figures: Vec<(std::ops::Range<usize>, nianbao::parse::number::Num, bool)> =
-            Vec::new();
+        let mut figures: Vec<(std::ops::Range<usize>, nianbao::number::Num, bool)> = Vec::new();
         for rule in pack.enabled_rules() {
             for f in rule.check.figures(&doc, &pack.templates) {
                 let digits = text[f.span.clone()].chars().all(|c| c.is_ascii_digit());
@@ -363,13 +362,13 @@ fn every_cross_referenced_figure_is_checked() {
             }
         }
         for (span, value, breakdown_total) in figures {
-            let one = nianbao::parse::number::Num::from_int(1);
+            let one = nianbao::number::Num::from_int(1);
             let mut changes = vec![if breakdown_total {
                 value.checked_sub(one)
             } else {
                 value.checked_add(one)
             }];
-            if !breakdown_total && value != nianbao::parse::number::Num::ZERO {
+            if !breakdown_total && value != nianbao::number::Num::ZERO {
                 changes.push(value.checked_mul_int(10));
             }
             for changed in changes.into_iter().flatten() {

@@ -3,7 +3,7 @@
 //! aggregates, body normalisation in pairing, `--previous` and the JSON/human output of
 //! labels in last year's file; and the real series of ../shared when present.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

@@ -4,11 +4,9 @@
 //! are all answered identically, and the page is served with its security headers.
 #![cfg(feature = "server")]
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
-#[path = "common/http.rs"]
-mod http;
+use crate::common;
+use crate::common::convert;
+use crate::common::http;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! Snapshots of what users see, so that any change in rendering shows in review.
 //! Update with `INSTA_UPDATE=always cargo test --test snapshots` and review the diff.
 
-mod common;
+use crate::common;
 
 use codespan_reporting::term::termcolor::Buffer;
 use nianbao::report::{human, json};

@@ -2,9 +2,8 @@
 //! per-file ignores for plain text, and E107 for suppressions that do nothing. Each
 //! form is tested used (the finding goes) and unused (E107 says so).
 
-mod common;
-#[path = "common/convert.rs"]
-mod convert;
+use crate::common;
+use crate::common::convert;
 
 use std::process::Command;
 

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::parse::Document;
 
-use super::body::PlaceKey;
+use crate::load::docx::body::PlaceKey;
 
 /// A finding's place in Word.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -15,7 +15,6 @@
 //! original timestamps.
 
 mod anchor;
-pub(crate) mod body;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read, Write};
@@ -26,8 +25,10 @@ use crate::load::SourceKind;
 use crate::parse::Document;
 use crate::report::Diagnostic;
 
+use crate::load::docx::body;
+pub use crate::load::docx::body::PlaceKey;
+use crate::load::docx::package::{attr, comments_target, rel_target, resolve};
 pub use anchor::{Anchor, anchor, places};
-pub use body::PlaceKey;
 
 /// The author of nianbao's comments; comments by this author are replaced on the
 /// next run.
@@ -349,14 +350,6 @@ fn main_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<String, Annotat
     }
 }
 
-/// `name="value"` in a tag (first occurrence).
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!("{name}=\"");
-    let at = tag.find(&key)? + key.len();
-    let end = tag[at..].find('"')? + at;
-    Some(tag[at..end].to_string())
-}
-
 fn read_opt(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
@@ -384,25 +377,6 @@ fn read_part(
         return Err(pkg(format!("{name} 过大")));
     }
     String::from_utf8(bytes).map_err(|_| pkg(format!("{name} 不是 UTF-8 编码")))
-}
-
-/// The target of the comments relationship in a relationships part.
-pub(crate) fn comments_target(rels: &str) -> Option<String> {
-    rel_target(rels, "/comments")
-}
-
-/// The target of the first relationship whose type ends with `suffix`.
-fn rel_target(rels: &str, suffix: &str) -> Option<String> {
-    let mut rest = rels;
-    while let Some(at) = rest.find("<Relationship ") {
-        let tag_end = rest[at..].find('>')? + at;
-        let tag = &rest[at..tag_end];
-        if attr(tag, "Type").is_some_and(|t| t.ends_with(suffix)) {
-            return attr(tag, "Target");
-        }
-        rest = &rest[tag_end..];
-    }
-    None
 }
 
 /// Removes the elements named `element` (local name) whose attribute `key` (local
@@ -461,24 +435,6 @@ fn remove_elements(
         }
     }
     Ok((body::splice(xml, edits), durable))
-}
-
-/// A target relative to the main part's folder, as a zip entry name.
-pub(crate) fn resolve(dir: &str, target: &str) -> String {
-    if let Some(abs) = target.strip_prefix('/') {
-        return abs.to_string();
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for piece in target.split('/') {
-        match piece {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 fn unused_name(zip: &zip::ZipArchive<Cursor<&[u8]>>, dir: &str) -> String {

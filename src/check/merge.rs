@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use crate::parse::number::Num;
+use crate::number::Num;
 use crate::report::{Diagnostic, Label, Relation, RelationFigure, Severity};
 
 /// Most figures named in one help line.

@@ -220,27 +220,54 @@ impl Baseline {
                 out.hidden = Counts::of(diagnostics);
                 out.recorded = std::mem::take(diagnostics);
             }
-            Baseline::Read { root, known, .. } => {
-                let Some(known) = known.get(&key(root, input)) else {
-                    return out;
-                };
-                let mut left = known.clone();
-                let prints = fingerprints(doc, diagnostics);
-                let mut prints = prints.into_iter();
+            Baseline::Read { .. } => {
+                let known = self.known(input, doc, diagnostics);
+                let mut known = known.into_iter();
                 diagnostics.retain(|d| {
-                    let fp = prints.next().unwrap_or_default();
-                    match left.get_mut(&(d.rule.clone(), fp)) {
-                        Some(n) if *n > 0 => {
-                            *n -= 1;
-                            out.hidden.add(d.severity);
-                            false
-                        }
-                        _ => true,
+                    let hide = known.next().unwrap_or(false);
+                    if hide {
+                        out.hidden.add(d.severity);
                     }
+                    !hide
                 });
             }
         }
         out
+    }
+
+    /// Which of one file's findings a baseline being read accepts (each recorded
+    /// finding accepts one occurrence). A baseline being written accepts none.
+    fn known(&self, input: &Input, doc: &Document, diagnostics: &[Diagnostic]) -> Vec<bool> {
+        let Baseline::Read { root, known, .. } = self else {
+            return vec![false; diagnostics.len()];
+        };
+        let Some(known) = known.get(&key(root, input)) else {
+            return vec![false; diagnostics.len()];
+        };
+        let mut left = known.clone();
+        diagnostics
+            .iter()
+            .zip(fingerprints(doc, diagnostics))
+            .map(|(d, fp)| match left.get_mut(&(d.rule.clone(), fp)) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// For `--fix`: the findings the baseline accepts are left as they are (their fix
+    /// is dropped), so fixing never touches what the baseline hides; they are still
+    /// returned, and `apply` hides and counts them afterwards.
+    pub fn keep_unfixed(&self, input: &Input, doc: &Document, diagnostics: &mut [Diagnostic]) {
+        let known = self.known(input, doc, diagnostics);
+        for (d, known) in diagnostics.iter_mut().zip(known) {
+            if known {
+                d.fix = None;
+            }
+        }
     }
 
     /// True when the findings are recorded rather than shown: the summary counts them.

@@ -483,7 +483,14 @@ fn check_one(
     let options = args.input.options();
     // The second pass (series findings) only reads: the file was fixed in the first.
     let (mut outcome, mut fix) = match series {
-        None => super::fix::lint(linter, config, input, &options, &args.fix),
+        None => super::fix::lint(
+            linter,
+            config,
+            input,
+            &options,
+            &args.fix,
+            args.baseline.get(),
+        ),
         Some(_) => (
             load::load(input, &options).and_then(|l| linter.lint_loaded(input.name(), l)),
             super::fix::FixReport::default(),

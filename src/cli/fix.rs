@@ -13,6 +13,7 @@ use nianbao::{Diagnostic, Input, Linter, LoadError, Outcome, load};
 
 use nianbao::report::emit::{Checked, Emitter, Summary};
 
+use super::baseline::Baseline;
 use super::write_stderr_text;
 
 /// The options of `check` about fixing.
@@ -51,9 +52,10 @@ pub(super) fn lint(
     input: &Input,
     options: &load::LoadOptions,
     args: &FixArgs,
+    baseline: &Baseline,
 ) -> (Result<Outcome, LoadError>, FixReport) {
     if args.fix || args.diff {
-        lint_fixing(linter, config, input, options, args.diff)
+        lint_fixing(linter, config, input, options, args.diff, baseline)
     } else {
         let outcome = load::load(input, options).and_then(|l| linter.lint_loaded(input.name(), l));
         (outcome, FixReport::default())
@@ -71,6 +73,7 @@ fn lint_fixing(
     input: &Input,
     options: &load::LoadOptions,
     diff_only: bool,
+    baseline: &Baseline,
 ) -> (Result<Outcome, LoadError>, FixReport) {
     let mut report = FixReport::default();
     let plain = || load::load(input, options).and_then(|l| linter.lint_loaded(input.name(), l));
@@ -89,7 +92,12 @@ fn lint_fixing(
         _ => return (plain(), report),
     };
     let hint = load::Format::by_extension(path);
-    let keep = |d: &mut Vec<nianbao::Diagnostic>| config.keep(path, d);
+    // Per-file ignores are neither fixed nor shown; what a baseline accepts is not
+    // fixed (it is hidden later, with the other findings, by `check_one`).
+    let keep = |doc: &nianbao::Document, d: &mut Vec<nianbao::Diagnostic>| {
+        config.keep(path, d);
+        baseline.keep_unfixed(input, doc, d);
+    };
     let fixed = match fix_bytes(linter, &name, &bytes, hint, options, &keep) {
         Ok(f) => f,
         Err(e) => return (Err(e), report),

@@ -23,7 +23,7 @@
 //! to a pack (`Config::apply_to`) and to findings (`Config::keep`); the command line
 //! only chooses which configuration each file gets.
 
-pub mod glob;
+use crate::load::glob;
 pub mod series;
 
 use std::collections::BTreeMap;
@@ -35,9 +35,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::pack::error::{Errors, PackError, PackSource, did_you_mean};
 use crate::pack::{Location, Pack};
 use crate::report::{Diagnostic, Severity};
+use crate::template::error::{Errors, PackError, PackSource, did_you_mean};
 
 /// The file name searched for.
 pub const FILE_NAME: &str = "nianbao.toml";

@@ -201,14 +201,15 @@ pub struct Fixed {
 
 /// Checks a report given as bytes and fixes it in memory (nothing is written: see
 /// `write::replace`). `keep` removes the findings the user does not want (per-file
-/// ignores, suppressions): they are neither fixed nor reported.
+/// ignores, suppressions): they are neither fixed nor reported; it may also drop a
+/// finding's fix (a finding a baseline accepts is reported, then hidden, but not fixed).
 pub fn fix_bytes(
     linter: &Linter,
     name: &str,
     bytes: &[u8],
     hint: Option<Format>,
     opts: &LoadOptions,
-    keep: &dyn Fn(&mut Vec<Diagnostic>),
+    keep: &dyn Fn(&crate::Document, &mut Vec<Diagnostic>),
 ) -> Result<Fixed, LoadError> {
     let loaded = load::from_bytes(name, bytes, hint, opts)?;
     let kind = loaded.source.kind;
@@ -219,7 +220,7 @@ pub fn fix_bytes(
         _ => loaded.text.clone(),
     };
     let mut outcome = linter.lint_loaded(name, loaded)?;
-    keep(&mut outcome.diagnostics);
+    keep(&outcome.document, &mut outcome.diagnostics);
     let unchanged = |outcome: Outcome, text: String, refused: Option<String>| Fixed {
         outcome,
         before: text.clone(),
@@ -235,9 +236,7 @@ pub fn fix_bytes(
         Ok(c) => c,
         Err(why) => return Ok(unchanged(outcome, expected, Some(why))),
     };
-    if crate::parse::text::lone_cr_to_lf(before.clone())
-        != crate::parse::text::lone_cr_to_lf(expected.clone())
-    {
+    if crate::text::lone_cr_to_lf(before.clone()) != crate::text::lone_cr_to_lf(expected.clone()) {
         let why = "再次解码得到的文本与检查的文本不同".to_string();
         return Ok(unchanged(outcome, before, Some(why)));
     }
@@ -262,7 +261,7 @@ pub fn fix_bytes(
         text = next;
         applied += count;
         outcome = linter.lint_loaded(name, reload(name, kind, encoding, &text)?)?;
-        keep(&mut outcome.diagnostics);
+        keep(&outcome.document, &mut outcome.diagnostics);
     }
     if text == before {
         return Ok(Fixed {
@@ -286,7 +285,7 @@ pub fn fix_bytes(
             );
             let outcome = linter.lint_loaded(name, reload(name, kind, encoding, &before)?)?;
             let mut outcome = outcome;
-            keep(&mut outcome.diagnostics);
+            keep(&outcome.document, &mut outcome.diagnostics);
             Ok(unchanged(outcome, before, Some(why)))
         }
     }
@@ -301,7 +300,7 @@ fn reload(
 ) -> Result<Loaded, LoadError> {
     Ok(match kind {
         SourceKind::Html => {
-            let original = crate::parse::text::lone_cr_to_lf(text.to_string());
+            let original = crate::text::lone_cr_to_lf(text.to_string());
             let (extracted, map) = load::html::extract(&original)
                 .map_err(|_| LoadError::new(name, load::LoadErrorKind::NoText("网页")))?;
             Loaded {

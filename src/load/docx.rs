@@ -19,7 +19,9 @@
 //! whose style or outline level makes them headings are listed in
 //! `SourceInfo::headings` for the outline.
 
+pub mod body;
 pub mod numbering;
+pub mod package;
 pub mod walk;
 
 use std::io::{Cursor, Read};

@@ -20,8 +20,8 @@ use std::ops::Range;
 use quick_xml::events::Event;
 
 use super::source::SourceMap;
-use crate::annotate::PlaceKey;
-use crate::annotate::body::{self, Loc};
+use crate::load::docx::body::PlaceKey;
+use crate::load::docx::body::{self, Loc};
 
 /// A Word comment whose text starts with `nianbao-`, and what it is anchored to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,12 +52,12 @@ pub fn read<R: Read + Seek>(
     let target = if zip.file_names().any(|n| n == rels) {
         super::docx::read_part(zip, &rels)
             .ok()
-            .and_then(|r| crate::annotate::comments_target(&r))
+            .and_then(|r| crate::load::docx::package::comments_target(&r))
     } else {
         None
     };
     let name = match target {
-        Some(t) => crate::annotate::resolve(dir, &t),
+        Some(t) => crate::load::docx::package::resolve(dir, &t),
         None => format!("{dir}comments.xml"),
     };
     if !zip.file_names().any(|n| n == name) {

@@ -26,7 +26,7 @@ use super::encoding;
 use super::layout::{self, Item, Piece, Table, TableCell};
 use super::source::{Origin, SourceInfo, SourceKind};
 use super::{LoadError, LoadErrorKind, Loaded};
-use crate::parse::text::{LineIndex, floor_char_boundary};
+use crate::text::{LineIndex, floor_char_boundary};
 
 /// How far past the previous piece a text token is looked for.
 const WINDOW: usize = 256 * 1024;

@@ -9,6 +9,7 @@
 pub mod docx;
 pub mod docx_comments;
 pub mod encoding;
+pub mod glob;
 pub mod hanzi;
 pub mod html;
 pub mod layout;

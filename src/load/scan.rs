@@ -13,8 +13,8 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::glob;
 use super::{EXTENSIONS, Input, LoadError, LoadErrorKind, file_kind, glob_match};
-use crate::config::glob;
 
 /// How folders are scanned.
 #[derive(Clone, Debug, Default)]

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::parse::text::{LineIndex, Position};
+use crate::text::{LineIndex, Position};
 
 /// The kind of file a report was read from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -237,8 +237,8 @@ impl SourceInfo {
             Origin::Within(r) => r.clone(),
             Origin::Paragraph(_) | Origin::Cell { .. } => return None,
         };
-        let end = crate::parse::text::floor_char_boundary(original, range.end);
-        let start = crate::parse::text::floor_char_boundary(original, range.start.min(end));
+        let end = crate::text::floor_char_boundary(original, range.end);
+        let start = crate::text::floor_char_boundary(original, range.start.min(end));
         Some(start..end)
     }
 

@@ -26,12 +26,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Rule;
-use super::error::{PackError, PackSource};
-use super::template::{LabelSet, Templates, unknown};
 use crate::parse::body::Level;
-use crate::parse::text::normalize;
 use crate::report::{Diagnostic, Severity};
 use crate::rules::{Check, Context, FigureUse};
+use crate::template::error::{PackError, PackSource};
+use crate::template::{LabelSet, Templates, unknown};
+use crate::text::normalize;
 
 /// `[[variant]]`: accepted wordings of a title or label of the templates.
 #[derive(Debug, Deserialize)]

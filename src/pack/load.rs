@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::amend::{self, Combined, Nothing};
-use super::error::{Errors, PackError, PackSource, PackSpan};
-use super::fragments::Fragments;
 use super::schema::{Manifest, PackFile, Wordings};
-use super::template::{self, SectionDef, TableDef};
 use super::{Location, Pack, Rule, builtin_files, builtin_names};
 use crate::rules::{CompileCx, RuleMeta};
+use crate::template::error::{Errors, PackError, PackSource, PackSpan};
+use crate::template::fragments::Fragments;
+use crate::template::{self, SectionDef, TableDef};
 
 const MANIFEST: &str = "pack.toml";
 /// How `Location::key` starts for a built-in pack.
@@ -110,7 +110,7 @@ pub(super) fn resolve_extends(value: &str, from: &Location) -> Result<Location, 
             let target = dir.join(value);
             if !looks_like_path
                 && !target.is_dir()
-                && let Some(close) = super::error::did_you_mean(value, builtin_names())
+                && let Some(close) = crate::template::error::did_you_mean(value, builtin_names())
             {
                 return Err(PackError::new(format!(
                     "找不到规则包「{value}」：既不是内置规则包，也没有这个目录"
@@ -353,7 +353,7 @@ fn merge(
                     && name
                         .chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-                if !valid || name == super::fragments::FIGURE {
+                if !valid || name == crate::template::fragments::FIGURE {
                     let at = pattern.span();
                     errors.push(PackError::new(format!("片段名「{name}」无效"))
                         .at(src, at, "此片段")

@@ -4,16 +4,13 @@
 //! `Rule`s the checker runs.
 
 pub mod amend;
-pub mod error;
-pub mod fragments;
 mod load;
 pub mod schema;
-pub mod template;
 
 use std::path::{Path, PathBuf};
 
-pub use error::{PackError, PackSource, PackSpan};
-pub use template::Templates;
+pub use crate::template::Templates;
+pub use crate::template::error::{PackError, PackSource, PackSpan};
 
 use crate::rules::{Check, RuleMeta};
 

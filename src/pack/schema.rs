@@ -14,11 +14,11 @@ use toml::Spanned;
 use toml::de::{DeValue, ValueDeserializer};
 
 use super::amend::{OverrideDef, VariantDef};
-use super::error::{Errors, PackError, PackSource, did_you_mean};
-use super::fragments::Fragments;
-use super::template::{SectionDef, TableDef, Templates};
 use crate::report::Severity;
 use crate::rules::{self, Check, CompileCx, RuleDef};
+use crate::template::error::{Errors, PackError, PackSource, did_you_mean};
+use crate::template::fragments::Fragments;
+use crate::template::{SectionDef, TableDef, Templates};
 
 /// `[pack]` in pack.toml.
 #[derive(Debug, Deserialize)]
@@ -122,7 +122,7 @@ macro_rules! rule_kinds {
                 id: &str,
                 wordings: &Wordings<'_>,
                 cx: &CompileCx<'_>,
-            ) -> Option<Result<Box<dyn Check>, super::error::DefError>> {
+            ) -> Option<Result<Box<dyn Check>, crate::template::error::DefError>> {
                 $(
                     if let Some(def) = self.$name.iter().find(|d| d.header().id.get_ref() == id) {
                         return Some(wordings.apply(stringify!($name), def, cx));
@@ -191,7 +191,7 @@ impl Wordings<'_> {
         kind: &str,
         def: &D,
         cx: &CompileCx<'_>,
-    ) -> Result<Box<dyn Check>, super::error::DefError> {
+    ) -> Result<Box<dyn Check>, crate::template::error::DefError> {
         let any: &dyn std::any::Any = def;
         if let Some(d) = any.downcast_ref::<rules::cross_ref::Def>() {
             let mut d = d.clone();
@@ -203,7 +203,7 @@ impl Wordings<'_> {
             d.set_wordings(self);
             return rules::pattern::compile(&d, cx);
         }
-        Err(super::error::DefError::new(
+        Err(crate::template::error::DefError::new(
             self.at.clone(),
             format!("{kind} 规则不能增加写法"),
             "patterns 只能用于 cross_ref 和 pattern 规则",
@@ -219,7 +219,8 @@ pub struct CompiledDef<'a> {
 }
 
 /// The `compile` function of a rule kind.
-type CompileFn<D> = fn(&D, &CompileCx<'_>) -> Result<Box<dyn Check>, super::error::DefError>;
+type CompileFn<D> =
+    fn(&D, &CompileCx<'_>) -> Result<Box<dyn Check>, crate::template::error::DefError>;
 
 fn compile_all<'a, D: RuleDef>(
     out: &mut Vec<CompiledDef<'a>>,

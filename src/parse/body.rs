@@ -162,11 +162,11 @@ pub fn classify(name: &str) -> Option<Level> {
 }
 pub fn infer(text: &str, outline: &Outline) -> Option<IssuingBody> {
     let preamble_end = outline.sections.first().map_or_else(
-        || super::text::floor_char_boundary(text, PREAMBLE_BYTES),
+        || crate::text::floor_char_boundary(text, PREAMBLE_BYTES),
         |s| {
             s.heading
                 .start
-                .min(super::text::floor_char_boundary(text, PREAMBLE_BYTES))
+                .min(crate::text::floor_char_boundary(text, PREAMBLE_BYTES))
         },
     );
     from_title(text, preamble_end).or_else(|| from_self_reference(text, outline, preamble_end))
@@ -243,7 +243,7 @@ fn from_self_reference(text: &str, outline: &Outline, preamble_end: usize) -> Op
     let mut ranges: Vec<Range<usize>> = Vec::with_capacity(2);
     ranges.push(0..preamble_end);
     if let Some(first) = outline.sections.iter().find(|s| s.template == 0) {
-        let end = super::text::floor_char_boundary(
+        let end = crate::text::floor_char_boundary(
             text,
             (first.body.start + FIRST_SECTION_BYTES).min(first.body.end),
         );

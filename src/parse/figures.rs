@@ -5,11 +5,9 @@
 //! `NUMBER_PATTERN` is the regex fragment rule packs get as `{n}`; `parse_figure` turns
 //! what it matched into a `Num`.
 
-use super::number::{Num, parse_number};
+use crate::number::{Num, parse_number};
 
-/// Regex for one figure (named capture `n`): Arabic digits (ASCII or full-width, with
-/// thousands separators and decimals) or Chinese numerals.
-pub const NUMBER_PATTERN: &str = r"(?P<n>[0-9０-９](?:[0-9０-９]|[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万]+)";
+pub use crate::number::NUMBER_PATTERN;
 
 /// Words before a figure that make it approximate.
 const APPROX_BEFORE: &[&str] = &[

@@ -18,10 +18,10 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 
-use super::number::parse_number;
-use super::text::normalize_with_offsets;
 use super::tokens::{Layout, Token, TokenKind};
-use crate::pack::template::TableTemplate;
+use crate::number::parse_number;
+use crate::template::TableTemplate;
+use crate::text::normalize_with_offsets;
 
 /// Row labels followed by digits that make a line a glued table line (for a table
 /// without row labels: header labels, one of them followed by digits).

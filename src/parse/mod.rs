@@ -9,20 +9,18 @@ pub mod figures;
 pub mod glued;
 pub mod inline;
 pub mod narrative;
-pub mod number;
 pub mod outline;
 pub mod tables;
-pub mod text;
 pub mod tokens;
 pub mod year;
 
 use std::ops::Range;
 
-use crate::pack::Templates;
+use crate::template::Templates;
+pub use crate::text::LineIndex;
 pub use narrative::Narrative;
 pub use outline::{Outline, PartHit, SectionHit};
 pub use tables::{Cell, CellValue, RowReading, RowShape, TableReading, TableStatus};
-pub use text::LineIndex;
 pub use year::ReportYear;
 
 /// A report, parsed against a pack's templates.
@@ -105,7 +103,7 @@ impl Document {
         headings: &[Range<usize>],
     ) -> Document {
         // Old Mac files end lines with a lone CR: read them as line breaks (same offsets).
-        let text = text::lone_cr_to_lf(text);
+        let text = crate::text::lone_cr_to_lf(text);
         let lines = LineIndex::new(&text);
         let mut outline = outline::find_styled(&text, &lines, templates, headings);
         let mut tables: Vec<TableReading> = Vec::with_capacity(templates.tables.len());
@@ -200,7 +198,7 @@ impl Document {
     }
 
     /// 1-based line and character column of a byte offset.
-    pub fn position(&self, offset: usize) -> text::Position {
+    pub fn position(&self, offset: usize) -> crate::text::Position {
         self.lines.position(&self.text, offset)
     }
 }

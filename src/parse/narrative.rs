@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
-use super::text::LineIndex;
 use super::tokens::is_page_furniture;
+use crate::text::LineIndex;
 
 /// A piece of the narrative copied verbatim from the original text.
 #[derive(Clone, Copy, Debug)]

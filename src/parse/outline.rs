@@ -8,8 +8,8 @@ use std::ops::Range;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::text::{CharKey, LineIndex, normalize_with_offsets, similarity_at_least};
-use crate::pack::template::{LabelSet, MatchKind, Templates};
+use crate::template::{LabelSet, MatchKind, Templates};
+use crate::text::{CharKey, LineIndex, normalize_with_offsets, similarity_at_least};
 
 /// A section heading found in the text.
 #[derive(Clone, Debug)]
@@ -123,7 +123,7 @@ fn is_boundary(c: char) -> bool {
 fn window(rest: &str, chars: usize) -> &str {
     let mut kept = 0;
     for (i, c) in rest.char_indices() {
-        let folded = super::text::fold_char(c);
+        let folded = crate::text::fold_char(c);
         if folded.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
             continue;
         }
@@ -193,7 +193,7 @@ fn find_untitled(
             let start = from + m.end();
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
             let clause_end = advance_chars(text, start, PART_CLAUSE_CHARS, line_end);
-            let clause = super::text::normalize(&text[start..clause_end]);
+            let clause = crate::text::normalize(&text[start..clause_end]);
             let names_topic = tpl.title.norms.iter().any(|t| {
                 let mut chars: Vec<char> = t.chars().collect();
                 chars.sort_unstable();
@@ -292,7 +292,7 @@ pub fn find_styled(
             heading: numeral.start()..title_span.end,
             numeral: numeral.as_str().to_string(),
             numeral_span: numeral.range(),
-            title: super::text::normalize(&text[title_span.clone()]),
+            title: crate::text::normalize(&text[title_span.clone()]),
             title_span,
             kind: found.kind,
             matched: found.variant,
@@ -398,7 +398,7 @@ fn add_styled(
                 heading: title_span.clone(),
                 numeral: String::new(),
                 numeral_span: start..start,
-                title: super::text::normalize(&text[title_span.clone()]),
+                title: crate::text::normalize(&text[title_span.clone()]),
                 title_span,
                 kind: found.kind,
                 matched: found.variant,
@@ -469,7 +469,7 @@ const MAX_STYLED_PART_TAIL: usize = 6;
 /// the line).
 fn part_title(
     rest: &str,
-    parts: &[crate::pack::template::PartTemplate],
+    parts: &[crate::template::PartTemplate],
     bracketed: bool,
     whole_line: bool,
 ) -> Option<(usize, usize)> {
@@ -490,7 +490,7 @@ fn part_title(
         None => return None,
     };
     let clause = &rest[..clause_end];
-    let norm = super::text::normalize(clause);
+    let norm = crate::text::normalize(clause);
     // The earliest-named topic; a longer name wins at the same place.
     parts
         .iter()

@@ -15,9 +15,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::number::Num;
 use super::tokens::{Layout, Token, TokenKind};
-use crate::pack::template::{MatchKind, RowTemplate, TableTemplate};
+use crate::number::Num;
+use crate::template::{MatchKind, RowTemplate, TableTemplate};
 
 /// Raw similarity a token needs to be taken as a row label.
 const MIN_ROW_SCORE: f64 = 0.72;
@@ -1041,13 +1041,13 @@ fn glued_row(row: &RowTemplate, ncols: usize, text: &str, tok: &Token, digits: &
     let start = written
         .char_indices()
         .rev()
-        .filter(|(_, c)| super::text::fold_char(*c).is_ascii_digit())
+        .filter(|(_, c)| crate::text::fold_char(*c).is_ascii_digit())
         .nth(count.saturating_sub(1))
         .map_or(tok.span.start, |(i, _)| tok.span.start + i);
     let span = start..tok.span.end;
     let mut cells = vec![Cell::missing(); ncols];
     let shape = if row.columns.len() == 1 {
-        if let (Some(&col), Some(n)) = (row.columns.first(), super::number::parse_number(digits)) {
+        if let (Some(&col), Some(n)) = (row.columns.first(), crate::number::parse_number(digits)) {
             cells[col] = Cell {
                 value: CellValue::Number(n),
                 span: Some(span.clone()),
@@ -1075,7 +1075,7 @@ fn written_digits<'a>(text: &'a str, t: &Token) -> Option<&'a str> {
     let s = text.get(t.span.clone())?;
     (!s.is_empty()
         && s.chars()
-            .all(|c| super::text::fold_char(c).is_ascii_digit()))
+            .all(|c| crate::text::fold_char(c).is_ascii_digit()))
     .then_some(s)
 }
 
@@ -1137,7 +1137,7 @@ fn glued_span_row(ncols: usize, text: &str, span: Range<usize>) -> RowReading {
         .get(span.clone())
         .unwrap_or("")
         .chars()
-        .map(super::text::fold_char)
+        .map(crate::text::fold_char)
         .filter(char::is_ascii_digit)
         .collect();
     RowReading {
@@ -1160,7 +1160,7 @@ pub fn decode_glued(
     tpl: &TableTemplate,
     text: &str,
     table: &mut TableReading,
-    relations: &[super::glued::table::RelationSpec],
+    relations: &[crate::template::expr::RelationSpec],
 ) {
     if table.status == TableStatus::Missing {
         return;

@@ -14,8 +14,8 @@ use std::ops::Range;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::number::{Num, parse_number};
-use super::text::{LineIndex, normalize};
+use crate::number::{Num, parse_number};
+use crate::text::{LineIndex, normalize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
@@ -99,7 +99,7 @@ pub fn tokenize(
     text: &str,
     lines: &LineIndex,
     region: Range<usize>,
-    tpl: &crate::pack::template::TableTemplate,
+    tpl: &crate::template::TableTemplate,
 ) -> Vec<Token> {
     // Built the first time a line looks glued (most reports have none).
     let mut inline: Option<Option<super::inline::InlineLabels>> = None;
@@ -410,7 +410,7 @@ fn column_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratc
 mod tests {
     use super::*;
 
-    fn t2() -> crate::pack::template::TableTemplate {
+    fn t2() -> crate::template::TableTemplate {
         let pack = crate::pack::Pack::national().expect("national pack");
         pack.templates.tables[0].clone()
     }

@@ -64,7 +64,7 @@ static YEAR: LazyLock<Regex> =
 
 pub fn infer(text: &str, outline: &Outline) -> Option<ReportYear> {
     let preamble_end = outline.sections.first().map_or_else(
-        || super::text::floor_char_boundary(text, 2000),
+        || crate::text::floor_char_boundary(text, 2000),
         |s| s.heading.start,
     );
     let capture = |re: &Regex, hay: &str, source| {

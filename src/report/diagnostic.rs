@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::parse::number::Num;
+use crate::number::Num;
 
 /// How serious a finding is. Only `Error` makes `nianbao check` exit with 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

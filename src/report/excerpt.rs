@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files};
 
-use crate::parse::text::{LineIndex, ceil_char_boundary, floor_char_boundary};
+use crate::text::{LineIndex, ceil_char_boundary, floor_char_boundary};
 
 /// Lines longer than this (in characters) are cut to a window around the spans.
 pub const LONG_LINE: usize = 120;

@@ -25,7 +25,7 @@ pub struct Piece {
 pub fn pieces(text: &str, diagnostics: &[Diagnostic]) -> Vec<Piece> {
     let clamp = |o: usize| {
         let o = o.min(text.len());
-        crate::parse::text::floor_char_boundary(text, o)
+        crate::text::floor_char_boundary(text, o)
     };
     let spans: Vec<Range<usize>> = diagnostics
         .iter()

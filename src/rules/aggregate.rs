@@ -16,10 +16,10 @@
 //! on the summary's cell, with the per-unit values in a note.
 
 use super::{Check, resolve_ids, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
-use crate::parse::number::Num;
+use crate::number::Num;
 use crate::series::{AggregateCx, SeriesCheck};
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[aggregate]]`

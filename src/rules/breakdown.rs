@@ -22,12 +22,12 @@
 use std::ops::Range;
 
 use super::{Check, CompileCx, Context, FigureUse, pack_regex, parse_check, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
+use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{NUMBER_PATTERN, Reliability, parse_figure, reliability};
-use crate::parse::number::Num;
-use crate::parse::text::normalize;
+use crate::template::Templates;
+use crate::template::error::DefError;
+use crate::text::normalize;
 
 rule_def! {
     /// `[[breakdown]]`

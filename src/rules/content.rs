@@ -24,8 +24,8 @@
 //! A missing section is reported by the `structure` rules, not here.
 
 use super::{Check, CompileCx, Context, pack_regex, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[content]]`

@@ -40,12 +40,12 @@ use super::{
     Check, CompileCx, Context, FigureUse, in_sections, pack_regex, relation, resolve_sections,
     rule_def,
 };
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
+use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{Reliability, parse_figure, reliability};
-use crate::parse::number::Num;
 use crate::report::Severity;
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[cross_ref]]`

@@ -27,12 +27,12 @@ use std::collections::BTreeSet;
 
 use super::expr::{self, Term, TermKind, file_span};
 use super::{Check, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
+use crate::number::Num;
 use crate::parse::Document;
-use crate::parse::number::Num;
 use crate::report::Severity;
 use crate::series::{CellFact, Cells, PairCx, SeriesCheck};
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[cross_year]]`

@@ -29,13 +29,13 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::{Check, parse_check, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
+use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{Reliability, parse_figure, reliability};
-use crate::parse::number::Num;
 use crate::report::Place;
 use crate::series::{PairCx, SeriesCheck};
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[cross_year_text]]`

@@ -34,9 +34,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Check, CompileCx, Context, in_sections, parse_check, resolve_sections, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
 use crate::parse::Document;
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[date_check]]`

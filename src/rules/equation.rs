@@ -29,9 +29,9 @@ use super::expr::{
     self, Binding, MAX_LISTED, Naming, Op, Operand, Side, Term, TermKind, file_span, terms_text,
 };
 use super::{Check, Context, relation, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::{TableTemplate, Templates};
-use crate::parse::number::Num;
+use crate::number::Num;
+use crate::template::error::DefError;
+use crate::template::{TableTemplate, Templates};
 
 rule_def! {
     /// `[[equation]]`
@@ -205,8 +205,8 @@ impl Check for Equation {
         }
     }
 
-    fn decoding_relation(&self, rule: &str) -> Option<crate::parse::glued::table::RelationSpec> {
-        Some(crate::parse::glued::table::RelationSpec {
+    fn decoding_relation(&self, rule: &str) -> Option<crate::template::expr::RelationSpec> {
+        Some(crate::template::expr::RelationSpec {
             rule: rule.to_string(),
             lhs: self.lhs.clone(),
             op: self.op,

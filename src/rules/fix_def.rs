@@ -5,7 +5,7 @@
 //! loads: the value's shape, a replacement without line breaks or numerals (a fix
 //! never writes a number), and the rule's examples (see `pattern::compile`).
 
-use crate::pack::error::DefError;
+use crate::template::error::DefError;
 
 /// What a fix does with the offending text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@
 //!
 //! Not a rule kind: `cross_ref` calls it when its cells are not all certain numbers.
 
+use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::glued::Outcome;
-use crate::parse::number::Num;
 use crate::parse::tables::CellValue;
 use crate::rules::expr::{Term, TermKind};
 
@@ -47,7 +47,7 @@ impl Candidates {
 pub fn candidates(
     terms: &[Term],
     doc: &Document,
-    templates: &crate::pack::template::Templates,
+    templates: &crate::template::Templates,
 ) -> Option<Candidates> {
     let mut glued: Option<(usize, usize)> = None;
     let mut fixed = Num::ZERO;

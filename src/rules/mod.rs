@@ -7,9 +7,9 @@
 
 use std::ops::Range;
 
-use crate::pack::template::Templates;
 use crate::parse::Document;
 use crate::report::{Diagnostic, Relation, Severity};
+use crate::template::Templates;
 
 pub mod aggregate;
 pub mod breakdown;
@@ -80,7 +80,7 @@ pub struct DefHeader<'a> {
 /// regex fragments, and the text of the TOML file (to point errors inside strings).
 pub struct CompileCx<'a> {
     pub templates: &'a Templates,
-    pub fragments: &'a crate::pack::fragments::Fragments,
+    pub fragments: &'a crate::template::fragments::Fragments,
     pub source: &'a str,
     /// Whether rules check their `examples` and `counterexamples` now. False for the
     /// built-in packs: `cargo test` checks theirs (`tests/pack_examples.rs`), so a start
@@ -121,7 +121,7 @@ pub struct RuleMeta {
 pub struct FigureUse {
     /// Where the figure (or the wording that implies zero) is in the document.
     pub span: Range<usize>,
-    pub value: crate::parse::number::Num,
+    pub value: crate::number::Num,
     /// What it was compared with, e.g. `表三「一、本年新收」总计 24`.
     pub compared_with: String,
     pub agrees: bool,
@@ -150,7 +150,7 @@ pub trait Check: Send + Sync {
 
     /// The relation between cells this rule checks, for decoding glued digit runs
     /// (`parse::glued`); `rule` is the rule's id (`equation` rules only).
-    fn decoding_relation(&self, _rule: &str) -> Option<crate::parse::glued::table::RelationSpec> {
+    fn decoding_relation(&self, _rule: &str) -> Option<crate::template::expr::RelationSpec> {
         None
     }
 
@@ -202,14 +202,14 @@ pub fn resolve_ids<'a>(
     find: impl Fn(&str) -> Option<usize>,
     known: impl Fn() -> Vec<&'a str>,
     what: &str,
-) -> Result<Vec<usize>, crate::pack::error::DefError> {
+) -> Result<Vec<usize>, crate::template::error::DefError> {
     if ids.is_empty() {
         return Ok((0..all).collect());
     }
     ids.iter()
         .map(|id| {
             find(id.get_ref()).ok_or_else(|| {
-                crate::pack::error::DefError::new(
+                crate::template::error::DefError::new(
                     id.span(),
                     format!("找不到{what}「{}」", id.get_ref()),
                     "没有这个 id",
@@ -225,7 +225,7 @@ pub fn resolve_ids<'a>(
 pub fn pack_regex(
     field: &toml::Spanned<String>,
     cx: &CompileCx<'_>,
-) -> Result<regex::Regex, crate::pack::error::DefError> {
+) -> Result<regex::Regex, crate::template::error::DefError> {
     let expanded = expand(field, cx)?;
     regex::RegexBuilder::new(&expanded)
         .size_limit(REGEX_SIZE_LIMIT)
@@ -246,9 +246,9 @@ pub const REGEX_SIZE_LIMIT: usize = 8 << 20;
 pub fn expand(
     field: &toml::Spanned<String>,
     cx: &CompileCx<'_>,
-) -> Result<String, crate::pack::error::DefError> {
+) -> Result<String, crate::template::error::DefError> {
     cx.fragments.expand(field.get_ref()).map_err(|e| {
-        let mut err = crate::pack::error::DefError::new(
+        let mut err = crate::template::error::DefError::new(
             expr::file_span(cx.source, field, e.span),
             e.message,
             "此处",
@@ -270,9 +270,9 @@ pub fn regex_error(
     field: &toml::Spanned<String>,
     cx: &CompileCx<'_>,
     detail: &str,
-) -> crate::pack::error::DefError {
+) -> crate::template::error::DefError {
     let detail = detail.lines().last().unwrap_or(detail).trim();
-    crate::pack::error::DefError::new(
+    crate::template::error::DefError::new(
         expr::file_span(cx.source, field, 0..field.get_ref().len()),
         format!("正则表达式有误：{detail}"),
         "此正则表达式",
@@ -288,13 +288,13 @@ pub fn check_examples(
     examples: &[toml::Spanned<String>],
     counterexamples: &[toml::Spanned<String>],
     recognise: impl Fn(&str) -> Option<String>,
-) -> Result<(), crate::pack::error::DefError> {
+) -> Result<(), crate::template::error::DefError> {
     if !cx.check_examples {
         return Ok(());
     }
     for e in examples {
         if recognise(e.get_ref()).is_none() {
-            return Err(crate::pack::error::DefError::new(
+            return Err(crate::template::error::DefError::new(
                 e.span(),
                 "示例没有被此规则识别",
                 "此示例没有被识别",
@@ -304,7 +304,7 @@ pub fn check_examples(
     }
     for e in counterexamples {
         if let Some(found) = recognise(e.get_ref()) {
-            return Err(crate::pack::error::DefError::new(
+            return Err(crate::template::error::DefError::new(
                 e.span(),
                 format!("反例被误识别：「{found}」"),
                 "此反例不应被识别",
@@ -318,7 +318,7 @@ pub fn check_examples(
 pub fn resolve_sections(
     ids: &[toml::Spanned<String>],
     templates: &Templates,
-) -> Result<Vec<usize>, crate::pack::error::DefError> {
+) -> Result<Vec<usize>, crate::template::error::DefError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -343,14 +343,14 @@ pub fn in_sections(doc: &Document, sections: &[usize], offset: usize) -> bool {
 pub fn parse_check<T: Copy>(
     check: &toml::Spanned<String>,
     names: &[(&str, T)],
-) -> Result<T, crate::pack::error::DefError> {
+) -> Result<T, crate::template::error::DefError> {
     names
         .iter()
         .find(|(n, _)| *n == check.get_ref())
         .map(|(_, v)| *v)
         .ok_or_else(|| {
             let list: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-            crate::pack::error::DefError::new(
+            crate::template::error::DefError::new(
                 check.span(),
                 format!("未知的检查「{}」", check.get_ref()),
                 "不支持的 check",

@@ -40,9 +40,9 @@ use std::ops::Range;
 
 use super::fix_def::FixAction;
 use super::{Check, CompileCx, Context, in_sections, pack_regex, resolve_sections, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
 use crate::report::Fix;
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[pattern]]`

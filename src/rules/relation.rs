@@ -6,9 +6,9 @@
 use std::ops::Range;
 
 use super::expr::{Side, operand_name};
-use crate::pack::template::Templates;
-use crate::parse::number::Num;
+use crate::number::Num;
 use crate::report::{Relation, RelationFigure};
+use crate::template::Templates;
 
 /// One figure on one side of an equality, before grouping.
 pub struct Term {

@@ -24,7 +24,7 @@ use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use super::{Check, CompileCx, Context, rule_def};
-use crate::pack::error::DefError;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[repetition]]`

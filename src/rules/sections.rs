@@ -32,10 +32,10 @@
 use std::ops::Range;
 
 use super::{Check, Context, parse_check, resolve_ids, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
 use crate::parse::Document;
-use crate::parse::text::{char_diff, floor_char_boundary};
+use crate::template::Templates;
+use crate::template::error::DefError;
+use crate::text::{char_diff, floor_char_boundary};
 
 rule_def! {
     /// `[[structure]]`
@@ -674,7 +674,7 @@ impl Structure {
 fn title_fix(
     doc: &Document,
     h: &crate::parse::SectionHit,
-    title: &crate::pack::template::LabelSet,
+    title: &crate::template::LabelSet,
 ) -> Option<crate::report::Fix> {
     let text = &doc.text;
     let line_start = text[..h.numeral_span.start]
@@ -691,11 +691,11 @@ fn title_fix(
     if !before.trim().is_empty() || !after.trim().is_empty() || written.contains('|') {
         return None;
     }
-    let norm = crate::parse::text::normalize(written);
+    let norm = crate::text::normalize(written);
     if let Some(missing) = title.norm().strip_prefix(norm.as_str()) {
         let next = text[line_end..].trim_start();
         let next_line = next.lines().next().unwrap_or("");
-        let next_norm = crate::parse::text::normalize(next_line);
+        let next_norm = crate::text::normalize(next_line);
         if missing
             .chars()
             .next()

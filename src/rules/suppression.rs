@@ -17,8 +17,8 @@
 //! ```
 
 use super::{Check, CompileCx, Context, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::Templates;
+use crate::template::Templates;
+use crate::template::error::DefError;
 
 rule_def! {
     /// `[[suppression]]`

@@ -30,16 +30,16 @@
 use std::ops::Range;
 
 use super::{Check, Context, parse_check, resolve_ids, rule_def};
-use crate::pack::error::DefError;
-use crate::pack::template::{TableTemplate, Templates};
 use crate::parse::glued::table::summarize;
 use crate::parse::glued::{Impossible, Outcome};
 use crate::parse::tables::{
     CellValue, HeaderTarget, RowShape, TableReading, TableStatus, ancestors,
 };
-use crate::parse::text::{char_diff, is_truncation};
 use crate::parse::tokens::Layout;
 use crate::report::extract::reading_text;
+use crate::template::error::DefError;
+use crate::template::{TableTemplate, Templates};
+use crate::text::{char_diff, is_truncation};
 
 rule_def! {
     /// `[[table_check]]`
@@ -790,20 +790,20 @@ fn label_fix<'a>(
     span: &Range<usize>,
     norm: &str,
     layout: Layout,
-    standard: &crate::pack::template::LabelSet,
-    others: impl Iterator<Item = &'a crate::pack::template::LabelSet>,
+    standard: &crate::template::LabelSet,
+    others: impl Iterator<Item = &'a crate::template::LabelSet>,
 ) -> Option<crate::report::Fix> {
     if !matches!(layout, Layout::Pipe | Layout::Cells) {
         return None;
     }
     let written = cx.doc.text.get(span.clone())?;
-    if crate::parse::text::normalize(written) != norm || written.contains('|') {
+    if crate::text::normalize(written) != norm || written.contains('|') {
         return None;
     }
-    let score = |l: &crate::pack::template::LabelSet| {
+    let score = |l: &crate::template::LabelSet| {
         l.norms
             .iter()
-            .map(|n| crate::parse::text::similarity(norm, n))
+            .map(|n| crate::text::similarity(norm, n))
             .fold(0.0_f64, f64::max)
     };
     let own = score(standard);

@@ -16,10 +16,10 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::number::Num;
 use crate::pack::{Pack, Templates};
 use crate::parse::body_key::{self, BodyKey};
 use crate::parse::glued::Outcome as GluedOutcome;
-use crate::parse::number::Num;
 use crate::parse::{CellValue, Document};
 use crate::report::{Diagnostic, Place, Severity};
 use crate::rules::RuleMeta;

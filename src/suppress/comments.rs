@@ -13,7 +13,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use crate::parse::text::LineIndex;
+use crate::text::LineIndex;
 
 /// A comment: its whole range (`<!--` to `-->`) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -330,7 +330,7 @@ fn closest_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= 1)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-        .or_else(|| crate::pack::error::did_you_mean(id, ids.iter().copied()))
+        .or_else(|| crate::template::error::did_you_mean(id, ids.iter().copied()))
 }
 
 fn unknown_directive(word: &str) -> String {

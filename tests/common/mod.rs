@@ -86,4 +86,9 @@ pub fn shared_files(sub: &str, suffix: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+pub mod convert;
+#[cfg(feature = "server")]
+pub mod http;
+pub mod layouts;
+pub mod numbered;
 pub mod series;

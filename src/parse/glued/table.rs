@@ -12,24 +12,11 @@
 use std::ops::Range;
 
 use super::{Cmp, GluedRow, Limits, LinearRelation, Outcome, decode_table};
-use crate::pack::template::TableTemplate;
-use crate::parse::number::Num;
+use crate::number::Num;
 use crate::parse::tables::{Cell, CellValue, RowShape, TableReading};
-use crate::parse::text::fold_char;
-use crate::rules::expr::{Op, Term, TermKind};
-
-/// A relation of the pack, as the decoder needs it: an `equation` rule's terms.
-#[derive(Clone, Debug)]
-pub struct RelationSpec {
-    pub rule: String,
-    pub lhs: Vec<Term>,
-    pub op: Op,
-    pub rhs: Vec<Term>,
-    /// Table and rows `*` in a row place ranges over.
-    pub star_rows: Option<(usize, Vec<usize>)>,
-    /// Table and columns `*` in a column place ranges over.
-    pub star_cols: Option<(usize, Vec<usize>)>,
-}
+use crate::template::TableTemplate;
+use crate::template::expr::{Op, RelationSpec, Term, TermKind};
+use crate::text::fold_char;
 
 /// What decoding found for a glued row (kept on `RowReading::glued`).
 #[derive(Clone, Debug)]

@@ -1,6 +1,11 @@
 //! Templates: what a report is expected to contain, as declared in a pack's
 //! `[[section]]` and `[[table]]` entries. The parser reads a document against them and
 //! the rules refer to them by id.
+//!
+//! This layer sits below both `parse` and `rules` (and `pack`, which builds it from
+//! TOML): the templates, the cell-expression notation (`expr`) and the errors of a pack
+//! definition (`error`) depend only on `text` and `number`, so the parser can read a
+//! report against a pack without depending on the rules compiled from it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,8 +13,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::{PackError, PackSource, PackSpan};
-use crate::parse::text::{normalize, similarity, similarity_at_least};
+pub mod error;
+pub mod expr;
+pub mod fragments;
+
+use self::error::{PackError, PackSource, PackSpan};
+use crate::text::{normalize, similarity, similarity_at_least};
 
 // ───────────────────────────────────────────── TOML definitions
 
@@ -299,7 +308,7 @@ pub struct Templates {
     pub tables: Vec<TableTemplate>,
     /// The relations of the pack's enabled `equation` rules, which the parser uses to
     /// decode glued digit runs (`parse::glued`); filled once the rules are compiled.
-    pub relations: Vec<crate::parse::glued::table::RelationSpec>,
+    pub relations: Vec<crate::template::expr::RelationSpec>,
 }
 
 impl Templates {

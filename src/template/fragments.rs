@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::parse::figures::NUMBER_PATTERN;
+use crate::number::NUMBER_PATTERN;
 
 /// The built-in fragment: one figure, captured as `n`.
 pub const FIGURE: &str = "n";

@@ -62,7 +62,7 @@ impl fmt::Display for Num {
 /// and a leading minus sign. Anything else (including an empty string) is `None`.
 pub fn parse_number(s: &str) -> Option<Num> {
     let s = s.trim();
-    let mut chars = s.chars().map(crate::parse::text::fold_char).peekable();
+    let mut chars = s.chars().map(crate::text::fold_char).peekable();
     let negative = match chars.peek() {
         Some('-') | Some('−') => {
             chars.next();
@@ -123,6 +123,10 @@ pub fn parse_number(s: &str) -> Option<Num> {
     let value = int.checked_mul(SCALE)?.checked_add(frac)?;
     Some(Num(if negative { -value } else { value }))
 }
+
+/// Regex for one figure (named capture `n`): Arabic digits (ASCII or full-width, with
+/// thousands separators and decimals) or Chinese numerals.
+pub const NUMBER_PATTERN: &str = r"(?P<n>[0-9０-９](?:[0-9０-９]|[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万]+)";
 
 #[cfg(test)]
 mod tests {
