@@ -583,8 +583,7 @@ fn prefix_match(rest: &str, label: &LabelSet) -> Option<usize> {
 /// Cheap filter before fuzzy matching: most characters of `title` occur near the start
 /// of `rest`. `keys[k]` holds the characters of `rest[..k]`: a title whose characters
 /// mostly miss the window's key is ruled out without comparing characters.
-fn shares_most_chars(rest: &[char], keys: &[CharKey], title: &str) -> bool {
-    let total = title.chars().count();
+fn shares_most_chars(rest: &[char], keys: &[CharKey], title: &str, total: usize) -> bool {
     let end = rest.len().min(total + 2);
     let window = &rest[..end];
     let key = keys.get(end).copied().unwrap_or_default();
@@ -631,15 +630,19 @@ fn best_title<'a>(
     let mut best: Option<(TitleMatch, usize)> = None;
     for (ti, label) in titles.enumerate() {
         for (vi, variant) in label.norms.iter().enumerate() {
-            let vlen = variant.chars().count();
+            // Counted only for a title that can match (most numerals start no title).
+            let vlen = || variant.chars().count();
             let candidate = if norm.starts_with(variant.as_str()) {
                 let kind = if vi == 0 {
                     MatchKind::Exact
                 } else {
                     MatchKind::Variant
                 };
-                Some((kind, vlen))
-            } else if fuzzy && shares_most_chars(&norm_chars, &keys, variant) {
+                Some((kind, vlen()))
+            } else if fuzzy
+                && let vlen = vlen()
+                && shares_most_chars(&norm_chars, &keys, variant, vlen)
+            {
                 // Compare with prefixes of about the title's length.
                 (vlen.saturating_sub(1)..=vlen + 1)
                     .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
