@@ -21,6 +21,8 @@ fn main() {
             let t = Instant::now();
             let doc = nianbao::Document::parse("r", text.clone(), &pack.templates);
             parse += t.elapsed().as_secs_f64();
+            // The literal scan runs when the first rule asks (counted in that rule).
+            let scan = pack.scanner.scan(&doc);
             for rule in &pack.rules {
                 let t = Instant::now();
                 let mut out = vec![];
@@ -29,6 +31,7 @@ fn main() {
                     templates: &pack.templates,
                     meta: &rule.meta,
                     out: &mut out,
+                    scan: &scan,
                     holding: &mut vec![],
                 };
                 rule.check.check(&mut cx);

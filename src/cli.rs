@@ -4,6 +4,7 @@
 //! arguments, a path or rule pack that cannot be used, a file that is not a report).
 
 mod clap_zh;
+mod interrupt;
 mod output;
 mod sink;
 mod stream;
@@ -24,8 +25,10 @@ mod extract;
 mod fix;
 mod init;
 mod packs;
+mod progress;
 mod rules;
 mod scan;
+mod summary;
 mod test;
 
 use nianbao::report::human;
@@ -72,7 +75,9 @@ struct Cli {
 enum Command {
     /// 检查年度报告（文件、目录，或用 - 表示标准输入）
     #[command(
-        after_help = "退出码：0 没有错误；1 发现错误（error）；2 无法检查（参数、文件或规则包有问题）"
+        after_help = "退出码：0 没有错误；1 发现错误（error）；2 无法检查（参数、文件或规则包有问题）；130 被中断（Ctrl-C，不留下写了一半的结果文件）\n\n\
+文件大小上限：文本、Markdown 和网页文件超过 64 MB、Word 文档超过 256 MB 时不检查（检查时占用的内存最多约为文件大小的 5 倍）；\
+环境变量 NIANBAO_MAX_FILE_MB 可调整文本、Markdown 和网页的上限（单位 MB，1 到 4096），如 NIANBAO_MAX_FILE_MB=200"
     )]
     Check(Box<check::CheckArgs>),
     /// 列出规则包中的全部规则

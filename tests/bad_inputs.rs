@@ -738,7 +738,7 @@ fn output_is_identical_across_thread_counts_and_runs() {
     let dir = tempfile::tempdir().expect("tempdir");
     varied_folder(dir.path());
     for format in [
-        "human", "concise", "json", "jsonl", "sarif", "github", "junit", "csv",
+        "human", "concise", "json", "jsonl", "sarif", "github", "junit", "csv", "html",
     ] {
         let run = |threads: &str| {
             let o = nianbao(

@@ -129,8 +129,11 @@ fn one_bad_file_does_not_stop_the_others() {
     let empty = temp_file(dir.path(), "b.txt", b"");
     let o = nianbao(&["check", "--color", "never", &good, &empty]);
     assert_eq!(code(&o), 2);
-    assert!(stdout(&o).contains("检查了 1 个文件"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("1 个路径无法检查"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("检查了 2 份报告：1 份通过，1 份无法读取（见标准错误输出）"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -196,6 +199,8 @@ fn help_explains_the_commands() {
     }
     let o = nianbao(&["check", "--help"]);
     assert!(stdout(&o).contains("退出码"), "{}", stdout(&o));
+    // The size limit and how to change it, where users look.
+    assert!(stdout(&o).contains("NIANBAO_MAX_FILE_MB"), "{}", stdout(&o));
 }
 
 #[test]

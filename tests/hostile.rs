@@ -178,7 +178,11 @@ fn deeply_nested_html_is_refused_and_the_batch_goes_on() {
     assert!(stderr(&o).contains("表格嵌套超过 256 层"), "{}", stderr(&o));
     // The other file's findings are all there.
     assert!(stdout(&o).contains("错误[T201]"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("检查了 1 个文件"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("检查了 2 份报告：1 份有错误，1 份无法读取"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -535,7 +539,7 @@ fn folders_say_what_they_skip_and_read_xhtml() {
         "{err}"
     );
     assert!(
-        stdout(&o).contains("检查了 2 个文件"),
+        stdout(&o).contains("检查了 2 份报告"),
         "a.txt and page.xhtml: {}",
         stdout(&o)
     );
@@ -557,7 +561,7 @@ fn the_same_file_named_twice_is_checked_once() {
         "twice",
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stdout(&o).contains("检查了 1 个文件"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("检查了 1 份报告"), "{}", stdout(&o));
     assert_eq!(stdout(&o).matches("错误[T201]").count(), 1);
 }
 

@@ -99,7 +99,7 @@ fn help_of_every_command_is_chinese() {
     // The values of a choice and the default, in Chinese brackets.
     let out = text(&nianbao(&["check", "-h"]));
     assert!(
-        out.contains("[可选值：human、concise、json、jsonl、sarif、github、junit、csv]"),
+        out.contains("[可选值：human、concise、json、jsonl、sarif、github、junit、csv、html]"),
         "{out}"
     );
     assert!(out.contains("[默认：auto]"), "{out}");

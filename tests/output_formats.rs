@@ -229,7 +229,7 @@ fn summary_counts_failing_files_and_never_claims_a_clean_run_of_nothing() {
     args.extend_from_slice(&REPORTS);
     let out = stdout(&nianbao(&args));
     assert!(
-        out.ends_with("检查了 3 个文件，2 个文件有错误：6 个错误，8 个警告\n"),
+        out.ends_with("检查了 3 份报告：2 份有错误，1 份通过；共 6 个错误，8 个警告\n"),
         "{out}"
     );
     let out = stdout(&nianbao(&[
@@ -237,7 +237,10 @@ fn summary_counts_failing_files_and_never_claims_a_clean_run_of_nothing() {
         "--isolated",
         "examples/report-2024.txt",
     ]));
-    assert!(out.ends_with("检查了 1 个文件，没有发现问题\n"), "{out}");
+    assert!(
+        out.ends_with("检查了 1 份报告：1 份通过；没有发现问题\n"),
+        "{out}"
+    );
     // Nothing checked: said so, exit 2, never "没有发现问题".
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("没有.txt");
@@ -254,8 +257,39 @@ fn summary_counts_failing_files_and_never_claims_a_clean_run_of_nothing() {
     std::fs::write(dir.path().join("w.txt"), text).expect("writes");
     let out = stdout(&nianbao_in(dir.path(), &["check", "--isolated", "w.txt"]));
     assert!(
-        out.ends_with("检查了 1 个文件，1 个文件有警告或提示：0 个错误，1 个警告\n"),
+        out.ends_with("检查了 1 份报告：1 份只有警告；共 0 个错误，1 个警告\n"),
         "{out}"
+    );
+    // A batch of each outcome: reports counted by what they came to.
+    std::fs::write(
+        dir.path().join("clean.txt"),
+        common::read("examples/report-2024.txt"),
+    )
+    .expect("writes");
+    std::fs::write(
+        dir.path().join("defects.txt"),
+        common::read("examples/report-with-defects.txt"),
+    )
+    .expect("writes");
+    std::fs::write(dir.path().join("empty.txt"), "").expect("writes");
+    let o = nianbao_in(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "w.txt",
+            "clean.txt",
+            "defects.txt",
+            "empty.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with(
+            "检查了 4 份报告：1 份有错误，1 份只有警告，1 份通过，1 份无法读取（见标准错误输出）；共 3 个错误，5 个警告\n"
+        ),
+        "{}",
+        stdout(&o)
     );
 }
 
@@ -406,4 +440,26 @@ fn csv() {
         parse_csv(stdout(&o).trim_start_matches('\u{feff}')).len(),
         1
     );
+}
+
+#[test]
+fn html() {
+    let out = formatted("html");
+    // One row and one section per report; as many findings as JSON has.
+    assert_eq!(out.matches("<tr id=\"row-r").count(), REPORTS.len());
+    assert_eq!(
+        out.matches("<section class=\"report\"").count(),
+        REPORTS.len()
+    );
+    let json: serde_json::Value = serde_json::from_str(&formatted("json")).expect("json");
+    assert_eq!(
+        out.matches("<li id=\"r").count(),
+        json.as_array().map_or(0, Vec::len)
+    );
+    // Lines broken after the blocks, so that a change shows as a readable diff.
+    let mut readable = out;
+    for end in ["</tr>", "</li>", "</section>", "</h2>", "</thead>"] {
+        readable = readable.replace(end, &format!("{end}\n"));
+    }
+    insta::assert_snapshot!(readable);
 }

@@ -255,7 +255,7 @@ fn a_report_with_errors_blocks_the_commit_and_a_clean_one_passes() {
     let out = text(&o);
     assert!(o.status.success(), "a clean report passes: {out}");
     assert!(out.contains("Passed"), "{out}");
-    assert!(out.contains("检查了 1 个文件"), "{out}");
+    assert!(out.contains("检查了 1 份报告"), "{out}");
     assert!(
         !out.contains("error") && !out.contains("错误"),
         "no noise: {out}"

@@ -232,7 +232,7 @@ fn unreadable_formats_are_listed_once_at_the_end_with_what_to_do() {
     let o = nianbao_in(d, &["check", "."]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "the clean report passes: {err}");
-    assert!(stdout(&o).contains("检查了 1 个文件"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("检查了 1 份报告"), "{}", stdout(&o));
     assert_eq!(err.matches("不能直接读取").count(), 1, "one list: {err}");
     assert!(err.contains("以下 7 个文件"), "{err}");
     assert!(err.contains("PDF 文件（2 个）"), "{err}");

@@ -390,7 +390,7 @@ fn previous_reports_kept_elsewhere_json_and_human_output() {
         "{human}"
     );
     // Reports without findings are not listed; the summary counts this batch only.
-    assert!(human.contains("检查了 1 个文件"), "{human}");
+    assert!(human.contains("检查了 1 份报告"), "{human}");
 }
 
 #[test]

@@ -12,6 +12,7 @@ use crate::rules::Context;
 pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut holding = Vec::new();
+    let scan = pack.scanner.scan(doc);
     for rule in pack.enabled_rules() {
         // A rule limited to some issuing-body levels runs only where the level is known.
         if !rule.meta.levels.is_empty()
@@ -28,6 +29,7 @@ pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
             templates: &pack.templates,
             meta: &rule.meta,
             out: &mut out,
+            scan: &scan,
             holding: &mut holding,
         };
         rule.check.check(&mut cx);

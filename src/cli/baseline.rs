@@ -326,6 +326,8 @@ fn write(file: &Path, content: &File) -> Result<(), BaselineError> {
     let mut json = serde_json::to_string_pretty(content).map_err(|e| err(e.to_string()))?;
     json.push('\n');
     let dir = folder_of(file);
+    // Ctrl-C waits until the file is renamed (or removed).
+    let _busy = super::interrupt::hold();
     let mut tmp = tempfile_in(&dir).map_err(|e| err(e.to_string()))?;
     tmp.1
         .write_all(json.as_bytes())

@@ -39,6 +39,8 @@ enum Format {
     Junit,
     /// CSV 表格（UTF-8，可用 Excel 打开）：每个问题一行，含文件、发布机关、年度、规则、位置、说明和建议
     Csv,
+    /// 一个自包含的 HTML 总览文件（可离线打开、可邮寄给各单位）：各份报告的问题数和最严重的规则（可排序）、各规则的问题数，以及每份报告的问题、原文摘录、说明和建议
+    Html,
 }
 
 impl Format {
@@ -52,6 +54,7 @@ impl Format {
             Format::Github => emit::Format::Github,
             Format::Junit => emit::Format::Junit,
             Format::Csv => emit::Format::Csv,
+            Format::Html => emit::Format::Html,
         }
     }
 }
@@ -81,6 +84,9 @@ pub(super) struct CheckArgs {
     /// 把结果写入此文件（写完后一次替换，不会留下写了一半的文件），而不是标准输出
     #[arg(short, long, value_name = "FILE")]
     output: Option<OsString>,
+    /// 另写一个 CSV 汇总表，每份报告一行（文件、发布机关、年度、错误/警告/提示数、最严重的规则、结论），与 --format 无关
+    #[arg(long, value_name = "FILE")]
+    summary: Option<OsString>,
     /// 不列出每个问题，只按规则统计问题数（次数、规则编号、级别、说明）
     #[arg(long)]
     statistics: bool,
@@ -126,6 +132,8 @@ struct FileResult {
 }
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
+    // Ctrl-C stops the run at once and removes the temporary output file.
+    super::interrupt::install();
     let to_file = args.output.is_some();
     let out_color = use_color(args.color, !to_file && std::io::stdout().is_terminal());
     let err_color = use_color(args.color, std::io::stderr().is_terminal());
@@ -168,7 +176,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         color: out_color,
         quiet: args.quiet,
     };
-    let mut emitter: Box<dyn Emitter> = if args.fix.diff {
+    let inner: Box<dyn Emitter> = if args.fix.diff {
         Box::new(super::fix::Silent)
     } else if args.statistics {
         Box::new(nianbao::report::statistics::Statistics::new(
@@ -187,6 +195,22 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             }
         },
         None => Sink::stdout(),
+    };
+    let summary_sink = match super::summary::open(&args.summary) {
+        Ok(s) => s,
+        Err(message) => {
+            let _ = sink.close(Err(std::io::Error::other("--summary")));
+            write_stderr_text(&message);
+            return ExitCode::from(2);
+        }
+    };
+    let mut tally = nianbao::report::tally::Tally::default();
+    let mut emitter: Box<dyn Emitter + '_> = match summary_sink {
+        Some(_) => Box::new(super::summary::Tallied {
+            inner,
+            tally: &mut tally,
+        }),
+        None => inner,
     };
     let mut summary = Summary::default();
     let mut written = emitter.start(&mut sink);
@@ -211,6 +235,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
 
     let mut fails = false;
     let mut fixes = super::fix::Totals::default();
+    let progress = super::progress::Progress::new(
+        groups.iter().map(|g| g.inputs.len()).sum(),
+        to_file,
+        args.quiet,
+    );
     // Every report is checked on its own first; the series stage (`batch`) then pairs
     // them and checks again only those it found something in.
     let mut packs: Vec<&Pack> = Vec::new();
@@ -258,7 +287,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             |mut r| {
                 let index = k;
                 k += 1;
-                write_stderr(&r.stderr);
+                progress.inc();
+                progress.suspend(|| write_stderr(&r.stderr));
                 fails |= r.fails;
                 let diff = std::mem::take(&mut r.fix.diff);
                 failed |= fixes.add(r.fix);
@@ -299,7 +329,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                         summary.unreadable += 1;
                         let mut buf = human::buffer(err_color);
                         render_load_error(&mut buf, e);
-                        write_stderr(&buf);
+                        progress.suspend(|| write_stderr(&buf));
                         written = std::mem::replace(&mut written, Ok(()))
                             .and_then(|()| emitter.unreadable(&mut sink, &e.path, &e.message()));
                     }
@@ -316,8 +346,9 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             break;
         }
     }
+    progress.stage("跨年度核对……");
     if !args.quiet {
-        write_stderr_text(&scan::unsupported_list(&discovery.unsupported));
+        progress.suspend(|| write_stderr_text(&scan::unsupported_list(&discovery.unsupported)));
     }
 
     // The series stage: findings between reports (last year's report against this
@@ -355,11 +386,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
     let (pairing, outcomes) = super::batch::run(&mut facts, &packs, &aggregates);
     if args.verbose {
-        write_stderr_text(&super::batch::pairing_note(&pairing, &facts));
+        progress.suspend(|| write_stderr_text(&super::batch::pairing_note(&pairing, &facts)));
     }
     drop(facts);
     for e in &series_errors {
-        write_stderr_text(&format!("警告：{e}\n"));
+        progress.suspend(|| write_stderr_text(&format!("警告：{e}\n")));
     }
     let mut again: Vec<(usize, &nianbao::series::SeriesOutcome)> = outcomes
         .iter()
@@ -417,8 +448,19 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     fixes.fill(&mut summary);
     let hidden = summary.hidden;
     let note = baseline.finish(recorded, hidden);
+    progress.finish();
     written = written.and_then(|()| emitter.finish(&mut sink, &summary));
+    drop(emitter);
     if let Err(message) = sink.close(written) {
+        if let Some(s) = summary_sink {
+            let _ = s.close(Err(std::io::Error::other("--output")));
+        }
+        write_stderr_text(&message);
+        return ExitCode::from(2);
+    }
+    if let Some(s) = summary_sink
+        && let Err(message) = super::summary::write(s, &tally)
+    {
         write_stderr_text(&message);
         return ExitCode::from(2);
     }
@@ -433,7 +475,13 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
             _ => args.statistics,
         };
     if !line_shown {
-        write_stderr_text(&fixes.note());
+        // The overview is a file for people elsewhere; whoever ran it sees the
+        // summary line (which counts what --fix fixed) on standard error.
+        if format == emit::Format::Html && !args.quiet && !args.statistics {
+            write_stderr_text(&summary.line());
+        } else {
+            write_stderr_text(&fixes.note());
+        }
     } else if !args.fix.fix {
         write_stderr_text(&fixes.hint());
     }

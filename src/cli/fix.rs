@@ -130,7 +130,11 @@ fn lint_fixing(
         report.diff = unified_diff(&name, &before, &after);
         return (Ok(outcome), report);
     }
-    match write::replace(Path::new(path), &bytes, &new_bytes) {
+    // Ctrl-C waits for the replacement: never a temporary file left beside the report.
+    let busy = super::interrupt::hold();
+    let replaced = write::replace(Path::new(path), &bytes, &new_bytes);
+    drop(busy);
+    match replaced {
         Ok(()) => {
             report.applied = applied;
             report.changed = true;

@@ -34,7 +34,7 @@ pack = "national"
 # 不检查的规则。
 # disable = ["T107"]
 
-# 默认输出格式：human（可读）、concise、json、jsonl、sarif、github、junit 或 csv（表格）。
+# 默认输出格式：human（可读）、concise、json、jsonl、sarif、github、junit、csv（表格）或 html（批量检查总览）。
 format = "human"
 
 # 达到此级别的问题使检查失败（退出码 1）：error、warning 或 info。

@@ -2,14 +2,15 @@
 //! which remembers a failed write), or the file of `--output`, written atomically —
 //! into a temporary file beside it, renamed over it only when everything was
 //! written, so a reader never sees half a report and a failed run leaves the old
-//! file as it was (its permissions are kept).
+//! file as it was (its permissions are kept). The temporary file is registered with
+//! `interrupt`, which removes it when the run is stopped by Ctrl-C or `kill`.
 
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::output;
+use super::{interrupt, output};
 
 pub enum Sink {
     /// Buffered; flushed to standard output at each document and at the end.
@@ -51,6 +52,7 @@ impl Sink {
             ));
             match File::options().write(true).create_new(true).open(&tmp) {
                 Ok(file) => {
+                    interrupt::register(&tmp);
                     return Ok(Sink::File {
                         dest,
                         tmp,
@@ -81,6 +83,8 @@ impl Sink {
                 written.map_err(|e| format!("错误：无法生成检查结果：{e}\n"))
             }
             Sink::File { dest, tmp, file } => {
+                // Not interrupted between the rename and forgetting the name.
+                let _busy = interrupt::hold();
                 let result = written
                     .and_then(|()| file.into_inner().map_err(|e| e.into_error()))
                     .and_then(|f| {
@@ -88,8 +92,11 @@ impl Sink {
                         f.sync_all()
                     })
                     .and_then(|()| std::fs::rename(&tmp, &dest));
-                result.map_err(|e| {
+                if result.is_err() {
                     let _ = std::fs::remove_file(&tmp);
+                }
+                interrupt::forget(&tmp);
+                result.map_err(|e| {
                     format!(
                         "错误：无法写出结果文件 `{}`：{e}\n  = 建议：确认磁盘有空间、有写入权限；原有的文件没有改动\n",
                         dest.display()

@@ -22,6 +22,7 @@
 pub mod body;
 pub mod numbering;
 pub mod package;
+mod stream;
 pub mod walk;
 
 use std::io::{Cursor, Read};
@@ -61,10 +62,8 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
         }));
     }
     let part = main_part(&mut zip).ok_or_else(|| err(not_docx(&zip)))?;
-    let xml = read_part(&mut zip, &part).map_err(err)?;
     let lists = read_lists(&mut zip, &part);
-    let (items, heading_paragraphs) = walk(&xml, lists).map_err(err)?;
-    let (text, map) = layout::render(&items);
+    let (text, map, heading_paragraphs) = extract_part(&mut zip, &part, lists).map_err(err)?;
     if text.trim().is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::NoText("Word 文档")));
     }
@@ -80,7 +79,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
         }
     }
     // Comments addressed to nianbao (suppressions): a pass of its own.
-    let comments = super::docx_comments::read(&mut zip, &part, &xml, &text, &map);
+    let comments = super::docx_comments::read(&mut zip, &part, &text, &map);
     let mut source = SourceInfo::extracted(SourceKind::Docx, "UTF-8", map);
     source.headings = headings;
     source.comments = comments;
@@ -179,11 +178,12 @@ fn not_docx<R: Read + std::io::Seek>(zip: &zip::ZipArchive<R>) -> DocxProblem {
     DocxProblem::NotDocx(what)
 }
 
-/// Reads one part, capped in size; XML parts are UTF-8 (or UTF-16 with a BOM).
-pub(super) fn read_part<R: Read + std::io::Seek>(
-    zip: &mut zip::ZipArchive<R>,
+/// An entry of the archive, opened for reading when it is not encrypted and does
+/// not say it is larger than `MAX_XML_BYTES`.
+fn open_part<'z, R: Read + std::io::Seek>(
+    zip: &'z mut zip::ZipArchive<R>,
     name: &str,
-) -> Result<String, DocxProblem> {
+) -> Result<zip::read::ZipFile<'z, R>, DocxProblem> {
     let file = zip.by_name(name).map_err(|e| match zip_problem(&e) {
         DocxProblem::Corrupt(m) => DocxProblem::Corrupt(format!("{name}：{m}")),
         p => p,
@@ -192,22 +192,37 @@ pub(super) fn read_part<R: Read + std::io::Seek>(
         return Err(DocxProblem::Encrypted);
     }
     if file.size() > MAX_XML_BYTES {
-        return Err(DocxProblem::TooLarge {
-            what: "解压后的正文",
-            limit_mb: MAX_XML_BYTES >> 20,
-        });
+        return Err(too_large());
     }
+    Ok(file)
+}
+
+fn too_large() -> DocxProblem {
+    DocxProblem::TooLarge {
+        what: "解压后的正文",
+        limit_mb: MAX_XML_BYTES >> 20,
+    }
+}
+
+/// Reads one part, capped in size; XML parts are UTF-8 (or UTF-16 with a BOM).
+pub(super) fn read_part<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<String, DocxProblem> {
+    let file = open_part(zip, name)?;
     let mut bytes = Vec::new();
     // The declared size may lie: the reader is capped as well.
     file.take(MAX_XML_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| DocxProblem::Corrupt(format!("{name}：{e}")))?;
     if bytes.len() as u64 > MAX_XML_BYTES {
-        return Err(DocxProblem::TooLarge {
-            what: "解压后的正文",
-            limit_mb: MAX_XML_BYTES >> 20,
-        });
+        return Err(too_large());
     }
+    decode_part(name, bytes)
+}
+
+/// The text of a part's bytes: UTF-8, or UTF-16 with a BOM.
+fn decode_part(name: &str, bytes: Vec<u8>) -> Result<String, DocxProblem> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
@@ -224,27 +239,46 @@ struct OpenTable {
     cell: Option<TableCell>,
 }
 
-/// What the loader builds from the walk (`walk::walk`): layout items.
+/// What the loader builds from the walk (`walk::walk`): layout items, written to
+/// the text as soon as each top-level item (a paragraph, a closed table) is complete
+/// when streaming, so that only the table being read is held as a tree.
 #[derive(Default)]
 struct Items {
     root: Vec<Item>,
     tables: Vec<OpenTable>,
     /// Paragraphs (`Origin::Paragraph` numbers) whose style makes them headings.
     headings: Vec<usize>,
+    /// Where finished top-level items go (`None`: kept in `root`).
+    out: Option<layout::Writer>,
 }
 
 /// Walks the XML of the main part into layout items (no numbering definitions).
 pub fn parse_document(xml: &str) -> Result<Vec<Item>, DocxProblem> {
-    walk(xml, numbering::Lists::default()).map(|(items, _)| items)
+    let mut items = Items::default();
+    walk::walk(xml, numbering::Lists::default(), &mut items).map_err(DocxProblem::Corrupt)?;
+    Ok(items.finish())
 }
 
-/// Walks the XML of the main part into layout items, with the labels of numbered
-/// paragraphs, and the paragraph numbers of headings (sorted).
-fn walk(xml: &str, lists: numbering::Lists) -> Result<(Vec<Item>, Vec<usize>), DocxProblem> {
-    let mut items = Items::default();
-    walk::walk(xml, lists, &mut items).map_err(DocxProblem::Corrupt)?;
+/// The text of the main part, its map and the paragraph numbers of headings (sorted),
+/// with the labels of numbered paragraphs: `stream::extract`, or for a part in UTF-16
+/// (rare) the same walk over the decoded part.
+fn extract_part<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+    lists: numbering::Lists,
+) -> Result<(String, super::source::SourceMap, Vec<usize>), DocxProblem> {
+    let file = open_part(zip, name)?;
+    let mut items = Items::streaming();
+    match stream::extract(name, file, lists, &mut items)? {
+        stream::Walked::Done => {}
+        stream::Walked::Utf16(bytes, lists) => {
+            let xml = decode_part(name, bytes)?;
+            walk::walk(&xml, *lists, &mut items).map_err(DocxProblem::Corrupt)?;
+        }
+    }
     let headings = std::mem::take(&mut items.headings);
-    Ok((items.finish(), headings))
+    let (text, map) = items.finish_writing();
+    Ok((text, map, headings))
 }
 
 impl walk::Visitor for Items {
@@ -291,9 +325,11 @@ impl walk::Visitor for Items {
 
     fn close_cell(&mut self) {
         if let Some(t) = self.tables.last_mut()
-            && let Some(cell) = t.cell.take()
+            && let Some(mut cell) = t.cell.take()
             && let Some(row) = t.table.rows.last_mut()
         {
+            // Held until the table closes: no spare room per cell.
+            cell.items.shrink_to_fit();
             row.push(cell);
         }
     }
@@ -305,6 +341,7 @@ impl walk::Visitor for Items {
             target.push(Item::Table(t.table));
             target.push(Item::Break);
         }
+        self.flush();
     }
 
     fn paragraph(&mut self, p: walk::Paragraph) {
@@ -329,10 +366,36 @@ impl walk::Visitor for Items {
             }
             target.push(if in_cell { Item::Space } else { Item::Break });
         }
+        self.flush();
     }
 }
 
 impl Items {
+    fn streaming() -> Items {
+        Items {
+            out: Some(layout::Writer::default()),
+            ..Items::default()
+        }
+    }
+
+    /// Writes the finished top-level items, when streaming and no table is open.
+    fn flush(&mut self) {
+        if let Some(out) = &mut self.out
+            && self.tables.is_empty()
+            && !self.root.is_empty()
+        {
+            out.items(&self.root);
+            self.root.clear();
+        }
+    }
+
+    /// The text and map of everything walked (streaming).
+    fn finish_writing(mut self) -> (String, super::source::SourceMap) {
+        let mut out = self.out.take().unwrap_or_default();
+        out.items(&self.finish());
+        out.finish()
+    }
+
     fn current_cell(&mut self) -> Option<&mut TableCell> {
         self.tables.last_mut().and_then(|t| t.cell.as_mut())
     }
@@ -356,7 +419,7 @@ impl Items {
             target.push(Item::Break);
             target.push(Item::Table(t.table));
         }
-        self.root
+        std::mem::take(&mut self.root)
     }
 }
 
@@ -377,7 +440,33 @@ mod tests {
     fn render(body: &str) -> (String, super::super::source::SourceMap) {
         let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
         let items = parse_document(&xml).expect("parses");
-        layout::render(&items)
+        let rendered = layout::render(&items);
+        // Read as a zip entry is, a few bytes at a time, and written as it comes:
+        // the same text and map.
+        let mut streamed = Items::streaming();
+        let walked = stream::extract(
+            MAIN_PART,
+            Trickle(xml.as_bytes()),
+            numbering::Lists::default(),
+            &mut streamed,
+        );
+        assert!(matches!(walked, Ok(stream::Walked::Done)));
+        let (text, map) = streamed.finish_writing();
+        assert_eq!(text, rendered.0);
+        assert!(map.segments().eq(rendered.1.segments()));
+        rendered
+    }
+
+    /// A reader that returns at most 7 bytes at a time.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(7).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
     }
 
     fn p(s: &str) -> String {

@@ -36,13 +36,13 @@ pub struct WordComment {
 /// How many loader characters the alignment looks ahead for the next Word character.
 const LOOKAHEAD: usize = 8;
 
-/// The nianbao comments of the document whose main part `part` (its XML `xml`) was
-/// rendered to `text` with `map`. A missing or unreadable comments part means no
-/// comments: the report itself was read, and it is checked as it is.
+/// The nianbao comments of the document whose main part `part` was rendered to
+/// `text` with `map`. A missing or unreadable comments part means no comments: the
+/// report itself was read, and it is checked as it is. The main part is read again
+/// (whole) only when there are such comments.
 pub fn read<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     part: &str,
-    xml: &str,
     text: &str,
     map: &SourceMap,
 ) -> Vec<WordComment> {
@@ -70,6 +70,10 @@ pub fn read<R: Read + Seek>(
     if ours.is_empty() {
         return Vec::new();
     }
+    let Ok(xml) = super::docx::read_part(zip, part) else {
+        return Vec::new();
+    };
+    let xml = xml.as_str();
     let ids: HashSet<&str> = ours.iter().map(|(id, _)| id.as_str()).collect();
     let ranges = anchors(xml, &ids);
     let lists = super::docx::read_lists(zip, part);

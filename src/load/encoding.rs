@@ -4,6 +4,8 @@
 //! from a BOM, from the user (`--encoding`), from UTF-8 validity, or from a statistical
 //! guess (chardetng); anything else is an error that says how to fix it.
 
+use std::borrow::Cow;
+
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 use super::{LoadError, LoadErrorKind};
@@ -36,6 +38,31 @@ pub fn by_label(label: &str) -> Option<&'static Encoding> {
 /// The encoding's name as shown to users.
 pub fn display_name(e: &'static Encoding) -> &'static str {
     e.name()
+}
+
+/// `decode`, for bytes the caller gives away: a UTF-8 file (the usual case) becomes
+/// the text without a copy, so a large file is not held twice while it is read.
+pub fn decode_owned(
+    name: &str,
+    bytes: Cow<'_, [u8]>,
+    forced: Option<&'static Encoding>,
+    declared: Option<&'static Encoding>,
+) -> Result<Decoded, LoadError> {
+    // The conditions under which `decode` takes the bytes as UTF-8, in its order.
+    let maybe_plain = forced.is_none()
+        && Encoding::for_bom(&bytes).is_none()
+        && utf16_without_bom(&bytes[..bytes.len().min(SNIFF)]).is_none()
+        && !bytes.contains(&0);
+    match bytes {
+        Cow::Owned(v) if maybe_plain => match String::from_utf8(v) {
+            Ok(text) => Ok(Decoded {
+                text,
+                encoding: UTF_8,
+            }),
+            Err(e) => decode(name, e.as_bytes(), forced, declared),
+        },
+        bytes => decode(name, &bytes, forced, declared),
+    }
 }
 
 /// Decodes `bytes`. `forced` is the user's `--encoding`; `declared` an encoding the file
@@ -127,10 +154,11 @@ fn strict(name: &str, bytes: &[u8], enc: &'static Encoding) -> Result<Decoded, L
     let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
     match result {
         encoding_rs::DecoderResult::InputEmpty => {
-            let text = match text.strip_prefix('\u{FEFF}') {
-                Some(rest) => rest.to_string(),
-                None => text,
-            };
+            let mut text = text;
+            if text.starts_with('\u{FEFF}') {
+                // In place: a large file is not copied for it.
+                text.replace_range(..'\u{FEFF}'.len_utf8(), "");
+            }
             Ok(Decoded {
                 text,
                 encoding: enc,

@@ -13,6 +13,7 @@
 //! search only moves forward and each try is bounded, so time stays linear in the
 //! size of the page.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use encoding_rs::Encoding;
@@ -53,17 +54,25 @@ pub enum Refusal {
     TooManyCells,
 }
 
-/// Reads a web page.
-pub fn load(
+/// Reads a web page. Given owned bytes, a UTF-8 page becomes its text without a copy.
+pub fn load<'a>(
     name: &str,
-    bytes: &[u8],
+    bytes: impl Into<Cow<'a, [u8]>>,
     forced: Option<&'static Encoding>,
 ) -> Result<Loaded, LoadError> {
-    let declared = meta_charset(bytes);
-    let decoded = encoding::decode(name, bytes, forced, declared)?;
+    let bytes = bytes.into();
+    let declared = meta_charset(&bytes);
+    let decoded = encoding::decode_owned(name, bytes, forced, declared)?;
+    from_decoded(name, decoded)
+}
+
+/// Reads a web page already decoded as `load` decodes it.
+pub(super) fn from_decoded(name: &str, decoded: encoding::Decoded) -> Result<Loaded, LoadError> {
     let mut original = decoded.text;
     normalize_lone_cr(&mut original);
-    let (text, map) = extract(&original).map_err(|r| {
+    // One line index of the page, for reading it and then for showing findings on it.
+    let lines = LineIndex::new(&original);
+    let (text, map) = extract_indexed(&original, &lines).map_err(|r| {
         let kind = match r {
             Refusal::TooDeep => LoadErrorKind::TooDeep { limit: MAX_NESTING },
             Refusal::TooManyCells => LoadErrorKind::TooManyCells {
@@ -77,7 +86,13 @@ pub fn load(
     }
     Ok(Loaded {
         text,
-        source: SourceInfo::with_original(SourceKind::Html, decoded.encoding.name(), original, map),
+        source: SourceInfo::with_original_lines(
+            SourceKind::Html,
+            decoded.encoding.name(),
+            original,
+            lines,
+            map,
+        ),
     })
 }
 
@@ -99,8 +114,16 @@ pub fn looks_like_html(text: &str) -> bool {
 /// whole), and each top-level item is written to the text as soon as it is complete;
 /// only the table being read is held as a tree (at most `MAX_TABLE_CELLS` cells).
 pub fn extract(original: &str) -> Result<(String, super::source::SourceMap), Refusal> {
+    extract_indexed(original, &LineIndex::new(original))
+}
+
+/// `extract` with the page's line index at hand.
+fn extract_indexed(
+    original: &str,
+    lines: &LineIndex,
+) -> Result<(String, super::source::SourceMap), Refusal> {
     let sink = Sink {
-        b: RefCell::new(Builder::new(original)),
+        b: RefCell::new(Builder::new(original, lines)),
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
@@ -146,23 +169,22 @@ fn normalize_lone_cr(s: &mut String) {
     if !s.contains('\r') {
         return;
     }
-    let bytes = s.as_bytes();
-    let lone: Vec<usize> = (0..bytes.len())
-        .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-        .collect();
-    if lone.is_empty() {
-        return;
-    }
+    // In place (a page may be tens of MB).
     let mut v = std::mem::take(s).into_bytes();
-    for i in lone {
-        v[i] = b'\n';
+    for i in 0..v.len() {
+        if v[i] == b'\r' && v.get(i + 1) != Some(&b'\n') {
+            v[i] = b'\n';
+        }
     }
     // Replacing an ASCII byte by another keeps the text valid UTF-8.
-    *s = String::from_utf8(v).unwrap_or_default();
+    *s = match String::from_utf8(v) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
 }
 
 /// The encoding named by `<meta charset=…>` or `http-equiv` in the first bytes.
-fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+pub(super) fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
@@ -223,7 +245,7 @@ struct OpenTable {
 
 struct Builder<'a> {
     src: &'a str,
-    lines: LineIndex,
+    lines: &'a LineIndex,
     /// Where in `src` the next text token is looked for.
     cursor: usize,
     /// Inside `<script>`, `<style>`, `<title>`, `<textarea>`: text is not shown.
@@ -279,10 +301,10 @@ const BLOCKS: &[&str] = &[
 ];
 
 impl<'a> Builder<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a str, lines: &'a LineIndex) -> Self {
         Builder {
             src,
-            lines: LineIndex::new(src),
+            lines,
             cursor: 0,
             skip: false,
             pre: 0,
@@ -515,7 +537,9 @@ impl<'a> Builder<'a> {
 }
 
 fn close_cell(t: &mut OpenTable) {
-    if let Some(cell) = t.cell.take() {
+    if let Some(mut cell) = t.cell.take() {
+        // Held until the table closes: no spare room per cell.
+        cell.items.shrink_to_fit();
         if t.table.rows.is_empty() {
             t.table.rows.push(Vec::new());
         }
@@ -621,7 +645,7 @@ mod tests {
         assert!(t.starts_with(&format!("{run}\n二 三\n")), "{}", &t[..40]);
         assert!(t.ends_with("二 三\n末\n"));
         assert_eq!(t.lines().count(), CHUNK / 10 + 2);
-        let first = &map.segments()[0];
+        let first = map.segments().next().expect("a segment");
         assert_eq!(
             (first.text.clone(), &first.origin),
             (0..run.len(), &Origin::Exact(3))

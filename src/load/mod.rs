@@ -16,6 +16,7 @@ pub mod layout;
 pub mod scan;
 pub mod source;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -411,7 +412,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     };
     let limit = max_file_bytes(opts.format.or(hint));
     let bytes = read_bytes(input, &name, limit)?;
-    from_bytes(&name, &bytes, hint, opts)
+    from_cow(&name, Cow::Owned(bytes), hint, opts)
 }
 
 fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
@@ -452,7 +453,7 @@ fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadErro
                 return Err(too_large());
             }
             let file = fs::File::open(path).map_err(io_error)?;
-            // Sized once (the length is known and within the limit), not grown by doubling.
+            // Room for the whole file at once: no doubling while reading it.
             buf.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
             file.take(limit + 1)
                 .read_to_end(&mut buf)
@@ -490,6 +491,18 @@ pub fn from_bytes(
     hint: Option<Format>,
     opts: &LoadOptions,
 ) -> Result<Loaded, LoadError> {
+    from_cow(name, Cow::Borrowed(bytes), hint, opts)
+}
+
+/// `from_bytes`, for bytes that are either lent or given away: a UTF-8 text or page
+/// given away becomes the text itself (not a copy), so that reading a file does not
+/// hold it twice.
+fn from_cow(
+    name: &str,
+    bytes: Cow<'_, [u8]>,
+    hint: Option<Format>,
+    opts: &LoadOptions,
+) -> Result<Loaded, LoadError> {
     if bytes.is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::Empty));
     }
@@ -499,7 +512,7 @@ pub fn from_bytes(
         None if is_zip => Format::Docx,
         None => {
             if bytes.starts_with(CFB_MAGIC) {
-                let encrypted = contains_utf16(bytes, "EncryptedPackage");
+                let encrypted = contains_utf16(&bytes, "EncryptedPackage");
                 return Err(LoadError::new(name, LoadErrorKind::OldOffice { encrypted }));
             }
             if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
@@ -515,15 +528,31 @@ pub fn from_bytes(
                 LoadErrorKind::Docx(DocxProblem::Corrupt("内容不是 zip 压缩格式".into())),
             ));
         }
-        Format::Docx => docx::load(name, bytes)?,
+        Format::Docx => docx::load(name, &bytes)?,
         Format::Html => html::load(name, bytes, opts.encoding)?,
         Format::Text | Format::Markdown => {
-            let decoded = encoding::decode(name, bytes, opts.encoding, None)?;
-            if opts.format.is_none()
-                && format == Format::Text
-                && html::looks_like_html(&decoded.text)
-            {
-                html::load(name, bytes, opts.encoding)?
+            // A web page saved as text is read as a page. A page's own
+            // `<meta charset>` decides how bytes that are not UTF-8 are read: with
+            // one, the text is decoded from the bytes once more (rare); without, a
+            // page decodes as the text did.
+            let sniff = opts.format.is_none() && format == Format::Text;
+            let declared = if sniff {
+                html::meta_charset(&bytes)
+            } else {
+                None
+            };
+            let (decoded, kept) = if declared.is_some() {
+                let decoded = encoding::decode(name, &bytes, opts.encoding, None)?;
+                (decoded, Some(bytes))
+            } else {
+                let decoded = encoding::decode_owned(name, bytes, opts.encoding, None)?;
+                (decoded, None)
+            };
+            if sniff && html::looks_like_html(&decoded.text) {
+                match kept {
+                    Some(bytes) => html::load(name, bytes, opts.encoding)?,
+                    None => html::from_decoded(name, decoded)?,
+                }
             } else {
                 let kind = if format == Format::Markdown {
                     SourceKind::Markdown

@@ -62,14 +62,105 @@ pub struct Segment {
 
 /// Extracted-text byte ranges → origins. Segments are sorted and disjoint; bytes
 /// between segments (line breaks, separators) belong to the segment before them.
+///
+/// Memory: a web page of large tables has a segment per cell, so segments are
+/// stored packed in 16 bytes (offsets as `u32`; the origins that do not fit, a range
+/// or a Word cell, in a side table shared by consecutive segments). Files are capped
+/// well under 4 GB; a map that would not fit all the same switches to plain
+/// `Segment`s.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    segments: Vec<Segment>,
+    packed: Vec<Packed>,
+    /// `Within` and `Cell` origins of packed segments, by index.
+    origins: Vec<Origin>,
+    /// Every segment, once one did not fit in `packed`.
+    wide: Option<Vec<Segment>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Packed {
+    start: u32,
+    len: u32,
+    /// The offset (`Exact`), the paragraph (`Paragraph`) or the index in `origins`.
+    value: u32,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Exact,
+    Paragraph,
+    Indexed,
 }
 
 impl SourceMap {
-    pub fn segments(&self) -> &[Segment] {
-        &self.segments
+    /// The segments, in order.
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment> + DoubleEndedIterator + '_ {
+        self.segments_from(0)
+    }
+
+    /// The segments from the `first`th on.
+    pub fn segments_from(
+        &self,
+        first: usize,
+    ) -> impl ExactSizeIterator<Item = Segment> + DoubleEndedIterator + '_ {
+        (first.min(self.len())..self.len()).map(|i| {
+            self.get(i).unwrap_or(Segment {
+                text: 0..0,
+                origin: Origin::Exact(0),
+            })
+        })
+    }
+
+    /// How many segments there are.
+    pub fn len(&self) -> usize {
+        match &self.wide {
+            Some(w) => w.len(),
+            None => self.packed.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th segment.
+    pub fn get(&self, i: usize) -> Option<Segment> {
+        match &self.wide {
+            Some(w) => w.get(i).cloned(),
+            None => self.packed.get(i).map(|p| self.unpack(p)),
+        }
+    }
+
+    fn unpack(&self, p: &Packed) -> Segment {
+        let start = p.start as usize;
+        let origin = match p.kind {
+            Kind::Exact => Origin::Exact(p.value as usize),
+            Kind::Paragraph => Origin::Paragraph(p.value as usize),
+            Kind::Indexed => self
+                .origins
+                .get(p.value as usize)
+                .cloned()
+                .unwrap_or(Origin::Exact(0)),
+        };
+        Segment {
+            text: start..start + p.len as usize,
+            origin,
+        }
+    }
+
+    /// The number of segments for which `pred` holds, when it holds for a first
+    /// part of them and not after (as `slice::partition_point`).
+    pub fn partition_point(&self, pred: impl Fn(&Segment) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid) {
+                Some(s) if pred(&s) => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        lo
     }
 
     /// Adds a segment after the last one. Pieces verbatim and contiguous both in the
@@ -78,30 +169,79 @@ impl SourceMap {
         if text.is_empty() {
             return;
         }
-        if let Some(last) = self.segments.last_mut() {
+        if let Some(last) = self.get(self.len().wrapping_sub(1)) {
             debug_assert!(last.text.end <= text.start, "segments are pushed in order");
-            if let (Origin::Exact(a), Origin::Exact(b)) = (&last.origin, &origin)
-                && last.text.end == text.start
-                && a + last.text.len() == *b
-            {
-                last.text.end = text.end;
-                return;
-            }
-            if last.origin == origin && last.text.end == text.start && !is_exact(&origin) {
-                last.text.end = text.end;
+            let follows = last.text.end == text.start;
+            let merge = match (&last.origin, &origin) {
+                (Origin::Exact(a), Origin::Exact(b)) => follows && a + last.text.len() == *b,
+                _ => follows && last.origin == origin && !is_exact(&origin),
+            };
+            if merge {
+                self.extend_last(last.text.start, text.end);
                 return;
             }
         }
-        self.segments.push(Segment { text, origin });
+        if self.wide.is_none()
+            && let Some(p) = self.pack(&text, &origin)
+        {
+            self.packed.push(p);
+            return;
+        }
+        self.widen();
+        if let Some(w) = &mut self.wide {
+            w.push(Segment { text, origin });
+        }
+    }
+
+    /// Makes the last segment (starting at `start`) end at `end`.
+    fn extend_last(&mut self, start: usize, end: usize) {
+        if self.wide.is_none()
+            && let (Some(last), Ok(len)) = (self.packed.last_mut(), u32::try_from(end - start))
+        {
+            last.len = len;
+            return;
+        }
+        self.widen();
+        if let Some(last) = self.wide.as_mut().and_then(|w| w.last_mut()) {
+            last.text.end = end;
+        }
+    }
+
+    fn pack(&mut self, text: &Range<usize>, origin: &Origin) -> Option<Packed> {
+        let start = u32::try_from(text.start).ok()?;
+        let len = u32::try_from(text.len()).ok()?;
+        let (kind, value) = match origin {
+            Origin::Exact(at) => (Kind::Exact, u32::try_from(*at).ok()?),
+            Origin::Paragraph(n) => (Kind::Paragraph, u32::try_from(*n).ok()?),
+            o => {
+                if self.origins.last() != Some(o) {
+                    self.origins.push(o.clone());
+                }
+                (Kind::Indexed, u32::try_from(self.origins.len() - 1).ok()?)
+            }
+        };
+        Some(Packed {
+            start,
+            len,
+            value,
+            kind,
+        })
+    }
+
+    /// Switches to plain segments.
+    fn widen(&mut self) {
+        if self.wide.is_none() {
+            let all: Vec<Segment> = self.packed.iter().map(|p| self.unpack(p)).collect();
+            self.wide = Some(all);
+            self.packed = Vec::new();
+            self.origins = Vec::new();
+        }
     }
 
     /// The segment that holds byte `offset`, or the nearest one before it.
-    pub fn segment_at(&self, offset: usize) -> Option<&Segment> {
-        let i = self.segments.partition_point(|s| s.text.start <= offset);
-        match i {
-            0 => self.segments.first(),
-            i => self.segments.get(i - 1),
-        }
+    pub fn segment_at(&self, offset: usize) -> Option<Segment> {
+        let i = self.partition_point(|s| s.text.start <= offset);
+        self.get(i.saturating_sub(1))
     }
 }
 
@@ -167,6 +307,26 @@ impl SourceInfo {
             kind,
             encoding,
             original_lines: LineIndex::new(&original),
+            original: Some(original),
+            map,
+            traditional: false,
+            headings: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    /// `with_original`, with the original's line index already made.
+    pub fn with_original_lines(
+        kind: SourceKind,
+        encoding: &'static str,
+        original: String,
+        original_lines: LineIndex,
+        map: SourceMap,
+    ) -> Self {
+        SourceInfo {
+            kind,
+            encoding,
+            original_lines,
             original: Some(original),
             map,
             traditional: false,
@@ -291,6 +451,7 @@ mod tests {
         m.push(6..8, Origin::Within(30..40));
         m.push(8..9, Origin::Within(30..40));
         assert_eq!(m.segments().len(), 3);
+        assert_eq!(m.len(), 3);
         assert_eq!(m.segment_at(4).map(|s| s.text.clone()), Some(0..5));
         assert_eq!(m.segment_at(8).map(|s| s.text.clone()), Some(6..9));
         assert_eq!(m.segment_at(100).map(|s| s.text.clone()), Some(6..9));

@@ -366,18 +366,23 @@ fn merge(
     }
 
     let mut rules: Vec<Rule> = Vec::new();
+    let regexes = crate::rules::scan::Registry::default();
     let mut defined_at: HashMap<String, PackSpan> = HashMap::new();
-    let id_pattern = regex::Regex::new(r"^[STXNDEY][0-9]{3}[A-Za-z0-9_-]*$")
-        .map_err(|e| PackError::new(format!("内部错误：{e}")))?;
+
     for (li, layer) in layers.iter().enumerate() {
         let check_examples = layer.checks_examples(examples);
         for (src, file) in &layer.files {
-            for compiled in
-                file.compile_rules(src, &templates, &fragments, check_examples, &mut errors)
-            {
+            for compiled in file.compile_rules(
+                src,
+                &templates,
+                &fragments,
+                check_examples,
+                &regexes,
+                &mut errors,
+            ) {
                 let h = &compiled.header;
                 let id = h.id.get_ref();
-                if !id_pattern.is_match(id) {
+                if !valid_rule_id(id) {
                     errors.push(
                         PackError::new(format!("规则 id「{id}」格式不对"))
                             .at(src, h.id.span(), "无效的规则 id")
@@ -417,15 +422,14 @@ fn merge(
         }
         for (src, file) in &layer.files {
             for o in &file.overrides {
-                errors.take(apply_override(
-                    src,
-                    o,
-                    &layers[..=li],
-                    &templates,
-                    &fragments,
+                let base = CompileCx {
+                    templates: &templates,
+                    fragments: &fragments,
+                    source: &src.text,
                     check_examples,
-                    &mut rules,
-                ));
+                    regexes: &regexes,
+                };
+                errors.take(apply_override(src, o, &layers[..=li], &base, &mut rules));
             }
         }
         if let Some(manifest) = layer.manifest() {
@@ -456,8 +460,20 @@ fn merge(
         location,
         templates,
         rules,
+        scanner: regexes.into_scanner(),
     };
     errors.finish(pack)
+}
+
+/// `^[STXNDEY][0-9]{3}[A-Za-z0-9_-]*$`, without compiling a regex at every start.
+fn valid_rule_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() >= 4
+        && b"STXNDEY".contains(&b[0])
+        && b[1..4].iter().all(u8::is_ascii_digit)
+        && b[4..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
 }
 
 fn find_rule(
@@ -475,9 +491,7 @@ fn apply_override(
     src: &Arc<PackSource>,
     def: &amend::OverrideDef,
     layers: &[Layer],
-    templates: &template::Templates,
-    fragments: &Fragments,
-    check_examples: bool,
+    base: &CompileCx<'_>,
     rules: &mut [Rule],
 ) -> Result<(), PackError> {
     let i = find_rule(src, rules, &def.rule)?;
@@ -499,10 +513,8 @@ fn apply_override(
         counterexamples: &def.counterexamples,
     };
     let cx = CompileCx {
-        templates,
-        fragments,
         source: &src.text,
-        check_examples,
+        ..*base
     };
     let id = def.rule.get_ref();
     let compiled = layers

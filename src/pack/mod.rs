@@ -97,6 +97,8 @@ pub struct Pack {
     pub location: Location,
     pub templates: Templates,
     pub rules: Vec<Rule>,
+    /// The literal scan of the rules' regexes (built at the first document).
+    pub scanner: crate::rules::scan::Scanner,
 }
 
 impl Pack {

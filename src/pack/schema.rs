@@ -98,6 +98,7 @@ macro_rules! rule_kinds {
                 templates: &Templates,
                 fragments: &Fragments,
                 check_examples: bool,
+                regexes: &crate::rules::scan::Registry,
                 errors: &mut Errors,
             ) -> Vec<CompiledDef<'a>> {
                 let cx = CompileCx {
@@ -105,6 +106,7 @@ macro_rules! rule_kinds {
                     fragments,
                     source: &source.text,
                     check_examples,
+                    regexes,
                 };
                 let mut out = Vec::new();
                 $(

@@ -28,7 +28,7 @@ const HEADER: [&str; 11] = [
 pub struct Csv;
 
 /// One field, quoted when it must be.
-fn field(s: &str) -> String {
+pub(super) fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -36,7 +36,7 @@ fn field(s: &str) -> String {
     }
 }
 
-fn row(out: &mut dyn Write, fields: &[String]) -> io::Result<()> {
+pub(super) fn row(out: &mut dyn Write, fields: &[String]) -> io::Result<()> {
     let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
     out.write_all(line.join(",").as_bytes())?;
     out.write_all(b"\r\n")

@@ -34,8 +34,9 @@ pub struct Summary {
     pub counts: Counts,
     /// Documents with at least one error.
     pub files_with_errors: usize,
-    /// Documents with findings but no error.
-    pub files_with_others: usize,
+    /// Documents with warnings but no error (notes alone do not count: such a
+    /// report passes).
+    pub files_with_warnings: usize,
     /// `check --fix`: findings fixed, in how many files.
     pub fixed: usize,
     pub fixed_files: usize,
@@ -43,18 +44,44 @@ pub struct Summary {
     pub hidden: usize,
 }
 
+/// Which of the summary's groups a report with these counts is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Errors,
+    Warnings,
+    Clean,
+}
+
+fn group(c: Counts) -> Group {
+    if c.errors > 0 {
+        Group::Errors
+    } else if c.warnings > 0 {
+        Group::Warnings
+    } else {
+        Group::Clean
+    }
+}
+
 impl Summary {
+    fn count_group(&mut self, g: Group, delta: isize) {
+        let slot = match g {
+            Group::Errors => &mut self.files_with_errors,
+            Group::Warnings => &mut self.files_with_warnings,
+            Group::Clean => return,
+        };
+        *slot = slot.saturating_add_signed(delta);
+    }
+
     /// Adds findings written for a document already counted (whose first findings
     /// counted `first`): the findings between reports, known once all were read.
     pub fn amend(&mut self, first: Counts, more: &[Diagnostic]) {
         let c = Counts::of(more);
-        if c.errors > 0 && first.errors == 0 {
-            self.files_with_errors += 1;
-            if first.warnings + first.infos > 0 {
-                self.files_with_others -= 1;
-            }
-        } else if first.errors + first.warnings + first.infos == 0 && c.warnings + c.infos > 0 {
-            self.files_with_others += 1;
+        let mut all = first;
+        all.merge(c);
+        let (before, after) = (group(first), group(all));
+        if before != after {
+            self.count_group(before, -1);
+            self.count_group(after, 1);
         }
         self.counts.merge(c);
     }
@@ -63,55 +90,59 @@ impl Summary {
     pub fn add(&mut self, diagnostics: &[Diagnostic]) {
         let c = Counts::of(diagnostics);
         self.checked += 1;
-        if c.errors > 0 {
-            self.files_with_errors += 1;
-        } else if c.warnings + c.infos > 0 {
-            self.files_with_others += 1;
-        }
+        self.count_group(group(c), 1);
         self.counts.merge(c);
     }
 
-    /// The one-line summary in Chinese: how many files were checked, how many of them
-    /// have errors, how many findings of each severity; never "no problems" when
-    /// nothing was checked.
+    /// Reports checked without an error or a warning.
+    pub fn clean(&self) -> usize {
+        self.checked
+            .saturating_sub(self.files_with_errors + self.files_with_warnings)
+    }
+
+    /// The one-line summary in Chinese: how many reports were checked, how many of
+    /// them have errors, only warnings, pass, could not be read; how many findings of
+    /// each severity; never "no problems" when nothing was checked.
     pub fn line(&self) -> String {
         let c = self.counts;
         let mut s = if self.checked == 0 {
-            "没有检查任何文件".to_string()
-        } else if c.errors + c.warnings + c.infos == 0 {
-            format!("检查了 {} 个文件，没有发现问题", self.checked)
-        } else {
-            let mut s = format!("检查了 {} 个文件，", self.checked);
-            let mut files = Vec::new();
-            if self.files_with_errors > 0 {
-                files.push(format!("{} 个文件有错误", self.files_with_errors));
-            }
-            if self.files_with_others > 0 {
-                let other = if self.files_with_errors > 0 {
-                    "另有 "
-                } else {
-                    ""
-                };
-                files.push(format!(
-                    "{other}{} 个文件有警告或提示",
-                    self.files_with_others
+            let mut s = "没有检查任何文件".to_string();
+            if self.unreadable > 0 {
+                s.push_str(&format!(
+                    "；{} 个路径无法检查（见标准错误输出）",
+                    self.unreadable
                 ));
             }
-            s.push_str(&files.join("，"));
-            s.push_str(&format!("：{} 个错误，{} 个警告", c.errors, c.warnings));
-            if c.infos > 0 {
-                s.push_str(&format!("，{} 个提示", c.infos));
+            s
+        } else {
+            let mut groups = Vec::new();
+            for (n, what) in [
+                (self.files_with_errors, "有错误"),
+                (self.files_with_warnings, "只有警告"),
+                (self.clean(), "通过"),
+                (self.unreadable, "无法读取（见标准错误输出）"),
+            ] {
+                if n > 0 {
+                    groups.push(format!("{n} 份{what}"));
+                }
+            }
+            let mut s = format!(
+                "检查了 {} 份报告：{}",
+                self.checked + self.unreadable,
+                groups.join("，")
+            );
+            if c.errors + c.warnings + c.infos == 0 {
+                s.push_str("；没有发现问题");
+            } else {
+                s.push_str(&format!("；共 {} 个错误，{} 个警告", c.errors, c.warnings));
+                if c.infos > 0 {
+                    s.push_str(&format!("，{} 个提示", c.infos));
+                }
             }
             s
         };
         if self.hidden > 0 {
             s.push_str(&format!("；基线中已记录的 {} 个问题未显示", self.hidden));
-        }
-        if self.unreadable > 0 {
-            s.push_str(&format!(
-                "；{} 个路径无法检查（见标准错误输出）",
-                self.unreadable
-            ));
         }
         if self.fixed > 0 {
             s.push_str(&format!(
@@ -159,10 +190,11 @@ pub enum Format {
     Github,
     Junit,
     Csv,
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Human,
         Format::Concise,
         Format::Json,
@@ -171,6 +203,7 @@ impl Format {
         Format::Github,
         Format::Junit,
         Format::Csv,
+        Format::Html,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -183,6 +216,7 @@ impl Format {
             Format::Github => "github",
             Format::Junit => "junit",
             Format::Csv => "csv",
+            Format::Html => "html",
         }
     }
 
@@ -202,6 +236,7 @@ impl Format {
             Format::Github => Box::new(super::github::Github),
             Format::Junit => Box::new(super::junit::Junit::default()),
             Format::Csv => Box::new(super::csv::Csv),
+            Format::Html => Box::new(super::overview::Overview::default()),
         }
     }
 }
@@ -218,12 +253,13 @@ pub struct Options {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Severity;
 
     fn summary(
         checked: usize,
         unreadable: usize,
         with_errors: usize,
-        others: usize,
+        with_warnings: usize,
         c: Counts,
     ) -> String {
         Summary {
@@ -231,14 +267,14 @@ mod tests {
             unreadable,
             counts: c,
             files_with_errors: with_errors,
-            files_with_others: others,
+            files_with_warnings: with_warnings,
             ..Summary::default()
         }
         .line()
     }
 
     #[test]
-    fn the_summary_line_says_what_was_checked() {
+    fn the_summary_line_counts_reports_by_outcome() {
         let none = Counts::default();
         assert_eq!(summary(0, 0, 0, 0, none), "没有检查任何文件\n");
         assert_eq!(
@@ -247,7 +283,7 @@ mod tests {
         );
         assert_eq!(
             summary(12, 0, 0, 0, none),
-            "检查了 12 个文件，没有发现问题\n"
+            "检查了 12 份报告：12 份通过；没有发现问题\n"
         );
         let c = Counts {
             errors: 5,
@@ -255,8 +291,8 @@ mod tests {
             infos: 1,
         };
         assert_eq!(
-            summary(12, 0, 3, 1, c),
-            "检查了 12 个文件，3 个文件有错误，另有 1 个文件有警告或提示：5 个错误，2 个警告，1 个提示\n"
+            summary(11, 1, 3, 2, c),
+            "检查了 12 份报告：3 份有错误，2 份只有警告，6 份通过，1 份无法读取（见标准错误输出）；共 5 个错误，2 个警告，1 个提示\n"
         );
         let c = Counts {
             errors: 0,
@@ -265,7 +301,28 @@ mod tests {
         };
         assert_eq!(
             summary(2, 0, 0, 2, c),
-            "检查了 2 个文件，2 个文件有警告或提示：0 个错误，2 个警告\n"
+            "检查了 2 份报告：2 份只有警告；共 0 个错误，2 个警告\n"
+        );
+    }
+
+    #[test]
+    fn series_findings_move_a_report_between_groups() {
+        let d = |s| Diagnostic::new("Y101", s, 0..1, "m".into());
+        let mut sum = Summary::default();
+        let info = [d(Severity::Info)];
+        sum.add(&info);
+        sum.add(&[d(Severity::Warning)]);
+        sum.add(&[]);
+        assert_eq!(
+            (sum.files_with_errors, sum.files_with_warnings, sum.clean()),
+            (0, 1, 2)
+        );
+        // A note-only report gets a warning, a warning report an error.
+        sum.amend(Counts::of(&info), &[d(Severity::Warning)]);
+        sum.amend(Counts::of(&[d(Severity::Warning)]), &[d(Severity::Error)]);
+        assert_eq!(
+            (sum.files_with_errors, sum.files_with_warnings, sum.clean()),
+            (1, 1, 1)
         );
     }
 

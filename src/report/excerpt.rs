@@ -213,6 +213,28 @@ impl<'a> Excerpt<'a> {
         start..self.map(span.end).max(start)
     }
 
+    /// The excerpt's text (control characters made visible, long lines cut with `…`).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The excerpt's lines: each one's bytes in `text()` (without its line break) and
+    /// the 1-based line of the original it shows (`None` for the empty lines that stand
+    /// for elided ones).
+    pub fn lines(&self) -> Vec<(Range<usize>, Option<usize>)> {
+        let mut out = Vec::with_capacity(self.lines.len());
+        for (i, &(start, line)) in self.lines.iter().enumerate() {
+            let end = self.lines.get(i + 1).map_or(self.text.len(), |&(s, _)| s);
+            let end = if self.text[start..end].ends_with('\n') {
+                end - 1
+            } else {
+                end
+            };
+            out.push((start..end, line.checked_add(1)));
+        }
+        out
+    }
+
     /// The original offset of an excerpt offset.
     fn unmap(&self, at: usize) -> usize {
         let i = self

@@ -1,7 +1,8 @@
 //! Report: diagnostics and how they are shown. `emit` is the interface of the output
 //! formats of `nianbao check`, one file each: `human` (rustc-style text), `concise`,
-//! `json` (the stable JSON interface), `jsonl`, `sarif`, `github`, `junit`, and
-//! `statistics` (`--statistics`); `place` is where a finding is, for all of them.
+//! `json` (the stable JSON interface), `jsonl`, `sarif`, `github`, `junit`, `csv`,
+//! `overview` (`--format html`, a batch's overview), and `statistics` (`--statistics`);
+//! `summary` is the `--summary` CSV (one row per report, from `tally`); `place` is where a finding is, for all of them.
 
 pub mod concise;
 pub mod csv;
@@ -15,9 +16,12 @@ pub mod human;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
+pub mod overview;
 pub mod place;
 pub mod sarif;
 pub mod statistics;
+pub mod summary;
+pub mod tally;
 pub mod visible;
 
 pub use diagnostic::{

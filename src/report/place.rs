@@ -115,11 +115,10 @@ fn national_name(doc: &Document, at: usize, word_table: usize) -> Option<&str> {
 
 /// The Word tables whose cells make up `range` of the extracted text.
 fn word_tables<'a>(doc: &'a Document, range: &Range<usize>) -> impl Iterator<Item = usize> + 'a {
-    let segments = doc.source.map.segments();
-    let first = segments.partition_point(|s| s.text.end <= range.start);
+    let map = &doc.source.map;
+    let first = map.partition_point(|s| s.text.end <= range.start);
     let end = range.end;
-    segments[first..]
-        .iter()
+    map.segments_from(first)
         .take_while(move |s| s.text.start < end)
         .filter_map(|s| match s.origin {
             Origin::Cell { table, .. } => Some(table),

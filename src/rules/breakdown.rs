@@ -21,7 +21,7 @@
 
 use std::ops::Range;
 
-use super::{Check, CompileCx, Context, FigureUse, pack_regex, parse_check, rule_def};
+use super::{Check, CompileCx, Context, FigureUse, parse_check, piece_regex, rule_def};
 use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{NUMBER_PATTERN, Reliability, parse_figure, reliability};
@@ -61,20 +61,21 @@ struct Breakdown {
     kind: Kind,
     /// Identifies the list-finding configuration, to share lists between N rules.
     key: String,
-    figure: regex::Regex,
-    marker: regex::Regex,
-    incomplete: regex::Regex,
+    figure: super::scan::PackRegex,
+    marker: super::scan::PackRegex,
+    incomplete: super::scan::PackRegex,
 }
 
 pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
     let kind = parse_check(&def.check, CHECKS)?;
     let unit = super::expand(&def.unit, cx)?;
-    let figure = regex::Regex::new(&format!(
-        r"{NUMBER_PATTERN}\s*(?:余|多)?\s*(?P<unit>{unit})"
-    ))
-    .map_err(|e| super::regex_error(&def.unit, cx, &e.to_string()))?;
-    let marker = pack_regex(&def.marker, cx)?;
-    let incomplete = pack_regex(&def.incomplete, cx)?;
+    let figure = cx.regex(
+        &def.unit,
+        format!(r"{NUMBER_PATTERN}\s*(?:余|多)?\s*(?P<unit>{unit})"),
+        false,
+    )?;
+    let marker = piece_regex(&def.marker, cx)?;
+    let incomplete = piece_regex(&def.incomplete, cx)?;
     Ok(Box::new(Breakdown {
         kind,
         key: format!(

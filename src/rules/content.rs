@@ -23,7 +23,7 @@
 //!
 //! A missing section is reported by the `structure` rules, not here.
 
-use super::{Check, CompileCx, Context, pack_regex, rule_def};
+use super::{Check, CompileCx, Context, rule_def};
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -51,7 +51,7 @@ struct Content {
     section: Option<usize>,
     /// A sub-part of `section`.
     part: Option<usize>,
-    must_mention: Option<regex::Regex>,
+    must_mention: Option<super::scan::PackRegex>,
     what: String,
     min_chars: Option<usize>,
 }
@@ -102,7 +102,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         must_mention: def
             .must_mention
             .as_ref()
-            .map(|m| pack_regex(m, cx))
+            .map(|m| super::piece_regex(m, cx))
             .transpose()?,
         what: def.what.clone().unwrap_or_else(|| "规定的内容".into()),
         min_chars: def.min_chars,

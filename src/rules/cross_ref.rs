@@ -36,6 +36,7 @@ use std::ops::Range;
 use serde::Deserialize;
 
 use super::expr::{self, Binding, Side, Term, file_span, operand_name};
+use super::scan::{PackRegex, Scan};
 use super::{
     Check, CompileCx, Context, FigureUse, in_sections, pack_regex, relation, resolve_sections,
     rule_def,
@@ -97,19 +98,18 @@ struct CrossRef {
     cell: Vec<Term>,
     cell_text: String,
     cell_name: String,
-    patterns: Vec<regex::Regex>,
-    zero_patterns: Vec<regex::Regex>,
-    /// Every wording at once: one pass tells whether any of them occurs at all.
-    any: regex::RegexSet,
+    /// Searched only where the document's literal scan says they can match.
+    patterns: Vec<PackRegex>,
+    zero_patterns: Vec<PackRegex>,
     sources: Vec<String>,
     alternatives: Vec<Alternative>,
     sections: Vec<usize>,
     examples: Vec<String>,
     same_year_only: bool,
-    skip_if: Option<regex::Regex>,
+    skip_if: Option<PackRegex>,
     /// `not_after`, anchored at the end of the text it is matched against, and as
     /// written in the pack.
-    not_after: Option<regex::Regex>,
+    not_after: Option<PackRegex>,
     not_after_source: Option<String>,
 }
 
@@ -160,7 +160,8 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
     let mut patterns = Vec::new();
     for p in &def.patterns {
         let re = pack_regex(p, cx)?;
-        if !re.capture_names().any(|n| n == Some("n")) {
+        // A built-in pack's patterns are checked by `cargo test`, not compiled here.
+        if cx.check_examples && !re.capture_names().any(|n| n == Some("n")) {
             return Err(DefError::new(
                 file_span(cx.source, p, 0..p.get_ref().len()),
                 "patterns 中的写法必须包含数字 {n}",
@@ -187,10 +188,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             })
         })
         .collect::<Result<Vec<_>, DefError>>()?;
-    let any = regex::RegexSet::new(patterns.iter().chain(&zero_patterns).map(|r| r.as_str()))
-        .map_err(|e| super::regex_error(&def.patterns[0], cx, &e.to_string()))?;
     let rule = CrossRef {
-        any,
         subject: def.subject.clone(),
         cell_name: def
             .cell_name
@@ -213,34 +211,32 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         skip_if: def
             .skip_if
             .as_ref()
-            .map(|r| pack_regex(r, cx))
+            .map(|r| super::piece_regex(r, cx))
             .transpose()?,
         not_after: def
             .not_after
             .as_ref()
             .map(|r| {
                 let expanded = super::expand(r, cx)?;
-                regex::Regex::new(&format!("(?:{expanded})$"))
-                    .map_err(|e| super::regex_error(r, cx, &e.to_string()))
+                cx.regex(r, format!("(?:{expanded})$"), false)
             })
             .transpose()?,
         not_after_source: def.not_after.as_ref().map(|r| r.get_ref().clone()),
     };
     super::check_examples(cx, &def.examples, &def.counterexamples, |t| {
-        rule.hits_in(t).into_iter().next().map(|h| h.wording)
+        rule.hits_in(t, None).into_iter().next().map(|h| h.wording)
     })?;
     Ok(Box::new(rule))
 }
 
 impl CrossRef {
-    /// Figures in `text` (offsets into `text`), deduplicated by position.
-    fn hits_in(&self, text: &str) -> Vec<Hit> {
-        if !self.any.is_match(text) {
-            return Vec::new();
-        }
+    /// Figures in `text` (offsets into `text`), deduplicated by position. With the
+    /// document's `scan`, a wording whose literals are not in `text` is not searched.
+    fn hits_in(&self, text: &str, scan: Option<&Scan<'_>>) -> Vec<Hit> {
+        let may = |re: &&PackRegex| super::scan::may_match(scan, re, text);
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        for re in &self.patterns {
+        for re in self.patterns.iter().filter(may) {
             for caps in re.captures_iter(text) {
                 let (Some(whole), Some(n)) = (caps.get(0), caps.name("n")) else {
                     continue;
@@ -265,7 +261,7 @@ impl CrossRef {
                 }
             }
         }
-        for re in &self.zero_patterns {
+        for re in self.zero_patterns.iter().filter(may) {
             for m in re.find_iter(text) {
                 if seen.insert(m.start()) {
                     out.push(Hit {
@@ -306,11 +302,11 @@ impl CrossRef {
     }
 
     /// Figures of a document, with spans in the original text, in the rule's sections.
-    fn hits(&self, doc: &Document) -> Vec<Hit> {
+    fn hits(&self, doc: &Document, scan: Option<&Scan<'_>>) -> Vec<Hit> {
         let narrative = &doc.narrative;
         let year = doc.year.as_ref().map(|y| y.year);
         let mut hits: Vec<Hit> = self
-            .hits_in(&narrative.text)
+            .hits_in(&narrative.text, scan)
             .into_iter()
             .filter(|h| !self.other_period(clause(&narrative.text, h.span.start, h.span.end), year))
             .map(|mut h| {
@@ -349,7 +345,7 @@ impl CrossRef {
             let tpl = &cx.templates.tables[c.table];
             format!("{}「{}」行", tpl.name, tpl.rows[c.row].short)
         };
-        for hit in self.hits(cx.doc) {
+        for hit in self.hits(cx.doc, Some(cx.scan)) {
             if hit.zero || totals.contains(&hit.value) {
                 continue;
             }
@@ -397,7 +393,12 @@ impl Check for CrossRef {
         self.sources
             .iter()
             .cloned()
-            .zip(self.patterns.iter().chain(&self.zero_patterns))
+            .zip(
+                self.patterns
+                    .iter()
+                    .chain(&self.zero_patterns)
+                    .map(|r| &**r),
+            )
             .collect()
     }
 
@@ -406,7 +407,7 @@ impl Check for CrossRef {
             self.check_glued(cx);
             return;
         };
-        for hit in self.hits(cx.doc) {
+        for hit in self.hits(cx.doc, Some(cx.scan)) {
             let agrees = hit.value == expected.total;
             // The figure and its cells as one relation, for `check::merge`.
             let relation = relation::build(
@@ -515,7 +516,7 @@ impl Check for CrossRef {
         let Some(expected) = self.expected(doc, templates) else {
             return Vec::new();
         };
-        self.hits(doc)
+        self.hits(doc, None)
             .into_iter()
             .map(|h| FigureUse {
                 span: h.span,

@@ -56,7 +56,7 @@ struct CrossYear {
     rhs: Vec<Term>,
     star_rows: Option<(usize, Vec<usize>)>,
     star_cols: Option<(usize, Vec<usize>)>,
-    unless: Option<regex::Regex>,
+    unless: Option<super::scan::PackRegex>,
     unless_severity: Severity,
     summary: String,
 }
@@ -109,7 +109,7 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
     let unless = def
         .unless
         .as_ref()
-        .map(|u| super::pack_regex(u, cx))
+        .map(|u| super::piece_regex(u, cx))
         .transpose()?;
     Ok(Box::new(CrossYear {
         this_text: this.clone(),

@@ -78,11 +78,11 @@ const SHOWN: usize = 3;
 
 struct TextCheck {
     kind: Kind,
-    pattern: Option<regex::Regex>,
+    pattern: Option<super::scan::PackRegex>,
     sections: Vec<usize>,
     threshold: f64,
-    template: Vec<regex::Regex>,
-    not_with: Option<regex::Regex>,
+    template: Vec<super::scan::PackRegex>,
+    not_with: Option<super::scan::PackRegex>,
     summary: String,
 }
 
@@ -91,7 +91,7 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
     let pattern = def
         .pattern
         .as_ref()
-        .map(|p| super::pack_regex(p, cx))
+        .map(|p| super::piece_regex(p, cx))
         .transpose()?;
     if kind == Kind::Cumulative {
         match &pattern {
@@ -103,7 +103,8 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
                 )
                 .help("如 pattern = \"累计(?P<what>\\\\p{Han}{0,12}?){n}\\\\s*(?:件|条)\""));
             }
-            Some(re) if !re.capture_names().any(|n| n == Some("n")) => {
+            // A built-in pack's pattern is checked by `cargo test`, not compiled here.
+            Some(re) if cx.check_examples && !re.capture_names().any(|n| n == Some("n")) => {
                 let Some(p) = &def.pattern else {
                     unreachable!()
                 };
@@ -119,12 +120,12 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
     let template = def
         .template
         .iter()
-        .map(|t| super::pack_regex(t, cx))
+        .map(|t| super::piece_regex(t, cx))
         .collect::<Result<Vec<_>, _>>()?;
     let not_with = def
         .not_with
         .as_ref()
-        .map(|p| super::pack_regex(p, cx))
+        .map(|p| super::piece_regex(p, cx))
         .transpose()?;
     let threshold = def.threshold.unwrap_or(0.5);
     if kind == Kind::Similarity && !(0.0..=1.0).contains(&threshold) {

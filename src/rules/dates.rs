@@ -77,7 +77,7 @@ const SIGNATURE_LINES: usize = 4;
 struct DateCheck {
     kind: Kind,
     sections: Vec<usize>,
-    plan: Option<Regex>,
+    plan: Option<super::scan::PackRegex>,
     /// `deadline`: (month, day) in the year after the report year.
     by: Option<(u32, u32)>,
 }
@@ -125,7 +125,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             // The words, then (at most 至/到 between) the year.
             let words = super::expand(w, cx)?;
             let pattern = format!(r"(?:{words})\s*(?:至|到)?\s*(?P<y>20\d{{2}})\s*年");
-            Some(Regex::new(&pattern).map_err(|e| super::regex_error(w, cx, &e.to_string()))?)
+            Some(cx.regex(w, pattern, false)?)
         }
         (None, Kind::CarryYear) => {
             return Err(DefError::new(
@@ -139,7 +139,7 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             // A year, then (within the clause) one of the plan words.
             let words = super::expand(w, cx)?;
             let pattern = format!(r"(?P<y>20\d{{2}})\s*年度?[，,]?[^，。；;\n]{{0,8}}?(?:{words})");
-            Some(Regex::new(&pattern).map_err(|e| super::regex_error(w, cx, &e.to_string()))?)
+            Some(cx.regex(w, pattern, false)?)
         }
         (None, Kind::PlanYear) => {
             return Err(DefError::new(

@@ -26,6 +26,7 @@ pub mod mojibake;
 pub mod pattern;
 pub mod relation;
 pub mod repetition;
+pub mod scan;
 pub mod sections;
 pub mod suppression;
 pub mod table_template;
@@ -82,10 +83,40 @@ pub struct CompileCx<'a> {
     pub templates: &'a Templates,
     pub fragments: &'a crate::template::fragments::Fragments,
     pub source: &'a str,
-    /// Whether rules check their `examples` and `counterexamples` now. False for the
-    /// built-in packs: `cargo test` checks theirs (`tests/pack_examples.rs`), so a start
-    /// does not pay for it; a user's pack is always checked when it loads.
+    /// Whether rules check their `examples` and `counterexamples`, and compile their
+    /// regexes, now. False for the built-in packs: `cargo test` does both
+    /// (`tests/pack_examples.rs`), so a start does not pay for it and their regexes are
+    /// compiled when first searched; a user's pack is always checked when it loads.
     pub check_examples: bool,
+    /// Where the pack's regexes are made (and those that search whole texts
+    /// registered for the pack's literal scan, `scan::Scanner`).
+    pub regexes: &'a scan::Registry,
+}
+
+impl CompileCx<'_> {
+    /// A regex made from a pack field: `source` is what is compiled (the field's
+    /// pattern with fragments expanded, perhaps wrapped), errors point at `field`.
+    /// Compiled now when the pack is checked as it loads, else when first searched.
+    /// `scanned`: it searches a whole text (the document's or its narrative), so the
+    /// per-document literal scan may spare it.
+    pub fn regex(
+        &self,
+        field: &toml::Spanned<String>,
+        source: String,
+        scanned: bool,
+    ) -> Result<scan::PackRegex, crate::template::error::DefError> {
+        let compiled = if self.check_examples {
+            Some(regex::Regex::new(&source).map_err(|e| regex_error(field, self, &e.to_string()))?)
+        } else {
+            None
+        };
+        Ok(self.regexes.regex(scan::Spec {
+            source,
+            limited: false,
+            compiled,
+            scanned,
+        }))
+    }
 }
 
 /// Implemented by every `Def` through `rule_def!`.
@@ -173,6 +204,8 @@ pub struct Context<'a> {
     pub templates: &'a Templates,
     pub meta: &'a RuleMeta,
     pub out: &'a mut Vec<Diagnostic>,
+    /// The document's literal scan: which of the pack's regexes can match in its text.
+    pub scan: &'a scan::Scan<'a>,
     /// Relations that were checked and hold (see `check::merge`).
     pub holding: &'a mut Vec<Relation>,
 }
@@ -220,27 +253,61 @@ pub fn resolve_ids<'a>(
         .collect()
 }
 
-/// Compiles a regex written in a pack (after fragment expansion), pointing errors
-/// at the TOML string.
+/// A regex written in a pack (after fragment expansion) that searches whole texts,
+/// pointing errors at the TOML string; see `CompileCx::regex` for when it is compiled.
 pub fn pack_regex(
     field: &toml::Spanned<String>,
     cx: &CompileCx<'_>,
-) -> Result<regex::Regex, crate::template::error::DefError> {
+) -> Result<scan::PackRegex, crate::template::error::DefError> {
+    pack_regex_for(field, cx, true)
+}
+
+/// `pack_regex` for a regex searched in pieces of a text (a clause, the text before a
+/// figure): not in the pack's literal scan.
+pub fn piece_regex(
+    field: &toml::Spanned<String>,
+    cx: &CompileCx<'_>,
+) -> Result<scan::PackRegex, crate::template::error::DefError> {
+    pack_regex_for(field, cx, false)
+}
+
+fn pack_regex_for(
+    field: &toml::Spanned<String>,
+    cx: &CompileCx<'_>,
+    scanned: bool,
+) -> Result<scan::PackRegex, crate::template::error::DefError> {
     let expanded = expand(field, cx)?;
-    regex::RegexBuilder::new(&expanded)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(limit) => {
-                regex_error(field, cx, &format!("编译后超过 {} MB 的上限", limit >> 20))
-                    .help("缩短模式，或减少大的重复次数（如 {0,500}）和字符类")
-            }
-            e => regex_error(field, cx, &e.to_string()),
-        })
+    let compiled = if cx.check_examples {
+        Some(build_now(field, cx, &expanded)?)
+    } else {
+        None
+    };
+    Ok(cx.regexes.regex(scan::Spec {
+        source: expanded,
+        limited: true,
+        compiled,
+        scanned,
+    }))
+}
+
+/// Compiles a pack pattern (fragments expanded) now, with the pack size limit,
+/// pointing errors at the TOML string.
+pub fn build_now(
+    field: &toml::Spanned<String>,
+    cx: &CompileCx<'_>,
+    expanded: &str,
+) -> Result<regex::Regex, crate::template::error::DefError> {
+    scan::build(expanded).map_err(|e| match e {
+        regex::Error::CompiledTooBig(limit) => {
+            regex_error(field, cx, &format!("编译后超过 {} MB 的上限", limit >> 20))
+                .help("缩短模式，或减少大的重复次数（如 {0,500}）和字符类")
+        }
+        e => regex_error(field, cx, &e.to_string()),
+    })
 }
 
 /// Largest compiled pack regex (the `regex` crate's `size_limit`).
-pub const REGEX_SIZE_LIMIT: usize = 8 << 20;
+pub const REGEX_SIZE_LIMIT: usize = scan::REGEX_SIZE_LIMIT;
 
 /// Expands the `{fragment}` references of a pack regex.
 pub fn expand(

@@ -39,6 +39,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::fix_def::FixAction;
+use super::scan::{PackRegex, Scan};
 use super::{Check, CompileCx, Context, in_sections, pack_regex, resolve_sections, rule_def};
 use crate::report::Fix;
 use crate::template::Templates;
@@ -76,9 +77,8 @@ rule_def! {
 const CONTEXT_CHARS: usize = 8;
 
 struct Pattern {
-    /// All patterns at once: one pass tells whether any of them occurs at all.
-    any: regex::RegexSet,
-    regexes: Vec<regex::Regex>,
+    /// Searched only where the document's literal scan says they can match.
+    regexes: Vec<PackRegex>,
     sources: Vec<String>,
     message: String,
     help: Option<String>,
@@ -89,7 +89,7 @@ struct Pattern {
     not_near: bool,
     fix: Option<FixAction>,
     /// Anchored: the hits the fix applies to (and the regex as written).
-    fix_only: Option<(regex::Regex, String)>,
+    fix_only: Option<(PackRegex, String)>,
 }
 
 /// The built-in detectors `detect` and `not_near` may name.
@@ -119,8 +119,6 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         .iter()
         .map(|p| pack_regex(p, cx))
         .collect::<Result<Vec<_>, _>>()?;
-    let any = regex::RegexSet::new(regexes.iter().map(|r| r.as_str()))
-        .map_err(|e| super::regex_error(&def.patterns[0], cx, &e.to_string()))?;
     let fix = def
         .fix
         .as_ref()
@@ -135,16 +133,17 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             );
         }
         Some(p) => {
-            let re = pack_regex(p, cx)?;
-            let anchored = regex::Regex::new(&format!("^(?:{})$", re.as_str()))
-                .map_err(|e| super::regex_error(p, cx, &e.to_string()))?;
+            let expanded = super::expand(p, cx)?;
+            if cx.check_examples {
+                super::build_now(p, cx, &expanded)?;
+            }
+            let anchored = cx.regex(p, format!("^(?:{expanded})$"), false)?;
             Some((anchored, p.get_ref().clone()))
         }
     };
     let rule = Pattern {
         fix,
         fix_only,
-        any,
         regexes,
         sources: def.patterns.iter().map(|p| p.get_ref().clone()).collect(),
         message: def.message.clone(),
@@ -156,9 +155,11 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         not_near,
     };
     super::check_examples(cx, &def.examples, &def.counterexamples, |t| {
-        rule.hits(t).first().map(|h| t[h.clone()].to_string())
+        rule.hits(t, None).first().map(|h| t[h.clone()].to_string())
     })?;
-    rule.check_fix(&def.examples)?;
+    if cx.check_examples {
+        rule.check_fix(&def.examples)?;
+    }
     Ok(Box::new(rule))
 }
 
@@ -179,7 +180,7 @@ impl Pattern {
         for e in examples {
             let text = e.get_ref();
             let hits: Vec<Range<usize>> = self
-                .hits(text)
+                .hits(text, None)
                 .into_iter()
                 .filter(|h| self.fixable(&text[h.clone()]))
                 .collect();
@@ -203,7 +204,7 @@ impl Pattern {
             }
             fixed.push_str(&text[at..]);
             if let Some(h) = self
-                .hits(&fixed)
+                .hits(&fixed, None)
                 .into_iter()
                 .find(|h| self.fixable(&fixed[h.clone()]))
             {
@@ -220,8 +221,9 @@ impl Pattern {
         Ok(())
     }
 
-    /// Byte ranges of the offending text, deduplicated, in order.
-    fn hits(&self, line: &str) -> Vec<Range<usize>> {
+    /// Byte ranges of the offending text, deduplicated, in order. With the
+    /// document's `scan`, a pattern whose literals are not in `line` is not searched.
+    fn hits(&self, line: &str, scan: Option<&Scan<'_>>) -> Vec<Range<usize>> {
         let runs = if self.detect || self.not_near {
             super::mojibake::runs(line)
         } else {
@@ -231,10 +233,11 @@ impl Pattern {
         if self.detect {
             found.extend(runs.iter().map(|r| (r.start, r.end)));
         }
-        if !self.any.is_match(line) {
-            return found.into_iter().map(|(a, b)| a..b).collect();
-        }
-        for re in &self.regexes {
+        for re in self
+            .regexes
+            .iter()
+            .filter(|re| super::scan::may_match(scan, re, line))
+        {
             for caps in re.captures_iter(line) {
                 let Some(whole) = caps.get(0) else { continue };
                 let hit = caps.name("hit").map_or(whole.range(), |m| m.range());
@@ -300,13 +303,17 @@ fn clusters(text: &str, hits: Vec<Range<usize>>) -> Vec<Vec<Range<usize>>> {
 
 impl Check for Pattern {
     fn wordings(&self) -> Vec<(String, &regex::Regex)> {
-        self.sources.iter().cloned().zip(&self.regexes).collect()
+        self.sources
+            .iter()
+            .cloned()
+            .zip(self.regexes.iter().map(|r| &**r))
+            .collect()
     }
 
     fn check(&self, cx: &mut Context<'_>) {
         let doc = cx.doc;
         let text = &doc.text;
-        for cluster in clusters(text, self.hits(text)) {
+        for cluster in clusters(text, self.hits(text, Some(cx.scan))) {
             let (Some(first), Some(last)) = (cluster.first(), cluster.last()) else {
                 continue;
             };

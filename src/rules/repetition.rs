@@ -51,9 +51,10 @@ const MAX_UNIT: usize = 16;
 
 struct Repetition {
     /// Matches text made only of the `chars` class.
-    only_class: regex::Regex,
-    /// Class membership of the ASCII characters, decided when the pack loads.
-    ascii: [bool; 128],
+    only_class: super::scan::PackRegex,
+    /// Class membership of the ASCII characters, decided at the first document
+    /// (the class is compiled then, not when the pack loads).
+    ascii: std::sync::OnceLock<[bool; 128]>,
     min_len: usize,
     max_len: usize,
     message: String,
@@ -72,15 +73,9 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         ));
     }
     let class = super::expand(&def.chars, cx)?;
-    let only_class = regex::Regex::new(&format!("^(?:{class})+$"))
-        .map_err(|e| super::regex_error(&def.chars, cx, &e.to_string()))?;
-    let mut ascii = [false; 128];
-    for (b, slot) in ascii.iter_mut().enumerate() {
-        *slot = char::from_u32(b as u32)
-            .is_some_and(|c| only_class.is_match(c.encode_utf8(&mut [0; 4])));
-    }
+    let only_class = cx.regex(&def.chars, format!("^(?:{class})+$"), false)?;
     let rule = Repetition {
-        ascii,
+        ascii: std::sync::OnceLock::new(),
         only_class,
         min_len: def.min_len,
         max_len: def.max_len,
@@ -104,9 +99,17 @@ impl Repetition {
     /// class is decided once per distinct character (a table for ASCII). Only a window
     /// of `2 * max_len` characters is held, so memory does not grow with the text.
     fn hits(&self, text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+        let ascii = self.ascii.get_or_init(|| {
+            let mut ascii = [false; 128];
+            for (b, slot) in ascii.iter_mut().enumerate() {
+                *slot = char::from_u32(b as u32)
+                    .is_some_and(|c| self.only_class.is_match(c.encode_utf8(&mut [0; 4])));
+            }
+            ascii
+        });
         let mut other: HashMap<char, bool> = HashMap::new();
         let mut is_member = |c: char| match u32::from(c) {
-            a @ 0..=127 => self.ascii[a as usize],
+            a @ 0..=127 => ascii[a as usize],
             _ => *other
                 .entry(c)
                 .or_insert_with(|| self.only_class.is_match(c.encode_utf8(&mut [0; 4]))),

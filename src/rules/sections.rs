@@ -82,7 +82,7 @@ struct Structure {
     kind: Kind,
     sections: Vec<usize>,
     /// `preamble_parts`: the regex naming each of `sections` in a list.
-    parts: Vec<regex::Regex>,
+    parts: Vec<super::scan::PackRegex>,
 }
 
 pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
@@ -110,7 +110,7 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
             }
             def.parts
                 .iter()
-                .map(|p| super::pack_regex(p, cx))
+                .map(|p| super::piece_regex(p, cx))
                 .collect::<Result<Vec<_>, _>>()?
         }
         _ => {

@@ -353,7 +353,6 @@ impl TextAt {
             .source
             .map
             .segments()
-            .iter()
             .filter_map(|s| match &s.origin {
                 crate::load::Origin::Exact(a) => Some((*a, s.text.start)),
                 crate::load::Origin::Within(r) => Some((r.start, s.text.start)),

@@ -10,6 +10,7 @@
 //! What each consumer builds from it is its own business (`Visitor`): the loader
 //! layout items, the annotator the XML position of every character.
 
+use std::io::BufRead;
 use std::ops::Range;
 
 use quick_xml::events::{BytesStart, Event};
@@ -111,8 +112,20 @@ struct Walk<'v, V: Visitor> {
 /// Walks `xml` (the main part), calling `v`. An XML error ends the walk with a
 /// message that says where.
 pub fn walk<V: Visitor>(xml: &str, lists: Lists, v: &mut V) -> Result<(), String> {
-    let mut reader = quick_xml::Reader::from_str(xml);
+    walk_reader(xml.as_bytes(), lists, v)
+}
+
+/// `walk` over XML read as it comes (the zip entry as it is inflated): the loader
+/// holds no copy of the part, only the open elements and the event being read.
+/// Byte positions count from the start of `source`.
+pub fn walk_reader<R: BufRead, V: Visitor>(
+    source: R,
+    lists: Lists,
+    v: &mut V,
+) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_reader(source);
     reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
     let mut w = Walk {
         v,
         lists,
@@ -126,9 +139,10 @@ pub fn walk<V: Visitor>(xml: &str, lists: Lists, v: &mut V) -> Result<(), String
         depth: 0,
     };
     loop {
+        buf.clear();
         let before = reader.buffer_position() as usize;
         let event = reader
-            .read_event()
+            .read_event_into(&mut buf)
             .map_err(|e| format!("word/document.xml 第 {before} 字节：{e}"))?;
         let after = reader.buffer_position() as usize;
         let in_text = w.in_text && w.skip == 0;
