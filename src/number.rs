@@ -70,52 +70,56 @@ pub fn parse_number(s: &str) -> Option<Num> {
         }
         _ => false,
     };
-    let mut int_digits = String::new();
-    let mut frac_digits = String::new();
+    // Digits are counted and accumulated as they come (no string per cell: every
+    // token of every table goes through here). Past the limits the value is not used.
+    let (mut int, mut int_len) = (0i64, 0usize);
+    let (mut frac, mut frac_len) = (0i64, 0usize);
     let mut seen_point = false;
     let mut group_len: Option<usize> = None; // digits since the last thousands separator
     for c in chars {
         match c {
             '0'..='9' => {
+                let digit = i64::from(c as u8 - b'0');
                 if seen_point {
-                    frac_digits.push(c);
+                    frac_len += 1;
+                    if frac_len <= MAX_FRAC_DIGITS {
+                        frac = frac * 10 + digit;
+                    }
                 } else {
-                    int_digits.push(c);
+                    int_len += 1;
+                    if int_len <= MAX_INT_DIGITS {
+                        int = int * 10 + digit;
+                    }
                     if let Some(n) = group_len.as_mut() {
                         *n += 1;
                     }
                 }
             }
-            ',' if !seen_point && !int_digits.is_empty() => {
+            ',' if !seen_point && int_len > 0 => {
                 if let Some(n) = group_len
                     && n != 3
                 {
                     return None;
                 }
-                if group_len.is_none() && int_digits.len() > 3 {
+                if group_len.is_none() && int_len > 3 {
                     return None;
                 }
                 group_len = Some(0);
             }
-            '.' if !seen_point && !int_digits.is_empty() => seen_point = true,
+            '.' if !seen_point && int_len > 0 => seen_point = true,
             _ => return None,
         }
     }
-    if int_digits.is_empty() || group_len.is_some_and(|n| n != 3) {
+    if int_len == 0 || group_len.is_some_and(|n| n != 3) {
         return None;
     }
-    if seen_point && frac_digits.is_empty() {
+    if seen_point && frac_len == 0 {
         return None;
     }
-    if int_digits.len() > MAX_INT_DIGITS || frac_digits.len() > MAX_FRAC_DIGITS {
+    if int_len > MAX_INT_DIGITS || frac_len > MAX_FRAC_DIGITS {
         return None;
     }
-    let int: i64 = int_digits.parse().ok()?;
-    let mut frac: i64 = 0;
-    for (i, d) in frac_digits.chars().enumerate() {
-        let digit = d.to_digit(10)? as i64;
-        frac += digit * 10_i64.pow((MAX_FRAC_DIGITS - 1 - i) as u32);
-    }
+    let frac = frac * 10_i64.pow((MAX_FRAC_DIGITS - frac_len) as u32);
     let value = int.checked_mul(SCALE)?.checked_add(frac)?;
     Some(Num(if negative { -value } else { value }))
 }
@@ -147,6 +151,15 @@ mod tests {
             Some("24252.311082".into())
         );
         assert_eq!(parse_number("1.2345678"), None);
+        // At most twelve integer digits, leading zeros included.
+        assert_eq!(parse_number("000000000001"), Some(Num::from_int(1)));
+        assert_eq!(
+            parse_number("999999999999"),
+            Some(Num::from_int(999_999_999_999))
+        );
+        assert_eq!(parse_number("0000000000001"), None);
+        assert_eq!(parse_number(&"9".repeat(40)), None);
+        assert_eq!(parse_number("１,２３４.５"), parse_number("1234.5"));
     }
 
     #[test]

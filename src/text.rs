@@ -48,8 +48,17 @@ pub fn normalize(s: &str) -> String {
 /// damage and PDF text wraps long labels. Scores of strings more than twice as long
 /// as each other are an upper bound (at most 0.5), not computed exactly.
 pub fn similarity(a: &str, b: &str) -> f64 {
+    similarity_at_least(a, b, f64::NEG_INFINITY).unwrap_or(0.0)
+}
+
+/// `similarity(a, b)` when it is at least `min`, else `None` — exactly the same score,
+/// found cheaper: most pairs a table's tokens make with its labels are far apart, and
+/// are ruled out by their lengths and by the characters one has and the other lacks
+/// (`CharKey`) before any edit distance; the distance itself stops once it exceeds
+/// what `min` allows (`bounded_levenshtein`).
+pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     if a == b {
-        return 1.0;
+        return (1.0 >= min).then_some(1.0);
     }
     // Characters are counted only up to 16 times the shorter string's byte length (an
     // upper bound of its characters): beyond that, every score is below 0.72 and the
@@ -58,7 +67,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     let la = a.chars().take(cap).count();
     let lb = b.chars().take(cap).count();
     if la == 0 || lb == 0 {
-        return 0.0;
+        return (0.0 >= min).then_some(0.0);
     }
     let (short, long, ls, ll) = if la <= lb {
         (a, b, la, lb)
@@ -79,10 +88,136 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     // compared with every label would otherwise cost its length times theirs.
     if ls * 2 < ll {
         let bound = ls as f64 / ll as f64;
-        return prefix.map_or(bound, |p| p.max(bound));
+        let score = prefix.map_or(bound, |p| p.max(bound));
+        return (score >= min).then_some(score);
     }
-    let edit = 1.0 - strsim::levenshtein(a, b) as f64 / ll as f64;
-    prefix.map_or(edit, |p| p.max(edit))
+    // The edit score matters only when it reaches `min` and beats the prefix score
+    // (an equal one changes nothing): the most edits that allows.
+    let floor = prefix.map_or(min, |p| p.max(min));
+    let Some(limit) = max_edits(ll, floor) else {
+        return prefix.filter(|&p| p >= min);
+    };
+    // The distance is at least the difference in length, and at least the characters
+    // one has and the other lacks.
+    let ruled_out = ll - ls > limit || CharKey::of(a).lower_bound(&CharKey::of(b)) > limit;
+    let edits = if ruled_out {
+        None
+    } else {
+        bounded_levenshtein(a, b, limit)
+    };
+    let score = match edits {
+        Some(d) => {
+            let edit = 1.0 - d as f64 / ll as f64;
+            prefix.map_or(edit, |p| p.max(edit))
+        }
+        // More edits than `limit`: the edit score is below `floor`.
+        None => prefix.unwrap_or(f64::NEG_INFINITY),
+    };
+    (score >= min).then_some(score)
+}
+
+/// The most edits `d` for which the edit score `1 - d / len` is at least `floor`
+/// (computed as `similarity` computes the score, so the comparison is the same); `None`
+/// when no number of edits reaches it.
+fn max_edits(len: usize, floor: f64) -> Option<usize> {
+    let score = |d: usize| 1.0 - d as f64 / len as f64;
+    // `floor` above 1.0 (no score reaches it); never NaN.
+    if score(0) < floor {
+        return None;
+    }
+    if floor == f64::NEG_INFINITY {
+        return Some(len);
+    }
+    let mut d = ((1.0 - floor) * len as f64).clamp(0.0, len as f64) as usize;
+    while d < len && score(d + 1) >= floor {
+        d += 1;
+    }
+    while d > 0 && score(d) < floor {
+        d -= 1;
+    }
+    Some(d)
+}
+
+/// Which characters a string has, hashed into 64 bits: a character of one string
+/// whose bit the other lacks must be substituted or deleted, so the distinct bits one
+/// has and the other lacks bound the edit distance from below.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CharKey(u64);
+
+impl CharKey {
+    pub(crate) fn of(s: &str) -> CharKey {
+        CharKey(s.chars().fold(0, |k, c| k | CharKey::bit(c)))
+    }
+
+    /// The bit of one character.
+    pub(crate) fn bit(c: char) -> u64 {
+        1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+    }
+
+    pub(crate) fn with(self, c: char) -> CharKey {
+        CharKey(self.0 | CharKey::bit(c))
+    }
+
+    /// False when `c` is certainly not among the characters.
+    pub(crate) fn may_contain(&self, c: char) -> bool {
+        self.0 & CharKey::bit(c) != 0
+    }
+
+    fn lower_bound(&self, other: &CharKey) -> usize {
+        let only_self = (self.0 & !other.0).count_ones();
+        let only_other = (other.0 & !self.0).count_ones();
+        only_self.max(only_other) as usize
+    }
+}
+
+/// Character edit distance of `a` and `b` (as `strsim::levenshtein`), or `None` once
+/// it is certain to exceed `limit`: the smallest value of a row of the table never
+/// decreases from one row to the next. Labels fit on the stack; longer strings use
+/// `strsim`'s exact distance.
+fn bounded_levenshtein(a: &str, b: &str, limit: usize) -> Option<usize> {
+    const MAX: usize = 64;
+    let mut ac = ['\0'; MAX];
+    let mut bc = ['\0'; MAX];
+    let (mut na, mut nb) = (0, 0);
+    for c in a.chars() {
+        if na == MAX {
+            let d = strsim::levenshtein(a, b);
+            return (d <= limit).then_some(d);
+        }
+        ac[na] = c;
+        na += 1;
+    }
+    for c in b.chars() {
+        if nb == MAX {
+            let d = strsim::levenshtein(a, b);
+            return (d <= limit).then_some(d);
+        }
+        bc[nb] = c;
+        nb += 1;
+    }
+    let (ac, bc) = (&ac[..na], &bc[..nb]);
+    // row[j]: distance of the first i characters of `a` and the first j of `b`.
+    let mut row = [0usize; MAX + 1];
+    for (j, r) in row.iter_mut().enumerate().take(nb + 1) {
+        *r = j;
+    }
+    for (i, &ca) in ac.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut smallest = row[0];
+        for (j, &cb) in bc.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            let value = substitute.min(row[j] + 1).min(diagonal + 1);
+            row[j + 1] = value;
+            smallest = smallest.min(value);
+        }
+        if smallest > limit {
+            return None;
+        }
+    }
+    let d = row[nb];
+    (d <= limit).then_some(d)
 }
 
 /// A character diff of `found` against `standard` for messages:
@@ -308,6 +443,106 @@ mod tests {
         assert!(similarity("2.重复申请", "3.要求提供公开出版物") < 0.5);
         assert!(similarity("规范性文件", "行政规范性文件") > 0.72);
         assert!(similarity("文件", "行政规范性文件") < 0.72);
+    }
+
+    #[test]
+    fn pruned_similarity_is_the_same_score() {
+        let labels = [
+            "1.属于国家秘密",
+            "(三)不予公开",
+            "行政规范性文件",
+            "规范性文件",
+            "其他法律行政法规禁止公开",
+            "其他法律和行政法规禁止公开",
+            "3.其他",
+            "其他",
+            "本年新收政府信息公开申请数量",
+            "本年新收政府信息公开申请",
+            "上年结转政府信息公开申请数量",
+            "abcdefghij",
+            "abcdefghijk",
+            "xbcdefghij",
+            "",
+            "a",
+            &"长".repeat(70),
+            &"长".repeat(71),
+            &format!("{}短", "长".repeat(69)),
+        ];
+        for a in labels {
+            for b in labels {
+                let exact = reference_similarity(a, b);
+                assert_eq!(similarity(a, b), exact, "{a} / {b}");
+                for min in [0.0, 0.5, 0.6, 0.72, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0] {
+                    let pruned = similarity_at_least(a, b, min);
+                    let expected = (exact >= min).then_some(exact);
+                    assert_eq!(pruned, expected, "{a} / {b} at {min}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pruned_similarity_agrees_on_generated_strings() {
+        // Strings over a small alphabet, so that pairs share prefixes, suffixes and
+        // characters in every proportion.
+        let alphabet: Vec<char> = "政府信息公开申请1.()其他".chars().collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let strings: Vec<String> = (0..300)
+            .map(|_| {
+                let len = next(24);
+                (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+            })
+            .collect();
+        for (i, a) in strings.iter().enumerate() {
+            for b in strings.iter().skip(i).take(40) {
+                let exact = reference_similarity(a, b);
+                assert_eq!(similarity(a, b), exact, "{a} / {b}");
+                for min in [0.6, 0.72, 0.75, 0.85] {
+                    let expected = (exact >= min).then_some(exact);
+                    assert_eq!(
+                        similarity_at_least(a, b, min),
+                        expected,
+                        "{a} / {b} at {min}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The score as it was computed before pruning, with `strsim` throughout.
+    fn reference_similarity(a: &str, b: &str) -> f64 {
+        if a == b {
+            return 1.0;
+        }
+        let cap = a.len().min(b.len()).saturating_mul(16).saturating_add(1);
+        let la = a.chars().take(cap).count();
+        let lb = b.chars().take(cap).count();
+        if la == 0 || lb == 0 {
+            return 0.0;
+        }
+        let (short, long, ls, ll) = if la <= lb {
+            (a, b, la, lb)
+        } else {
+            (b, a, lb, la)
+        };
+        let prefix = (ls >= 4 && long.starts_with(short) && (ls * 10 >= ll * 4 || ls >= 10))
+            .then(|| 0.7 + 0.3 * ls as f64 / ll as f64)
+            .or_else(|| {
+                (ls >= 4 && long.ends_with(short) && ls * 10 >= ll * 7)
+                    .then(|| 0.6 + 0.3 * ls as f64 / ll as f64)
+            });
+        if ls * 2 < ll {
+            let bound = ls as f64 / ll as f64;
+            return prefix.map_or(bound, |p| p.max(bound));
+        }
+        let edit = 1.0 - strsim::levenshtein(a, b) as f64 / ll as f64;
+        prefix.map_or(edit, |p| p.max(edit))
     }
 
     #[test]

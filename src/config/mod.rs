@@ -434,6 +434,10 @@ impl Config {
 
     /// Whether a file found in a folder is checked (`include`, `exclude`).
     pub fn selects(&self, path: &Path) -> bool {
+        // Nothing to match: no path resolved (`relative` canonicalizes, per file).
+        if self.include.value.is_empty() && self.exclude.value.is_empty() {
+            return true;
+        }
         let Some(rel) = self.relative(path) else {
             return true;
         };
@@ -444,6 +448,9 @@ impl Config {
 
     /// The rule ids `per-file-ignores` turns off for `path`.
     pub fn ignored_rules(&self, path: &Path) -> Vec<&str> {
+        if self.per_file_ignores.is_empty() {
+            return Vec::new();
+        }
         let Some(rel) = self.relative(path) else {
             return Vec::new();
         };

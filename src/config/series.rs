@@ -54,7 +54,10 @@ impl Config {
             year: self.year.value,
         };
         let mut force = Stated::default();
-        if let Some(rel) = path.and_then(|p| self.relative(p)) {
+        // `relative` canonicalizes the path: only when there are entries to match.
+        if !self.reports.is_empty()
+            && let Some(rel) = path.and_then(|p| self.relative(p))
+        {
             for e in &self.reports {
                 if glob::matches(&e.value.glob, &rel) {
                     force.body = e.value.body.clone().or(force.body);

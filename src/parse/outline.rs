@@ -9,7 +9,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use crate::template::{LabelSet, MatchKind, Templates};
-use crate::text::{LineIndex, normalize_with_offsets, similarity};
+use crate::text::{CharKey, LineIndex, normalize_with_offsets, similarity_at_least};
 
 /// A section heading found in the text.
 #[derive(Clone, Debug)]
@@ -581,10 +581,16 @@ fn prefix_match(rest: &str, label: &LabelSet) -> Option<usize> {
 }
 
 /// Cheap filter before fuzzy matching: most characters of `title` occur near the start
-/// of `rest`.
-fn shares_most_chars(rest: &[char], title: &str) -> bool {
-    let window = &rest[..rest.len().min(title.chars().count() + 2)];
-    let total = title.chars().count();
+/// of `rest`. `keys[k]` holds the characters of `rest[..k]`: a title whose characters
+/// mostly miss the window's key is ruled out without comparing characters.
+fn shares_most_chars(rest: &[char], keys: &[CharKey], title: &str, total: usize) -> bool {
+    let end = rest.len().min(total + 2);
+    let window = &rest[..end];
+    let key = keys.get(end).copied().unwrap_or_default();
+    let possible = title.chars().filter(|&c| key.may_contain(c)).count();
+    if possible * 10 < total * 7 {
+        return false;
+    }
     let found = title.chars().filter(|c| window.contains(c)).count();
     found * 10 >= total * 7
 }
@@ -608,28 +614,43 @@ fn best_title<'a>(
 ) -> Option<TitleMatch> {
     let (norm, offsets) = normalize_with_offsets(rest);
     let norm_chars: Vec<char> = norm.chars().collect();
+    // Byte length in `norm` of its first k characters, and the characters they hold.
+    let mut ends = Vec::with_capacity(norm_chars.len() + 1);
+    let mut keys = Vec::with_capacity(norm_chars.len() + 1);
+    let (mut end, mut key) = (0, CharKey::default());
+    ends.push(end);
+    keys.push(key);
+    for &c in &norm_chars {
+        end += c.len_utf8();
+        key = key.with(c);
+        ends.push(end);
+        keys.push(key);
+    }
     // (match, title length in characters)
     let mut best: Option<(TitleMatch, usize)> = None;
     for (ti, label) in titles.enumerate() {
         for (vi, variant) in label.norms.iter().enumerate() {
-            let vlen = variant.chars().count();
+            // Counted only for a title that can match (most numerals start no title).
+            let vlen = || variant.chars().count();
             let candidate = if norm.starts_with(variant.as_str()) {
                 let kind = if vi == 0 {
                     MatchKind::Exact
                 } else {
                     MatchKind::Variant
                 };
-                Some((kind, vlen))
-            } else if fuzzy && shares_most_chars(&norm_chars, variant) {
+                Some((kind, vlen()))
+            } else if fuzzy
+                && let vlen = vlen()
+                && shares_most_chars(&norm_chars, &keys, variant, vlen)
+            {
                 // Compare with prefixes of about the title's length.
                 (vlen.saturating_sub(1)..=vlen + 1)
                     .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
-                    .map(|n| {
+                    .filter_map(|n| {
                         let n = n.min(norm_chars.len());
-                        let prefix: String = norm_chars[..n].iter().collect();
-                        (similarity(&prefix, variant), n)
+                        let prefix = &norm[..ends[n]];
+                        similarity_at_least(prefix, variant, MIN_FUZZY_TITLE).map(|s| (s, n))
                     })
-                    .filter(|(s, _)| *s >= MIN_FUZZY_TITLE)
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(s, n)| (MatchKind::Fuzzy(s), n))
             } else {

@@ -509,17 +509,26 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
         let mut best: Option<(f64, usize, MatchKind, Option<String>)> = None;
         for (pos, &r) in labeled.iter().enumerate().skip(next) {
             let label = &tpl.rows[r].label;
-            let mut kind = label.score(norm);
+            // The lowest raw score that could be taken here: below it neither the
+            // thresholds nor the best so far are beaten, so it is not computed exactly
+            // (`score_at_least`; a hair lower than the bound, for rounding).
+            let skip = SKIP_PENALTY * (pos - next) as f64;
+            let needed = MIN_ROW_SCORE
+                .max(MIN_ROW_EFFECTIVE + skip)
+                .max(best.as_ref().map_or(f64::NEG_INFINITY, |b| b.0 + skip))
+                - 1e-9;
+            let mut kind = label.score_at_least(norm, needed);
             let mut glued_digits = None;
             if let Some((head, digits)) = glued
-                && kind.score() < 1.0
+                && kind.is_none_or(|k| k.score() < 1.0)
+                && let Some(k) = label.score_at_least(head, needed.max(0.85))
+                && k.score() >= 0.85
+                && kind.is_none_or(|kind| k.score() > kind.score())
             {
-                let k = label.score(head);
-                if k.score() >= 0.85 && k.score() > kind.score() {
-                    kind = k;
-                    glued_digits = Some(digits.to_string());
-                }
+                kind = Some(k);
+                glued_digits = Some(digits.to_string());
             }
+            let Some(kind) = kind else { continue };
             let raw = kind.score();
             let effective = raw - SKIP_PENALTY * (pos - next) as f64;
             if raw >= MIN_ROW_SCORE
@@ -1232,7 +1241,12 @@ fn find_headers(
                 );
             let mut best: Option<(HeaderTarget, MatchKind)> = None;
             for (target, label) in candidates {
-                let kind = label.score(norm);
+                let needed = best
+                    .as_ref()
+                    .map_or(MIN_HEADER_SCORE, |(_, k)| k.score().max(MIN_HEADER_SCORE));
+                let Some(kind) = label.score_at_least(norm, needed) else {
+                    continue;
+                };
                 if kind.score() >= MIN_HEADER_SCORE
                     && best.as_ref().is_none_or(|(_, k)| kind.score() > k.score())
                 {

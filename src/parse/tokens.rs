@@ -114,6 +114,7 @@ pub fn tokenize(
         lr.start.max(region.start)..lr.end.min(region.end)
     };
     let cells = one_cell_per_line(text, (first..=last).map(segment));
+    let mut scratch = Scratch::default();
     for line in first..=last {
         let seg = segment(line);
         if seg.is_empty() {
@@ -157,7 +158,7 @@ pub fn tokenize(
             continue;
         }
         if s.contains('|') {
-            pipe_tokens(s, seg.start, line, &mut out);
+            pipe_tokens(s, seg.start, line, &mut out, &mut scratch);
         } else if may_be_glued(s)
             && let Some(labels) = inline
                 .get_or_insert_with(|| super::inline::InlineLabels::new(tpl))
@@ -166,7 +167,7 @@ pub fn tokenize(
         {
             labels.tokens(s, seg.start, line, &mut out);
         } else {
-            column_tokens(s, seg.start, line, &mut out);
+            column_tokens(s, seg.start, line, &mut out, &mut scratch);
         }
     }
     out
@@ -268,9 +269,17 @@ fn trimmed(piece: &str, base: usize) -> Range<usize> {
     start..end.max(start)
 }
 
-fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
+/// Buffers the line splitters reuse: allocated once per table region, not per line.
+#[derive(Default)]
+struct Scratch {
+    pipes: Vec<(Range<usize>, Option<usize>)>,
+    columns: Vec<Range<usize>>,
+}
+
+fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch: &mut Scratch) {
     // Pieces between pipes, with the byte offset of each and of its closing pipe.
-    let mut pieces: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    let pieces = &mut scratch.pipes;
+    pieces.clear();
     let mut start = 0;
     for (i, c) in s.char_indices() {
         if c == '|' {
@@ -297,7 +306,7 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
     if is_separator {
         return;
     }
-    for (range, pipe) in pieces {
+    for (range, pipe) in pieces.drain(..) {
         let piece = &s[range.clone()];
         let cell = piece.trim();
         if cell.is_empty() {
@@ -327,9 +336,10 @@ fn is_hard_gap(c: char) -> bool {
     c == '\t' || c == '\u{3000}'
 }
 
-fn column_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
+fn column_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch: &mut Scratch) {
     // Split at runs of two or more spaces, or at any hard gap.
-    let mut pieces: Vec<Range<usize>> = Vec::new();
+    let pieces = &mut scratch.columns;
+    pieces.clear();
     let mut start: Option<usize> = None;
     let mut gap_start: Option<usize> = None;
     let mut gap_spaces = 0;
@@ -360,13 +370,21 @@ fn column_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>) {
         let end = gap_start.unwrap_or(s.len());
         pieces.push(st..end);
     }
-    for range in pieces {
+    for range in pieces.drain(..) {
         let piece = &s[range.clone()];
         // "0 0 0": numbers separated by single spaces are separate cells.
-        let words: Vec<&str> = piece.split(' ').filter(|w| !w.is_empty()).collect();
-        if words.len() > 1 && words.iter().all(|w| parse_number(w).is_some()) {
+        let words = || piece.split(' ').filter(|w| !w.is_empty());
+        let (mut count, mut numbers) = (0, true);
+        for w in words() {
+            count += 1;
+            if parse_number(w).is_none() {
+                numbers = false;
+                break;
+            }
+        }
+        if count > 1 && numbers {
             let mut offset = range.start;
-            for w in words {
+            for w in words() {
                 let at = s[offset..].find(w).map_or(offset, |i| offset + i);
                 let kind = classify(w);
                 out.push(Token {

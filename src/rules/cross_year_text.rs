@@ -282,6 +282,13 @@ fn sentences(doc: &Document, sections: &[usize]) -> Vec<Range<usize>> {
 /// dropped.
 fn clean(s: &str, mask: bool) -> String {
     let mut out = String::with_capacity(s.len());
+    clean_into(s, mask, &mut out);
+    out
+}
+
+/// `clean` into a buffer the caller reuses from one sentence to the next.
+fn clean_into(s: &str, mask: bool, out: &mut String) {
+    out.clear();
     let mut in_digits = false;
     for c in s.chars() {
         if c.is_ascii_digit() || ('０'..='９').contains(&c) {
@@ -296,7 +303,6 @@ fn clean(s: &str, mask: bool) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 impl TextCheck {
@@ -361,13 +367,17 @@ impl TextCheck {
         let mut hashes = Vec::new();
         let mut kept = Vec::new();
         let mut chars = 0;
+        // One buffer of each for the whole document, not one per sentence.
+        let mut cleaned = String::new();
+        let mut cs: Vec<char> = Vec::new();
         for r in sentences(doc, &self.sections) {
             let s = &doc.text[r.clone()];
             if self.template.iter().any(|t| t.is_match(s)) {
                 continue;
             }
-            let cleaned = clean(s, true);
-            let cs: Vec<char> = cleaned.chars().collect();
+            clean_into(s, true, &mut cleaned);
+            cs.clear();
+            cs.extend(cleaned.chars());
             if cs.len() < 6 {
                 continue;
             }
@@ -415,6 +425,7 @@ impl TextCheck {
         let mut masked = Vec::new();
         let mut with_year = Vec::new();
         let own = doc.year.as_ref().map(|y| y.year);
+        let mut cleaned = String::new();
         for r in sentences(doc, &[]) {
             let s = &doc.text[r.clone()];
             let mut years: Vec<(i32, Range<usize>)> = Vec::new();
@@ -434,8 +445,11 @@ impl TextCheck {
                     i += 1;
                 }
             }
-            let cleaned = clean(s, true);
-            if years.is_empty() || cleaned.chars().count() < 8 {
+            if years.is_empty() {
+                continue;
+            }
+            clean_into(s, true, &mut cleaned);
+            if cleaned.chars().count() < 8 {
                 continue;
             }
             let h = fnv(cleaned.bytes());

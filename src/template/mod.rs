@@ -18,7 +18,7 @@ pub mod expr;
 pub mod fragments;
 
 use self::error::{PackError, PackSource, PackSpan};
-use crate::text::{normalize, similarity};
+use crate::text::{normalize, similarity, similarity_at_least};
 
 // ───────────────────────────────────────────── TOML definitions
 
@@ -159,6 +159,30 @@ impl LabelSet {
             .map(|n| similarity(found, n))
             .fold(0.0_f64, f64::max);
         MatchKind::Fuzzy(best)
+    }
+
+    /// `score(found)` when its score is at least `min`, else `None`: the same answer
+    /// for every caller that drops what scores below a threshold, without computing
+    /// the distances that cannot reach it (`similarity_at_least`).
+    pub fn score_at_least(&self, found: &str, min: f64) -> Option<MatchKind> {
+        if found == self.norms[0] {
+            return (1.0 >= min).then_some(MatchKind::Exact);
+        }
+        if self.norms[1..].iter().any(|v| v == found) {
+            return (1.0 >= min).then_some(MatchKind::Variant);
+        }
+        // The best score so far raises the bar for the next variant: only a higher
+        // one changes the maximum.
+        let mut best: Option<f64> = None;
+        for n in &self.norms {
+            let floor = best.map_or(min, |b| b.max(min));
+            if let Some(s) = similarity_at_least(found, n, floor)
+                && best.is_none_or(|b| s > b)
+            {
+                best = Some(s);
+            }
+        }
+        best.map(MatchKind::Fuzzy)
     }
 }
 
