@@ -319,7 +319,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                                 group: gi,
                                 input: index,
                                 counts: nianbao::Counts::of(&outcome.diagnostics),
-                                facts: Some(f),
+                                facts: Some(Box::new(f)),
                             });
                         }
                     }
@@ -370,7 +370,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     let mut placed = Vec::new();
     for (ki, k) in kept.iter_mut().enumerate() {
         if let Some(f) = k.facts.take() {
-            facts.push(f);
+            facts.push(*f);
             owner.push(Some(ki));
             let path = match &groups[k.group].inputs[k.input] {
                 Input::File(p) => Some(p.clone()),
@@ -510,7 +510,8 @@ struct Kept {
     group: usize,
     input: usize,
     counts: nianbao::Counts,
-    facts: Option<nianbao::series::ReportFacts>,
+    /// Boxed: a batch keeps one `Kept` per report, and the list grows by doubling.
+    facts: Option<Box<nianbao::series::ReportFacts>>,
 }
 
 /// Checks one input. Without `series`, also reduces it to the facts the series stage
