@@ -12,66 +12,19 @@
 
 use crate::common;
 use crate::common::http;
+use crate::common::webdriver;
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nianbao");
 
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_driver(bin: &Path) -> (Driver, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let child = Command::new(bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let driver = Driver(child);
-    // Bounded wait for it to listen (not a timing assertion).
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (driver, port)
-}
-
 #[test]
 fn the_page_in_headless_chromium() {
-    let (Some(chromium), Some(chromedriver)) = (
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-        find_program(&["chromedriver"]),
-    ) else {
+    let Some(browser) = webdriver::find() else {
         eprintln!(
             "chromium or chromedriver is not installed: skipping the browser test \
              (apt-get install chromium chromium-driver)"
@@ -79,32 +32,18 @@ fn the_page_in_headless_chromium() {
         return;
     };
     let server = http::Server::start(BIN, &[]);
-    let (_driver, port) = start_driver(&chromedriver);
+    let driver = webdriver::start_driver(&browser.chromedriver);
     let downloads = tempfile::tempdir().expect("tempdir");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium.display().to_string(),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1366,768",
-                         "--lang=zh-CN"],
-                "prefs": {
-                    "download.default_directory": downloads.path().display().to_string(),
-                    "download.prompt_for_download": false
-                }
-            }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session");
+        let prefs = json!({
+            "download.default_directory": downloads.path().display().to_string(),
+            "download.prompt_for_download": false
+        });
+        let client = webdriver::session(&browser.chromium, &driver, "1366,768", Some(prefs)).await;
         let result = drive(&client, &server, downloads.path()).await;
         let _ = client.close().await;
         result.expect("the page works");

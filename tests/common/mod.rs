@@ -92,3 +92,4 @@ pub mod http;
 pub mod layouts;
 pub mod numbered;
 pub mod series;
+pub mod webdriver;
