@@ -28,29 +28,11 @@ fn reports() -> usize {
         .unwrap_or(10_000)
 }
 
-/// Distinct bodies: a two-character county name and a department.
-fn body(i: usize) -> String {
-    const A: &[char] = &[
-        '青', '白', '东', '西', '南', '北', '金', '银', '铜', '石', '松', '柏', '桃', '李', '梅',
-        '兰', '竹', '菊', '安', '平', '永', '长', '新', '丰', '宁', '康', '泰', '和', '顺', '昌',
-        '盛', '华', '龙', '凤', '云', '山', '川', '河', '湖', '海', '江', '溪', '林', '泉', '阳',
-        '明', '德', '仁', '义', '信',
-    ];
-    const UNITS: &[&str] = &["交通运输局", "财政局", "教育局", "民政局"];
-    let n = A.len();
-    let county = format!(
-        "{}{}",
-        A[(i / UNITS.len()) % n],
-        A[(i / UNITS.len() / n) % n]
-    );
-    format!("{county}县{}", UNITS[i % UNITS.len()])
-}
-
 fn specs(total: usize) -> Vec<generate::Year> {
     let bodies = total / YEARS;
     let mut out = Vec::with_capacity(total);
     for b in 0..bodies {
-        let mut years = generate::clean_series(&body(b), 2021, YEARS);
+        let mut years = generate::clean_series(&generate::body_name(b), 2021, YEARS);
         if b % 10 == 0 {
             years[YEARS - 1].in_force += 1;
         }

@@ -11,24 +11,6 @@ mod generate;
 
 const YEARS: usize = 4;
 
-/// Distinct bodies: a two-character county name and a department (as benches/series.rs).
-fn body(i: usize) -> String {
-    const A: &[char] = &[
-        '青', '白', '东', '西', '南', '北', '金', '银', '铜', '石', '松', '柏', '桃', '李', '梅',
-        '兰', '竹', '菊', '安', '平', '永', '长', '新', '丰', '宁', '康', '泰', '和', '顺', '昌',
-        '盛', '华', '龙', '凤', '云', '山', '川', '河', '湖', '海', '江', '溪', '林', '泉', '阳',
-        '明', '德', '仁', '义', '信',
-    ];
-    const UNITS: &[&str] = &["交通运输局", "财政局", "教育局", "民政局"];
-    let n = A.len();
-    let county = format!(
-        "{}{}",
-        A[(i / UNITS.len()) % n],
-        A[(i / UNITS.len() / n) % n]
-    );
-    format!("{county}县{}", UNITS[i % UNITS.len()])
-}
-
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next().map(PathBuf::from) else {
@@ -37,7 +19,7 @@ fn main() -> std::io::Result<()> {
     };
     let total: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     for b in 0..total / YEARS {
-        let name = body(b);
+        let name = generate::body_name(b);
         let mut years = generate::clean_series(&name, 2021, YEARS);
         if b % 10 == 0 {
             years[YEARS - 1].in_force += 1;

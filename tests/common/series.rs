@@ -225,3 +225,22 @@ pub fn clean_series(body: &str, first: i32, years: usize) -> Vec<Year> {
     }
     out
 }
+
+/// The `i`-th of many distinct bodies (a two-character county name and a department),
+/// for batches of thousands of reports (`benches/series.rs`, `examples/write_series.rs`).
+pub fn body_name(i: usize) -> String {
+    const A: &[char] = &[
+        '青', '白', '东', '西', '南', '北', '金', '银', '铜', '石', '松', '柏', '桃', '李', '梅',
+        '兰', '竹', '菊', '安', '平', '永', '长', '新', '丰', '宁', '康', '泰', '和', '顺', '昌',
+        '盛', '华', '龙', '凤', '云', '山', '川', '河', '湖', '海', '江', '溪', '林', '泉', '阳',
+        '明', '德', '仁', '义', '信',
+    ];
+    const UNITS: &[&str] = &["交通运输局", "财政局", "教育局", "民政局"];
+    let n = A.len();
+    let county = format!(
+        "{}{}",
+        A[(i / UNITS.len()) % n],
+        A[(i / UNITS.len() / n) % n]
+    );
+    format!("{county}县{}", UNITS[i % UNITS.len()])
+}
