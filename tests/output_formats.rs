@@ -382,34 +382,6 @@ fn output_writes_the_file_whole_and_keeps_it_on_failure() {
     assert!(stderr(&o).contains("无法在"), "{}", stderr(&o));
 }
 
-/// RFC 4180 rows (quoted fields may hold commas, doubled quotes and line breaks).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    rows
-}
-
 #[test]
 fn csv() {
     let out = formatted("csv");
@@ -417,7 +389,7 @@ fn csv() {
     let text = out
         .strip_prefix('\u{feff}')
         .expect("a byte order mark for Excel");
-    let rows = parse_csv(text);
+    let rows = common::parse_csv(text);
     assert_eq!(rows[0][..4], ["文件", "发布机关", "年度", "规则"]);
     assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{rows:?}");
     // One row per finding, the same count as JSON's.
@@ -437,7 +409,7 @@ fn csv() {
     let o = nianbao(&["check", "--isolated", "--format", "csv", REPORTS[2]]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
-        parse_csv(stdout(&o).trim_start_matches('\u{feff}')).len(),
+        common::parse_csv(stdout(&o).trim_start_matches('\u{feff}')).len(),
         1
     );
 }

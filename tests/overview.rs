@@ -207,33 +207,6 @@ fn the_overview_lists_every_report_with_the_findings_json_gives() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), html);
 }
 
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    rows
-}
-
 #[test]
 fn the_summary_has_one_row_per_report_with_any_format() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -262,7 +235,7 @@ fn the_summary_has_one_row_per_report_with_any_format() {
         let text = std::fs::read_to_string(dir.as_path().join("../汇总.csv")).expect("written");
         let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
         assert!(text.contains("\r\n"), "RFC 4180 line ends");
-        let rows = parse_csv(text);
+        let rows = common::parse_csv(text);
         assert_eq!(
             rows[0],
             [
