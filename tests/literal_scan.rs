@@ -3,6 +3,7 @@
 //! change a finding: every rule of every built-in pack gives the same findings with
 //! the scan as with every regex searched, on every report the repository has.
 
+use crate::common;
 use std::path::{Path, PathBuf};
 
 use nianbao::rules::Context;
@@ -142,24 +143,7 @@ fn a_builtin_pack_compiles_its_regexes_when_a_document_needs_them() {
 #[test]
 fn a_pack_on_disk_reports_a_broken_regex_when_it_loads() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("pack.toml"),
-        "[pack]\nname = \"t\"\nextends = \"national\"\n",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.path().join("rules.toml"),
-        r#"[[pattern]]
-id = "E901"
-severity = "warning"
-summary = "测试"
-description = "测试"
-example = "甲乙"
-patterns = ["甲(乙"]
-message = "有「{hit}」"
-"#,
-    )
-    .expect("write");
+    common::one_rule_pack(dir.path(), r#"["甲(乙"]"#, None);
     let err = match Pack::from_dir(Path::new(dir.path())) {
         Ok(_) => panic!("a pack with a broken regex must not load"),
         Err(e) => e,

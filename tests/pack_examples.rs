@@ -2,6 +2,7 @@
 //! them (they cannot change after the build), so this test does, for every built-in
 //! pack. A pack on disk is still checked whenever it loads.
 
+use crate::common;
 use nianbao::Pack;
 
 #[test]
@@ -20,25 +21,7 @@ fn every_builtin_pack_recognises_its_examples() {
 #[test]
 fn a_pack_on_disk_is_checked_when_it_loads() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("pack.toml"),
-        "[pack]\nname = \"t\"\nextends = \"national\"\n",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.path().join("rules.toml"),
-        r#"[[pattern]]
-id = "E901"
-severity = "warning"
-summary = "测试"
-description = "测试"
-example = "甲乙"
-patterns = ["甲乙"]
-message = "有「{hit}」"
-examples = ["丙丁"]
-"#,
-    )
-    .expect("write");
+    common::one_rule_pack(dir.path(), r#"["甲乙"]"#, Some(r#"["丙丁"]"#));
     let err = match Pack::from_dir(dir.path()) {
         Ok(_) => panic!("a pack whose example is not recognised must not load"),
         Err(e) => e,
@@ -48,19 +31,6 @@ examples = ["丙丁"]
         "{err:?}"
     );
     // Without the broken example it loads.
-    std::fs::write(
-        dir.path().join("rules.toml"),
-        r#"[[pattern]]
-id = "E901"
-severity = "warning"
-summary = "测试"
-description = "测试"
-example = "甲乙"
-patterns = ["甲乙"]
-message = "有「{hit}」"
-examples = ["甲乙"]
-"#,
-    )
-    .expect("write");
+    common::one_rule_pack(dir.path(), r#"["甲乙"]"#, Some(r#"["甲乙"]"#));
     assert!(Pack::from_dir(dir.path()).is_ok());
 }

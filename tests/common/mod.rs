@@ -121,3 +121,22 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     }
     rows
 }
+
+/// A pack folder extending the national pack with one `[[pattern]]` rule E901 whose
+/// `patterns` and `examples` lines are `patterns` and `examples` (TOML arrays).
+pub fn one_rule_pack(dir: &Path, patterns: &str, examples: Option<&str>) {
+    std::fs::write(
+        dir.join("pack.toml"),
+        "[pack]\nname = \"t\"\nextends = \"national\"\n",
+    )
+    .expect("write");
+    let mut rules = format!(
+        "[[pattern]]\nid = \"E901\"\nseverity = \"warning\"\nsummary = \"测试\"\n\
+         description = \"测试\"\nexample = \"甲乙\"\npatterns = {patterns}\n\
+         message = \"有「{{hit}}」\"\n"
+    );
+    if let Some(e) = examples {
+        rules.push_str(&format!("examples = {e}\n"));
+    }
+    std::fs::write(dir.join("rules.toml"), rules).expect("write");
+}
