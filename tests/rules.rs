@@ -759,3 +759,42 @@ fn d105_carry_over_year() {
     let next = replace(&text, "结转下年度继续办理2件", "结转2025年继续办理2件");
     assert!(!rules_of(&lint(&next)).contains(&"D105"));
 }
+
+/// The repetition rule decodes the text in chunks of a few thousand characters: a
+/// repeated word is found wherever it falls, also across a chunk's end, and a long
+/// text without one has no finding.
+#[test]
+fn e105_repetition_found_at_every_offset_of_a_long_text() {
+    let report = clean();
+    // Han characters in a cycle of 13, after the report: no unit of 2–4 characters
+    // is repeated.
+    let filler: String = "甲乙丙丁戊己庚辛壬癸子丑寅"
+        .chars()
+        .cycle()
+        .take(9_000)
+        .collect();
+    let silent = lint(&format!("{report}\n{filler}\n"));
+    assert!(
+        !rules_of(&silent).contains(&"E105"),
+        "{:?}",
+        rules_of(&silent)
+    );
+    // Offsets in characters from the start of the whole text.
+    let before = report.chars().count() + 1;
+    let offsets = (4_080..4_110)
+        .chain(8_160..8_200)
+        .chain([before, before + 8_990]);
+    for at in offsets.step_by(3) {
+        assert!(at >= before, "the report is longer than the first chunk");
+        let mut chars: Vec<char> = filler.chars().collect();
+        chars.splice(at - before..at - before, "资金资金".chars());
+        let text = format!("{report}\n{}\n", chars.into_iter().collect::<String>());
+        let d = lint(&text);
+        let hits: Vec<&str> = d
+            .iter()
+            .filter(|x| x.rule == "E105")
+            .map(|x| text_at(&text, x))
+            .collect();
+        assert_eq!(hits, ["资金资金"], "inserted at character {at}");
+    }
+}

@@ -44,7 +44,7 @@ pub fn simplify(text: &str) -> Option<String> {
 }
 
 /// Bytes of the opening looked at to tell a traditional text.
-const SAMPLE_BYTES: usize = 4096;
+const SAMPLE_BYTES: usize = 1024;
 /// Converted characters the sample must have (a few occur in simplified text too).
 const MIN_SAMPLE_CHANGED: usize = 3;
 

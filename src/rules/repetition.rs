@@ -20,7 +20,7 @@
 //! a table, or a line of OCR'd table headers (`结果结果其他尚未`), the same word twice
 //! is usually two cells.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{Check, CompileCx, Context, rule_def};
@@ -96,9 +96,12 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
 impl Repetition {
     /// (repeated text, unit) byte ranges in `text`. One pass over the characters: a
     /// unit is compared only where its first character recurs, and the character
-    /// class is decided once per distinct character (a table for ASCII). Only a window
-    /// of `2 * max_len` characters is held, so memory does not grow with the text.
+    /// class is decided once per distinct character (a table for ASCII). The
+    /// characters are decoded into a buffer of at most `BUFFER` characters (plus the
+    /// window of `2 * max_len` carried over), refilled as the scan moves, so memory
+    /// does not grow with the text and the window is a plain slice.
     fn hits(&self, text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+        const BUFFER: usize = 4096;
         let ascii = self.ascii.get_or_init(|| {
             let mut ascii = [false; 128];
             for (b, slot) in ascii.iter_mut().enumerate() {
@@ -116,16 +119,17 @@ impl Repetition {
         };
         let need = 2 * self.max_len;
         let mut chars = text.char_indices();
-        // The characters from the current position on: (byte offset, character).
-        let mut win: VecDeque<(usize, char)> = VecDeque::with_capacity(need + 1);
+        // Decoded characters (byte offset, character); `pos` is the current position.
+        let mut buf: Vec<(usize, char)> = Vec::with_capacity(BUFFER + need);
+        let mut pos = 0;
         let mut out = Vec::new();
         loop {
-            while win.len() < need {
-                match chars.next() {
-                    Some(x) => win.push_back(x),
-                    None => break,
-                }
+            if buf.len() - pos < need {
+                buf.drain(..pos);
+                pos = 0;
+                buf.extend(chars.by_ref().take(BUFFER));
             }
+            let win = &buf[pos..buf.len().min(pos + need)];
             if win.len() < 2 * self.min_len {
                 break;
             }
@@ -133,8 +137,8 @@ impl Repetition {
             for len in (self.min_len..=self.max_len).rev() {
                 if 2 * len <= win.len()
                     && win[0].1 == win[len].1
-                    && (0..len).all(|k| win[k].1 == win[len + k].1)
-                    && (0..2 * len).all(|k| is_member(win[k].1))
+                    && (1..len).all(|k| win[k].1 == win[len + k].1)
+                    && win[..2 * len].iter().all(|&(_, c)| is_member(c))
                 {
                     found = Some(len);
                     break;
@@ -145,11 +149,9 @@ impl Repetition {
                     let (start, mid) = (win[0].0, win[len].0);
                     let (last, c) = win[2 * len - 1];
                     out.push((start..last + c.len_utf8(), start..mid));
-                    win.drain(..2 * len);
+                    pos += 2 * len;
                 }
-                None => {
-                    win.pop_front();
-                }
+                None => pos += 1,
             }
         }
         out
