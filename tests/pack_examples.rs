@@ -34,3 +34,38 @@ fn a_pack_on_disk_is_checked_when_it_loads() {
     common::one_rule_pack(dir.path(), r#"["甲乙"]"#, Some(r#"["甲乙"]"#));
     assert!(Pack::from_dir(dir.path()).is_ok());
 }
+
+/// A `date_check` that reads `words` (plan_year, carry_year) without them does not
+/// load: the error names the check and shows an example of the words.
+#[test]
+fn a_date_check_without_its_words_does_not_load() {
+    for (check, example) in [("plan_year", "计划"), ("carry_year", "结转")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("pack.toml"),
+            "[pack]\nname = \"t\"\nextends = \"national\"\n",
+        )
+        .expect("write");
+        let rule = |words: &str| {
+            format!(
+                "[[date_check]]\nid = \"D901\"\ncheck = \"{check}\"\nseverity = \"warning\"\n\
+                 summary = \"测试\"\ndescription = \"测试\"\nexample = \"甲乙\"\n{words}"
+            )
+        };
+        std::fs::write(dir.path().join("rules.toml"), rule("")).expect("write");
+        let err = match Pack::from_dir(dir.path()) {
+            Ok(_) => panic!("{check} without words must not load"),
+            Err(e) => format!("{e:?}"),
+        };
+        assert!(
+            err.contains(&format!("{check} 检查需要 words")) && err.contains(example),
+            "{err}"
+        );
+        std::fs::write(dir.path().join("rules.toml"), rule("words = '计划|结转'\n"))
+            .expect("write");
+        assert!(
+            Pack::from_dir(dir.path()).is_ok(),
+            "{check} with words loads"
+        );
+    }
+}

@@ -21,7 +21,7 @@ fn folder(files: usize) -> tempfile::TempDir {
 fn a_closed_pipe_ends_the_run_quietly() {
     let dir = folder(200);
     for format in [
-        "human", "concise", "json", "jsonl", "sarif", "github", "junit", "csv",
+        "human", "concise", "json", "jsonl", "sarif", "github", "junit", "csv", "html",
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
             .args(["check", "--color", "never", "--format", format])

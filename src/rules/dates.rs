@@ -128,12 +128,12 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             Some(cx.regex(w, pattern, false)?)
         }
         (None, Kind::CarryYear) => {
-            return Err(DefError::new(
-                def.check.span(),
-                "carry_year 检查需要 words（表示结转的词语）",
-                "缺少 words",
-            )
-            .help("如 words = \"结转|(?P<swapped>转结)\""));
+            return Err(needs_words(
+                def,
+                "carry_year",
+                "表示结转的词语",
+                "结转|(?P<swapped>转结)",
+            ));
         }
         (Some(w), _) => {
             // A year, then (within the clause) one of the plan words.
@@ -142,12 +142,12 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
             Some(cx.regex(w, pattern, false)?)
         }
         (None, Kind::PlanYear) => {
-            return Err(DefError::new(
-                def.check.span(),
-                "plan_year 检查需要 words（表示计划的词语）",
-                "缺少 words",
-            )
-            .help("如 words = \"将(?:继续|进一步)|计划|拟\""));
+            return Err(needs_words(
+                def,
+                "plan_year",
+                "表示计划的词语",
+                "将(?:继续|进一步)|计划|拟",
+            ));
         }
         (None, _) => None,
     };
@@ -181,6 +181,16 @@ pub fn compile(def: &Def, cx: &CompileCx<'_>) -> Result<Box<dyn Check>, DefError
         plan,
         by,
     }))
+}
+
+/// A check that reads `words` given none: at the `check` line, with an example.
+fn needs_words(def: &Def, check: &str, meaning: &str, example: &str) -> DefError {
+    DefError::new(
+        def.check.span(),
+        format!("{check} 检查需要 words（{meaning}）"),
+        "缺少 words",
+    )
+    .help(format!("如 words = \"{example}\""))
 }
 
 fn parse_month_day(s: &str) -> Option<(u32, u32)> {
