@@ -69,6 +69,16 @@ const CHECKS: &[(&str, Kind)] = &[
 
 /// Hashes kept of a text's shingles (bottom-k sketch).
 const SKETCH: usize = 512;
+/// Shingle hashes gathered before the sketch is cut back to `SKETCH`.
+const SKETCH_BUFFER: usize = 4 * SKETCH;
+
+/// Keeps the `SKETCH` smallest distinct values, ascending.
+fn keep_smallest(v: &mut Vec<u32>) {
+    v.sort_unstable();
+    v.dedup();
+    v.truncate(SKETCH);
+}
+
 /// Characters per shingle.
 const SHINGLE: usize = 4;
 /// Texts shorter than this (after cleaning) are not compared.
@@ -363,7 +373,10 @@ impl TextCheck {
     }
 
     fn fingerprint(&self, doc: &Document) -> Option<Fingerprint> {
-        let mut sketch: BTreeSet<u32> = BTreeSet::new();
+        // The SKETCH smallest distinct shingle hashes: gathered in a buffer of a few
+        // sketches' size, cut back to the smallest SKETCH whenever it fills (bounded
+        // memory, and a sort of small integers rather than a tree insert per shingle).
+        let mut sketch: Vec<u32> = Vec::with_capacity(SKETCH_BUFFER);
         let mut hashes = Vec::new();
         let mut kept = Vec::new();
         let mut chars = 0;
@@ -392,14 +405,10 @@ impl TextCheck {
                     len += c.encode_utf8(&mut buf[len..]).len();
                 }
                 let hv = (fnv(buf[..len].iter().copied()) >> 32) as u32;
-                if sketch.len() < SKETCH {
-                    sketch.insert(hv);
-                } else if let Some(&max) = sketch.last()
-                    && hv < max
-                    && sketch.insert(hv)
-                {
-                    sketch.pop_last();
+                if sketch.len() == SKETCH_BUFFER {
+                    keep_smallest(&mut sketch);
                 }
+                sketch.push(hv);
             }
         }
         if chars < MIN_CHARS {
@@ -411,8 +420,9 @@ impl TextCheck {
             Some(hit) => hit.heading.clone(),
             None => kept.first().map(|(_, r)| r.clone())?,
         };
+        keep_smallest(&mut sketch);
         Some(Fingerprint {
-            sketch: sketch.into_iter().collect(),
+            sketch,
             chars,
             hashes,
             anchor_place: crate::report::json::resolve_place(doc, &anchor),
@@ -615,6 +625,38 @@ impl SeriesCheck for TextCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The buffered sketch is the bottom-`SKETCH` set of distinct values, whatever the
+    /// order and repetition of the input, and however many times the buffer fills.
+    #[test]
+    fn sketch_keeps_the_smallest_distinct_values() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for n in [
+            0,
+            10,
+            SKETCH - 1,
+            SKETCH,
+            SKETCH + 1,
+            SKETCH_BUFFER,
+            10 * SKETCH_BUFFER + 7,
+        ] {
+            let mut sketch = Vec::with_capacity(SKETCH_BUFFER);
+            let mut tree = std::collections::BTreeSet::new();
+            for _ in 0..n {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                // Few distinct values for some sizes: repetition must not crowd the sketch.
+                let v = (seed >> 33) as u32 % if n % 2 == 0 { 3_000 } else { u32::MAX };
+                if sketch.len() == SKETCH_BUFFER {
+                    keep_smallest(&mut sketch);
+                }
+                sketch.push(v);
+                tree.insert(v);
+            }
+            keep_smallest(&mut sketch);
+            let want: Vec<u32> = tree.into_iter().take(SKETCH).collect();
+            assert_eq!(sketch, want, "{n} values");
+        }
+    }
 
     #[test]
     fn jaccard_of_sketches() {
