@@ -195,7 +195,14 @@ fn measure(dir: &Path, name: &str, bytes: &[u8]) {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write input");
     let (kb, code) = peak_kb(&path);
-    std::fs::remove_file(&path).ok();
+    match std::env::var_os("MEMORY_KEEP") {
+        Some(keep) => {
+            std::fs::rename(&path, Path::new(&keep).join(name)).ok();
+        }
+        None => {
+            std::fs::remove_file(&path).ok();
+        }
+    }
     let mb = |b: f64| b / 1048576.0;
     let input = bytes.len() as f64;
     let peak = kb as f64 * 1024.0;
