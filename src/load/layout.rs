@@ -85,6 +85,8 @@ impl Writer {
     /// The text and its map, the last line ended.
     pub fn finish(mut self) -> (String, SourceMap) {
         self.end_line();
+        self.text.shrink_to_fit();
+        self.map.shrink_to_fit();
         (self.text, self.map)
     }
 

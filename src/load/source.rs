@@ -72,7 +72,7 @@ pub struct Segment {
 pub struct SourceMap {
     packed: Vec<Packed>,
     /// `Within` and `Cell` origins of packed segments, by index.
-    origins: Vec<Origin>,
+    origins: Vec<Side>,
     /// Every segment, once one did not fit in `packed`.
     wide: Option<Vec<Segment>>,
 }
@@ -84,6 +84,39 @@ struct Packed {
     /// The offset (`Exact`), the paragraph (`Paragraph`) or the index in `origins`.
     value: u32,
     kind: Kind,
+}
+
+/// A `Within` or `Cell` origin in 16 bytes (half an `Origin`): a web page of
+/// large tables has one per cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Within(u32, u32),
+    Cell(u32, u32, u32),
+}
+
+impl Side {
+    /// `None` for the origins packed without a side entry, or past 4 GB.
+    fn of(o: &Origin) -> Option<Side> {
+        let n = |v: usize| u32::try_from(v).ok();
+        match o {
+            Origin::Within(r) => Some(Side::Within(n(r.start)?, n(r.end)?)),
+            Origin::Cell { table, row, column } => {
+                Some(Side::Cell(n(*table)?, n(*row)?, n(*column)?))
+            }
+            Origin::Exact(_) | Origin::Paragraph(_) => None,
+        }
+    }
+
+    fn origin(self) -> Origin {
+        match self {
+            Side::Within(a, b) => Origin::Within(a as usize..b as usize),
+            Side::Cell(t, r, c) => Origin::Cell {
+                table: t as usize,
+                row: r as usize,
+                column: c as usize,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,8 +173,7 @@ impl SourceMap {
             Kind::Indexed => self
                 .origins
                 .get(p.value as usize)
-                .cloned()
-                .unwrap_or(Origin::Exact(0)),
+                .map_or(Origin::Exact(0), |s| s.origin()),
         };
         Segment {
             text: start..start + p.len as usize,
@@ -193,6 +225,16 @@ impl SourceMap {
         }
     }
 
+    /// Gives back what the vectors grew by beyond their length (a map is complete
+    /// once its text is written; it is then held as long as the document).
+    pub fn shrink_to_fit(&mut self) {
+        self.packed.shrink_to_fit();
+        self.origins.shrink_to_fit();
+        if let Some(w) = &mut self.wide {
+            w.shrink_to_fit();
+        }
+    }
+
     /// Makes the last segment (starting at `start`) end at `end`.
     fn extend_last(&mut self, start: usize, end: usize) {
         if self.wide.is_none()
@@ -214,8 +256,9 @@ impl SourceMap {
             Origin::Exact(at) => (Kind::Exact, u32::try_from(*at).ok()?),
             Origin::Paragraph(n) => (Kind::Paragraph, u32::try_from(*n).ok()?),
             o => {
-                if self.origins.last() != Some(o) {
-                    self.origins.push(o.clone());
+                let side = Side::of(o)?;
+                if self.origins.last() != Some(&side) {
+                    self.origins.push(side);
                 }
                 (Kind::Indexed, u32::try_from(self.origins.len() - 1).ok()?)
             }
@@ -455,6 +498,38 @@ mod tests {
         assert_eq!(m.segment_at(4).map(|s| s.text.clone()), Some(0..5));
         assert_eq!(m.segment_at(8).map(|s| s.text.clone()), Some(6..9));
         assert_eq!(m.segment_at(100).map(|s| s.text.clone()), Some(6..9));
+    }
+
+    #[test]
+    fn side_origins_come_back_whole_and_past_4_gb_widen() {
+        let cell = |table, row, column| Origin::Cell { table, row, column };
+        let pushed = [
+            (0..2, cell(1, 2, 3)),
+            (2..4, cell(1, 2, 4)),
+            (4..6, Origin::Within(7..9)),
+            (6..8, Origin::Paragraph(5)),
+            (8..9, cell(2, 1, 1)),
+        ];
+        let mut m = SourceMap::default();
+        for (t, o) in pushed.iter().cloned() {
+            m.push(t, o);
+        }
+        assert!(m.wide.is_none());
+        let got: Vec<Segment> = m.segments().collect();
+        let want: Vec<Segment> = pushed
+            .iter()
+            .cloned()
+            .map(|(text, origin)| Segment { text, origin })
+            .collect();
+        assert_eq!(got, want);
+        // An origin past 4 GB switches to plain segments, keeping every one.
+        let far = Origin::Within(1 << 33..(1 << 33) + 5);
+        m.push(9..10, far.clone());
+        assert!(m.wide.is_some());
+        assert_eq!(m.get(5).map(|s| s.origin), Some(far));
+        assert_eq!(m.get(0).map(|s| s.origin), Some(cell(1, 2, 3)));
+        m.shrink_to_fit();
+        assert_eq!(m.len(), 6);
     }
 
     #[test]

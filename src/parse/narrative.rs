@@ -2,14 +2,22 @@
 //! wrapped by PDF extraction are joined again ("答\n复 3050 件" → "答复 3050 件"), with a
 //! map back to byte offsets of the original text. Narrative rules match wordings here
 //! and report at the original position.
+//!
+//! Memory: the narrative's string is the one copy of the prose a document holds besides
+//! its text (regexes need one contiguous haystack, and the narrative differs from the
+//! text at every join, trim and table), so it is written into a buffer sized once and
+//! never grown. Its map is one `Piece` per *run*: lines that follow each other in both
+//! texts (a Word document's paragraphs, a text file's unwrapped lines) are one piece,
+//! which maps every offset exactly as one piece per line did.
 
 use std::ops::Range;
 
 use super::tokens::is_page_furniture;
 use crate::text::LineIndex;
 
-/// A piece of the narrative copied verbatim from the original text.
-#[derive(Clone, Copy, Debug)]
+/// A piece of the narrative copied verbatim from the original text (a run of lines
+/// whose separators are at the same distance in both texts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Piece {
     narrative: usize,
     original: usize,
@@ -56,9 +64,30 @@ impl Narrative {
     /// whose whole body is one line) keeps what lies outside the table, as separate
     /// paragraphs, when that is prose (see `MIN_PROSE_CHARS`).
     pub fn build(text: &str, lines: &LineIndex, exclude: &[Range<usize>]) -> Narrative {
-        let mut out = Narrative::default();
+        Narrative::build_runs(text, lines, exclude, true)
+    }
+
+    /// `build`; with `runs` false, one piece per line (as before runs: for the test
+    /// that shows both map every offset to the same place).
+    fn build_runs(
+        text: &str,
+        lines: &LineIndex,
+        exclude: &[Range<usize>],
+        runs: bool,
+    ) -> Narrative {
         let mut excluded = exclude.to_vec();
         excluded.sort_by_key(|r| r.start);
+        // Every piece is a trimmed part of a line outside the tables, and every
+        // separator stands for the line break before it (or, beside a table inside a
+        // line, one more byte per table): the narrative is never longer than this.
+        let capacity = text
+            .len()
+            .saturating_sub(excluded.iter().map(|r| r.len()).sum::<usize>())
+            .saturating_add(excluded.len());
+        let mut out = Narrative {
+            text: String::with_capacity(capacity.min(text.len() + excluded.len())),
+            pieces: Vec::new(),
+        };
         let mut next_exclusion = 0;
         let mut previous_was_heading = false;
         for line in 0..lines.line_count() {
@@ -111,15 +140,37 @@ impl Narrative {
                     out.text.push('\n');
                 }
                 previous_was_heading = heading;
-                out.pieces.push(Piece {
-                    narrative: out.text.len(),
-                    original: start,
-                    len: trimmed.len(),
-                });
-                out.text.push_str(trimmed);
+                out.push(start, trimmed, runs);
             }
         }
+        out.text.shrink_to_fit();
+        out.pieces.shrink_to_fit();
         out
+    }
+
+    /// Appends `piece`, found at `original` in the text: it extends the last piece when
+    /// the gap before it (a separator or nothing) is the same in both texts.
+    fn push(&mut self, original: usize, piece: &str, runs: bool) {
+        let narrative = self.text.len();
+        self.text.push_str(piece);
+        if runs && let Some(last) = self.pieces.last_mut() {
+            let (n_end, o_end) = (last.narrative + last.len, last.original + last.len);
+            let gap = narrative - n_end;
+            if gap <= 1 && original >= o_end && original - o_end == gap {
+                last.len = self.text.len() - last.narrative;
+                return;
+            }
+        }
+        self.pieces.push(Piece {
+            narrative,
+            original,
+            len: piece.len(),
+        });
+    }
+
+    /// How many pieces map the narrative back to the text (a run of lines is one).
+    pub fn piece_count(&self) -> usize {
+        self.pieces.len()
     }
 
     /// Original offset of narrative offset `at` (at a separator: the end of the piece
@@ -200,5 +251,97 @@ mod tests {
             &text[orig], "答\n复",
             "a range across a wrap covers both lines"
         );
+    }
+
+    /// The reports the tests can read: the examples, the format fixtures, and (when
+    /// present) the shared seeds and corpus.
+    fn fixtures() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![
+            root.join("examples"),
+            root.join("tests/fixtures"),
+            root.join("tests/fixtures/formats"),
+        ];
+        let shared = root.join("../shared");
+        if shared.is_dir() {
+            dirs.push(shared.join("seeds"));
+            dirs.push(shared.join("corpus/pdf-layout"));
+            dirs.push(shared.join("corpus/web"));
+        } else {
+            eprintln!("../shared is absent: the narrative map is compared on the fixtures only");
+        }
+        let mut files = Vec::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                let known = path
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| ["txt", "md", "html", "htm", "docx"].contains(&x));
+                if path.is_file() && known {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn runs_map_every_offset_as_one_piece_per_line_did() {
+        let pack = crate::Pack::national().expect("national pack");
+        let mut checked = 0;
+        let mut merged = 0;
+        for path in fixtures() {
+            let input = crate::load::Input::File(path.clone());
+            let Ok(loaded) = crate::load::load(&input, &Default::default()) else {
+                continue;
+            };
+            let doc = crate::parse_loaded(path.display().to_string(), loaded, &pack.templates);
+            let tables: Vec<Range<usize>> =
+                doc.tables.iter().filter_map(|t| t.extent.clone()).collect();
+            let lines = Narrative::build_runs(&doc.text, &doc.lines, &tables, false);
+            let runs = &doc.narrative;
+            assert_eq!(runs.text, lines.text, "{}", path.display());
+            for at in 0..=runs.text.len() + 2 {
+                assert_eq!(
+                    runs.original_offset(at),
+                    lines.original_offset(at),
+                    "{} at {at}",
+                    path.display()
+                );
+            }
+            // Ranges across pieces, as rules map them (matches, clauses, sentences).
+            let bounds: Vec<usize> = lines.pieces.iter().map(|p| p.narrative).collect();
+            for (i, &a) in bounds.iter().enumerate() {
+                for &b in &bounds[i..bounds.len().min(i + 4)] {
+                    for (x, y) in [(a, b), (a.saturating_sub(1), b + 1), (a + 1, b)] {
+                        assert_eq!(runs.to_original(x..y), lines.to_original(x..y));
+                    }
+                }
+            }
+            checked += 1;
+            merged += lines.piece_count() - runs.piece_count();
+        }
+        assert!(checked >= 10, "only {checked} reports read");
+        assert!(merged > 0, "no lines were merged into runs");
+    }
+
+    #[test]
+    fn a_word_document_s_paragraphs_are_one_run() {
+        let text = "一、总体情况\n本年度收到申请24件。\n办结24件。\n\n    缩进的段落。\n";
+        let lines = LineIndex::new(text);
+        let n = Narrative::build(text, &lines, &[]);
+        assert_eq!(
+            n.text,
+            "一、总体情况\n本年度收到申请24件。\n办结24件。\n缩进的段落。"
+        );
+        // The blank line and the indent break the run.
+        assert_eq!(n.piece_count(), 2);
+        let at = n.text.find("缩进").unwrap_or(0);
+        assert_eq!(&text[n.to_original(at..at + "缩进".len())], "缩进");
     }
 }

@@ -264,28 +264,28 @@ fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
 }
 
 /// The sentences of the narrative (spans into the document's text), limited to
-/// `sections` when given.
-fn sentences(doc: &Document, sections: &[usize]) -> Vec<Range<usize>> {
+/// `sections` when given. An iterator: a long document has hundreds of thousands of
+/// sentences, and each is used once.
+fn sentences<'a>(
+    doc: &'a Document,
+    sections: &'a [usize],
+) -> impl Iterator<Item = Range<usize>> + 'a {
     let n = &doc.narrative;
-    let mut out = Vec::new();
-    let mut start = 0;
     let text = &n.text;
-    for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';') {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i + c.len_utf8();
-        }
-    }
-    if start < text.len() {
-        out.push(start..text.len());
-    }
-    out.into_iter()
-        .map(|r| n.to_original(r))
-        .filter(|r| r.start < r.end && r.end <= doc.text.len())
-        .filter(|r| super::in_sections(doc, sections, r.start))
-        .collect()
+    let mut start = 0;
+    let ends = text
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+        .map(|(i, c)| (i, i + c.len_utf8()))
+        .chain(std::iter::once((text.len(), text.len())));
+    ends.filter_map(move |(end, next)| {
+        let sentence = start..end;
+        start = next;
+        (sentence.start < sentence.end).then_some(sentence)
+    })
+    .map(|r| n.to_original(r))
+    .filter(|r| r.start < r.end && r.end <= doc.text.len())
+    .filter(|r| super::in_sections(doc, sections, r.start))
 }
 
 /// Han characters and letters of a sentence; figures masked as `#` when `mask`, else
