@@ -247,6 +247,10 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     // The facts of every report, spilled to a temporary file as it is checked; the
     // index of a report in `kept` is its index in the store.
     let mut store = nianbao::series::Store::new();
+    // Sized once: grown by doubling, the lists could hold twice what they need.
+    let total: usize = groups.iter().map(|g| g.inputs.len()).sum();
+    kept.reserve_exact(total);
+    store.reserve(total);
     // A report without body or year can only serve an aggregate.
     let keep_all = groups.iter().any(|g| !g.config.aggregate.is_empty());
     let mut recorded = Vec::new();

@@ -123,6 +123,11 @@ impl Store {
         self.entries.is_empty()
     }
 
+    /// Room for `n` more reports.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve_exact(n);
+    }
+
     /// Bytes written to the temporary file so far.
     pub fn spilled(&self) -> u64 {
         self.written
