@@ -40,6 +40,16 @@ impl Num {
     pub fn checked_mul_int(self, k: i64) -> Option<Num> {
         self.0.checked_mul(k).map(Num)
     }
+
+    /// The stored integer (millionths), for a compact binary encoding (`series::codec`).
+    pub fn to_raw(self) -> i64 {
+        self.0
+    }
+
+    /// The number whose stored integer is `raw` (the inverse of `to_raw`).
+    pub fn from_raw(raw: i64) -> Num {
+        Num(raw)
+    }
 }
 
 impl fmt::Display for Num {

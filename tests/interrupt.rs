@@ -26,11 +26,17 @@ fn files(dir: &Path) -> Vec<String> {
 
 /// `nianbao check` reading standard input, which is given half a report and left open.
 fn start(dir: &Path, args: &[&str]) -> Child {
+    start_in(dir, args, &std::env::temp_dir())
+}
+
+/// `start`, with `tmp` as the temporary folder.
+fn start_in(dir: &Path, args: &[&str], tmp: &Path) -> Child {
     let mut child = Command::new(BIN)
         .args(["check", "--isolated"])
         .args(args)
         .arg("-")
         .current_dir(dir)
+        .env("TMPDIR", tmp)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -136,4 +142,41 @@ fn ctrl_c_on_standard_output_is_one_quiet_line() {
     let (code, stderr) = exit_of(child);
     assert_eq!(code, Some(130), "{stderr}");
     assert_eq!(stderr, "已中断：检查没有完成\n");
+}
+
+#[test]
+fn the_spill_of_series_facts_is_anonymous_and_gone_after_ctrl_c() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let child = start_in(dir.path(), &["-o", "out.txt"], tmp.path());
+    wait_until("the temporary output file", || files(dir.path()).len() == 1);
+    // While it runs, the spill (`series::store`) is open and has no name in the
+    // temporary folder (Linux shows it as deleted).
+    let fds = format!("/proc/{}/fd", child.id());
+    if Path::new(&fds).exists() {
+        let prefix = tmp.path().to_string_lossy().into_owned();
+        let open = || -> Vec<String> {
+            std::fs::read_dir(&fds)
+                .map(|d| {
+                    d.flatten()
+                        .filter_map(|e| std::fs::read_link(e.path()).ok())
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .filter(|p| p.starts_with(&prefix))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        wait_until("the spill", || !open().is_empty());
+        let spill = open();
+        assert_eq!(spill.len(), 1, "{spill:?}");
+        assert!(spill[0].ends_with(" (deleted)"), "{spill:?}");
+    } else {
+        eprintln!("skipped a part: no /proc to see the open files");
+    }
+    assert!(files(tmp.path()).is_empty(), "{:?}", files(tmp.path()));
+    signal(&child, "INT");
+    let (code, stderr) = exit_of(child);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(files(tmp.path()).is_empty(), "{:?}", files(tmp.path()));
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
 }

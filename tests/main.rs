@@ -37,5 +37,6 @@ mod seeds;
 mod series;
 mod serve;
 mod snapshots;
+mod spill;
 mod stream;
 mod suppress;

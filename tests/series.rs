@@ -20,20 +20,27 @@ fn check_batch(
     let linter = common::national();
     let mut own = Vec::new();
     let mut facts = Vec::new();
+    // The same facts spilled, as `nianbao check` keeps them: the same findings.
+    let mut store = series::Store::new();
     for (name, text) in reports {
         let outcome = linter
             .lint_text(name.clone(), text.clone())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let identity = Identity::of(&outcome.document, &Stated::default(), &Stated::default());
-        facts.push(ReportFacts::of(
-            &outcome.document,
-            linter.pack(),
-            0,
-            identity,
-        ));
+        let f = ReportFacts::of(&outcome.document, linter.pack(), 0, identity);
+        store.push(series::store::Encoded::of(&f, true));
+        facts.push(f);
         own.push(outcome.diagnostics);
     }
     let (_, outcomes) = series::check_series(&mut facts, &[linter.pack()], aggregates);
+    let (_, stored) = series::check_stored(&mut store, &[linter.pack()], aggregates);
+    let sorted = |o: &HashMap<usize, series::SeriesOutcome>| {
+        format!(
+            "{:?}",
+            o.iter().collect::<std::collections::BTreeMap<_, _>>()
+        )
+    };
+    assert_eq!(sorted(&stored), sorted(&outcomes), "spilled and in memory");
     let mut out = HashMap::new();
     for (i, ((name, _), mut diags)) in reports.iter().zip(own).enumerate() {
         if let Some(o) = outcomes.get(&i) {

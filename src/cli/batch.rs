@@ -2,7 +2,8 @@
 //! (and reduced to `series::ReportFacts`), pair the reports by body and consecutive
 //! years — with last year's reports given by `--previous` too — run the series rules,
 //! check the aggregates the configurations declare, and check again (and render again)
-//! only the reports the series stage found something in.
+//! only the reports the series stage found something in. The facts wait in a
+//! `series::Store` (spilled to a temporary file) while the batch is checked.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -12,7 +13,8 @@ use clap::Args;
 use rayon::prelude::*;
 
 use nianbao::config::Config;
-use nianbao::series::{self, Aggregate, Identity, ReportFacts, SeriesOutcome};
+use nianbao::series::store::Encoded;
+use nianbao::series::{self, Aggregate, Identity, ReportFacts, SeriesOutcome, Store};
 use nianbao::{Document, Input, Linter, Pack, load};
 
 use super::configured;
@@ -59,18 +61,24 @@ fn identity(config: &Config, input: &Input, doc: &Document, args: &SeriesArgs) -
     Identity::of(doc, &fallback, &force)
 }
 
+/// Reports of `--previous` reduced to facts at a time (in parallel): what waits in
+/// memory before it is spilled.
+const REFERENCE_CHUNK: usize = 64;
+
 /// Last year's reports (`--previous`): loaded, parsed and reduced to facts with the
-/// configuration found for each; never rendered. Packs are appended to `packs`.
+/// configuration found for each, added to `store`; never rendered. Packs are appended
+/// to `packs`.
 pub(super) fn references(
     args: &SeriesArgs,
     configs: &mut configured::Configs<'_>,
     load_options: &load::LoadOptions,
     offset: usize,
     packs: &mut Vec<Linter>,
+    store: &mut Store,
     errors: &mut Vec<String>,
-) -> Vec<ReportFacts> {
+) {
     if args.previous.is_empty() {
-        return Vec::new();
+        return;
     }
     let discovery = load::discover_all(&args.previous, &[]);
     for e in &discovery.errors {
@@ -80,45 +88,47 @@ pub(super) fn references(
     for (e, _) in &broken {
         errors.push(format!("--previous：{e}"));
     }
-    let mut out = Vec::new();
     for group in groups {
         let Ok(linter) = group.linter else { continue };
         let index = offset + packs.len();
         let config = group.config.clone();
-        let facts: Vec<Result<ReportFacts, String>> = group
-            .inputs
-            .par_iter()
-            .map(|input| {
-                let outcome = load::load(input, load_options)
-                    .and_then(|l| linter.lint_loaded(input.name(), l))
-                    .map_err(|e| format!("--previous：{}：{}", e.path, e.message()))?;
-                let mut f = facts(&linter, &config, input, &outcome.document, args, index);
-                f.reference = true;
-                Ok(f)
-            })
-            .collect();
-        packs.push(linter);
-        for f in facts {
-            match f {
-                Ok(f) => out.push(f),
-                Err(e) => errors.push(e),
+        for chunk in group.inputs.chunks(REFERENCE_CHUNK) {
+            let facts: Vec<Result<Encoded, String>> = chunk
+                .par_iter()
+                .map(|input| {
+                    let outcome = load::load(input, load_options)
+                        .and_then(|l| linter.lint_loaded(input.name(), l))
+                        .map_err(|e| format!("--previous：{}：{}", e.path, e.message()))?;
+                    let mut f = facts(&linter, &config, input, &outcome.document, args, index);
+                    f.reference = true;
+                    // Never part of an aggregate: kept only when it can be paired.
+                    Ok(Encoded::of(&f, false))
+                })
+                .collect();
+            for f in facts {
+                match f {
+                    Ok(f) => {
+                        store.push(f);
+                    }
+                    Err(e) => errors.push(e),
+                }
             }
         }
+        packs.push(linter);
     }
-    out
 }
 
 /// The aggregates the configurations declare, as indexes into the batch (`paths`:
 /// each report's file and configuration). A `total` matching no file, or several, is
 /// an error message.
 pub(super) fn aggregates(
-    reports: &[(Option<std::path::PathBuf>, Arc<Config>)],
+    reports: &[(Option<&std::path::Path>, &Arc<Config>)],
     errors: &mut Vec<String>,
 ) -> Vec<Aggregate> {
     let mut out = Vec::new();
     let mut seen: Vec<*const Config> = Vec::new();
     for (_, config) in reports {
-        let ptr = Arc::as_ptr(config);
+        let ptr = Arc::as_ptr(*config);
         if seen.contains(&ptr) {
             continue;
         }
@@ -128,7 +138,7 @@ pub(super) fn aggregates(
                 reports
                     .iter()
                     .enumerate()
-                    .filter(|(_, (p, _))| p.as_deref().is_some_and(|p| config.matches(pattern, p)))
+                    .filter(|(_, (p, _))| p.is_some_and(|p| config.matches(pattern, p)))
                     .map(|(i, _)| i)
                     .collect()
             };
@@ -168,21 +178,21 @@ pub(super) fn aggregates(
 
 /// Runs the series stage over the batch; returns each report's outcome by index.
 pub(super) fn run(
-    facts: &mut [ReportFacts],
+    store: &mut Store,
     packs: &[&Pack],
     aggregates: &[Aggregate],
 ) -> (series::Pairing, HashMap<usize, SeriesOutcome>) {
-    series::check_series(facts, packs, aggregates)
+    series::check_stored(store, packs, aggregates)
 }
 
 /// The `-v` summary of the pairing.
-pub(super) fn pairing_note(pairing: &series::Pairing, facts: &[ReportFacts]) -> String {
+pub(super) fn pairing_note(pairing: &series::Pairing, store: &mut Store) -> String {
     let mut s = format!("跨年度核对：{} 对相邻年度的报告", pairing.pairs.len());
     if !pairing.duplicates.is_empty() {
-        let names: Vec<&str> = pairing
+        let names: Vec<String> = pairing
             .duplicates
             .iter()
-            .filter_map(|&i| facts.get(i).map(|f| f.path.as_str()))
+            .filter_map(|&i| store.path(i))
             .take(5)
             .collect();
         s.push_str(&format!(

@@ -124,8 +124,8 @@ struct FileResult {
     skipped: bool,
     /// `--verbose` notes (and the note of a skipped non-report).
     stderr: Buffer,
-    /// What the series stage needs of this report (`batch`).
-    facts: Option<nianbao::series::ReportFacts>,
+    /// What the series stage needs of this report (`batch`), encoded for the spill.
+    facts: Option<nianbao::series::store::Encoded>,
     fix: super::fix::FixReport,
     /// What `--baseline` / `--write-baseline` took out of the findings.
     baseline: FileBaseline,
@@ -244,6 +244,15 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     // them and checks again only those it found something in.
     let mut packs: Vec<&Pack> = Vec::new();
     let mut kept: Vec<Kept> = Vec::new();
+    // The facts of every report, spilled to a temporary file as it is checked; the
+    // index of a report in `kept` is its index in the store.
+    let mut store = nianbao::series::Store::new();
+    // Sized once: grown by doubling, the lists could hold twice what they need.
+    let total: usize = groups.iter().map(|g| g.inputs.len()).sum();
+    kept.reserve_exact(total);
+    store.reserve(total);
+    // A report without body or year can only serve an aggregate.
+    let keep_all = groups.iter().any(|g| !g.config.aggregate.is_empty());
     let mut recorded = Vec::new();
     for (gi, group) in groups.iter().enumerate() {
         let linter = match &group.linter {
@@ -281,6 +290,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                     &args,
                     err_color,
                     pi,
+                    keep_all,
                     None,
                 )
             },
@@ -315,11 +325,11 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                             false => emitter.document(&mut sink, &checked),
                         });
                         if let Some(f) = r.facts.take() {
+                            store.push(f);
                             kept.push(Kept {
                                 group: gi,
                                 input: index,
                                 counts: nianbao::Counts::of(&outcome.diagnostics),
-                                facts: Some(Box::new(f)),
                             });
                         }
                     }
@@ -356,45 +366,53 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     // after the findings of each report on its own, for the reports they concern.
     let mut series_errors = Vec::new();
     let mut reference_linters = Vec::new();
-    let references = super::batch::references(
+    // The reports checked here are the store's first `kept.len()`; last year's
+    // (`--previous`) come after them.
+    super::batch::references(
         &args.series,
         &mut configs,
         &args.input.options(),
         packs.len(),
         &mut reference_linters,
+        &mut store,
         &mut series_errors,
     );
     packs.extend(reference_linters.iter().map(|l| l.pack()));
-    let mut facts = Vec::new();
-    let mut owner: Vec<Option<usize>> = Vec::new();
-    let mut placed = Vec::new();
-    for (ki, k) in kept.iter_mut().enumerate() {
-        if let Some(f) = k.facts.take() {
-            facts.push(*f);
-            owner.push(Some(ki));
-            let path = match &groups[k.group].inputs[k.input] {
-                Input::File(p) => Some(p.clone()),
-                Input::Stdin => None,
-            };
-            placed.push((path, groups[k.group].config.clone()));
-        }
-    }
-    let aggregates = super::batch::aggregates(&placed, &mut series_errors);
-    for r in references {
-        facts.push(r);
-        owner.push(None);
-    }
-    let (pairing, outcomes) = super::batch::run(&mut facts, &packs, &aggregates);
+    let aggregates = if keep_all {
+        let placed: Vec<(
+            Option<&std::path::Path>,
+            &std::sync::Arc<nianbao::config::Config>,
+        )> = kept
+            .iter()
+            .map(|k| {
+                let group = &groups[k.group];
+                let path = match &group.inputs[k.input] {
+                    Input::File(p) => Some(p.as_path()),
+                    Input::Stdin => None,
+                };
+                (path, &group.config)
+            })
+            .collect();
+        super::batch::aggregates(&placed, &mut series_errors)
+    } else {
+        Vec::new()
+    };
+    let (pairing, outcomes) = super::batch::run(&mut store, &packs, &aggregates);
     if args.verbose {
-        progress.suspend(|| write_stderr_text(&super::batch::pairing_note(&pairing, &facts)));
+        let note = super::batch::pairing_note(&pairing, &mut store);
+        progress.suspend(|| write_stderr_text(&note));
     }
-    drop(facts);
+    if let Some(w) = store.warning.take() {
+        series_errors.push(w);
+    }
+    drop(store);
     for e in &series_errors {
         progress.suspend(|| write_stderr_text(&format!("警告：{e}\n")));
     }
     let mut again: Vec<(usize, &nianbao::series::SeriesOutcome)> = outcomes
         .iter()
-        .filter_map(|(fi, o)| owner.get(*fi).copied().flatten().map(|ki| (ki, o)))
+        .filter(|(fi, _)| **fi < kept.len())
+        .map(|(fi, o)| (*fi, o))
         .filter(|(_, o)| !o.diagnostics.is_empty())
         .collect();
     again.sort_by_key(|&(ki, _)| ki);
@@ -420,6 +438,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                         &args,
                         err_color,
                         0,
+                        keep_all,
                         Some(o),
                     ),
                 ))
@@ -504,14 +523,13 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// What the series stage needs to come back to a checked report: where it is, what
-/// was already written for it, and (until the stage runs) its compact facts.
+/// What the series stage needs to come back to a checked report: where it is and what
+/// was already written for it (its facts are in the store). A batch keeps one per
+/// report: 40 bytes.
 struct Kept {
     group: usize,
     input: usize,
     counts: nianbao::Counts,
-    /// Boxed: a batch keeps one `Kept` per report, and the list grows by doubling.
-    facts: Option<Box<nianbao::series::ReportFacts>>,
 }
 
 /// Checks one input. Without `series`, also reduces it to the facts the series stage
@@ -526,6 +544,7 @@ fn check_one(
     args: &CheckArgs,
     err_color: bool,
     pack: usize,
+    keep_all: bool,
     series: Option<&nianbao::series::SeriesOutcome>,
 ) -> FileResult {
     let mut stderr = human::buffer(err_color);
@@ -578,6 +597,7 @@ fn check_one(
             }
         }
     }
+    let facts = facts.map(|f| nianbao::series::store::Encoded::of(&f, keep_all));
     let mut skipped = false;
     if let Err(e) = &outcome
         && in_folder

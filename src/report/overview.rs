@@ -89,7 +89,7 @@ impl Emitter for Overview {
     }
 
     fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
-        let rows = self.tally.rows();
+        let rows = &self.tally;
         out.write_all(head(rows).as_bytes())?;
         reports_table(out, rows, &self.titles)?;
         out.write_all(rules_table(rows, &self.titles).as_bytes())?;
@@ -102,8 +102,8 @@ impl Emitter for Overview {
             Some(w) => Some(w.into_inner().map_err(|e| e.into_error())?),
             None => None,
         };
-        for (i, row) in rows.iter().enumerate() {
-            out.write_all(section_head(i, row).as_bytes())?;
+        for (i, row) in rows.rows().enumerate() {
+            out.write_all(section_head(i, &row).as_bytes())?;
             let chunks = self.chunks.get(i).map(Vec::as_slice).unwrap_or_default();
             if let Some(file) = spool.as_mut().filter(|_| !chunks.is_empty()) {
                 out.write_all(b"<ol class=\"findings\">")?;
@@ -154,10 +154,10 @@ fn zero(n: usize) -> &'static str {
     if n == 0 { " zero" } else { "" }
 }
 
-fn head(rows: &[ReportRow]) -> String {
+fn head(rows: &Tally) -> String {
     let mut by = [0usize; 4];
     let mut counts = Counts::default();
-    for r in rows {
+    for r in rows.rows() {
         by[usize::from(r.status().rank())] += 1;
         counts.merge(r.counts);
     }
@@ -196,7 +196,7 @@ fn head(rows: &[ReportRow]) -> String {
 /// The table of reports, written row by row (a batch's table is megabytes).
 fn reports_table(
     out: &mut dyn Write,
-    rows: &[ReportRow],
+    rows: &Tally,
     titles: &BTreeMap<String, String>,
 ) -> io::Result<()> {
     out.write_all(
@@ -217,7 +217,7 @@ fn reports_table(
             .as_bytes(),
     )?;
     let mut s = String::new();
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.rows().enumerate() {
         s.clear();
         let status = r.status();
         let unread = status == Status::Unreadable;
@@ -246,7 +246,7 @@ fn reports_table(
             ),
             None => td("9", "", "—"),
         };
-        let name = body_name(r);
+        let name = body_name(&r);
         let year = r.year.map(|y| y.to_string());
         let _ = write!(
             s,
@@ -289,13 +289,13 @@ fn reports_table(
     out.write_all(b"</tbody></table></div></section>")
 }
 
-fn rules_table(rows: &[ReportRow], titles: &BTreeMap<String, String>) -> String {
+fn rules_table(rows: &Tally, titles: &BTreeMap<String, String>) -> String {
     // rule → (worst severity, findings, reports)
-    let mut rules: BTreeMap<&str, (Severity, usize, usize)> = BTreeMap::new();
-    for r in rows {
+    let mut rules: BTreeMap<String, (Severity, usize, usize)> = BTreeMap::new();
+    for r in rows.rows() {
         let mut seen: Vec<&str> = Vec::new();
         for h in &r.rules {
-            let e = rules.entry(&h.rule).or_insert((h.severity, 0, 0));
+            let e = rules.entry(h.rule.clone()).or_insert((h.severity, 0, 0));
             if severity_rank(h.severity) < severity_rank(e.0) {
                 e.0 = h.severity;
             }
@@ -325,9 +325,10 @@ fn rules_table(rows: &[ReportRow], titles: &BTreeMap<String, String>) -> String 
         severity_rank(a.1.0)
             .cmp(&severity_rank(b.1.0))
             .then(b.1.2.cmp(&a.1.2))
-            .then(a.0.cmp(b.0))
+            .then(a.0.cmp(&b.0))
     });
     for (i, (rule, (sev, findings, reports))) in list.into_iter().enumerate() {
+        let rule = rule.as_str();
         let title = titles.get(rule).map_or("", String::as_str);
         let _ = write!(
             s,

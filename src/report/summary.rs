@@ -21,7 +21,7 @@ const HEADER: [&str; 9] = [
 ];
 
 /// Writes the rows (with the header).
-pub fn write(out: &mut dyn Write, rows: &[ReportRow]) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, rows: impl IntoIterator<Item = ReportRow>) -> io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     row(out, &HEADER.map(str::to_string))?;
     for r in rows {

@@ -17,7 +17,7 @@
 
 use super::{Check, resolve_ids, rule_def};
 use crate::number::Num;
-use crate::series::{AggregateCx, SeriesCheck};
+use crate::series::{AggregateCx, Facts, Reader, SeriesCheck};
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -73,6 +73,11 @@ impl Check for Aggregate {
 }
 
 impl SeriesCheck for Aggregate {
+    /// No facts of its own (it reads the cells).
+    fn decode_facts(&self, _input: &mut Reader<'_>) -> Option<Box<dyn Facts>> {
+        None
+    }
+
     fn check_aggregate(&self, cx: &mut AggregateCx<'_>) {
         if cx.parts.is_empty() {
             return;

@@ -30,7 +30,7 @@ use super::{Check, rule_def};
 use crate::number::Num;
 use crate::parse::Document;
 use crate::report::Severity;
-use crate::series::{CellFact, Cells, PairCx, SeriesCheck};
+use crate::series::{CellFact, Cells, Facts, PairCx, Reader, SeriesCheck, Writer};
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -62,7 +62,14 @@ struct CrossYear {
 }
 
 /// This year's facts of a `cross_year` rule: the text that explains a break, if any.
+#[derive(Debug, PartialEq, Eq)]
 struct Explained(Option<String>);
+
+impl Facts for Explained {
+    fn encode(&self, out: &mut Writer) {
+        out.option(self.0.as_ref(), |w, s| w.str(s));
+    }
+}
 
 pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, DefError> {
     let this = def.this_year.get_ref();
@@ -281,11 +288,11 @@ fn name(templates: &Templates, o: &Operand) -> String {
 }
 
 impl SeriesCheck for CrossYear {
-    fn facts(
-        &self,
-        doc: &Document,
-        _templates: &Templates,
-    ) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    fn decode_facts(&self, input: &mut Reader<'_>) -> Option<Box<dyn Facts>> {
+        Some(Box::new(Explained(input.option(Reader::string)?)))
+    }
+
+    fn facts(&self, doc: &Document, _templates: &Templates) -> Option<Box<dyn Facts>> {
         let re = self.unless.as_ref()?;
         let m = re.find(&doc.text)?;
         // The sentence around the explanation, for the note.

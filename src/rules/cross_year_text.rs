@@ -33,7 +33,7 @@ use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{Reliability, parse_figure, reliability};
 use crate::report::Place;
-use crate::series::{PairCx, SeriesCheck};
+use crate::series::{Facts as SeriesFacts, PairCx, Reader, SeriesCheck, Writer};
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -213,6 +213,7 @@ impl Check for TextCheck {
 // ───────────────────────────────────────────── facts
 
 /// A cumulative figure: its name, value and where it is.
+#[derive(Debug, PartialEq, Eq)]
 struct Cumulative {
     key: String,
     value: Num,
@@ -222,6 +223,7 @@ struct Cumulative {
 
 /// A text's fingerprint: its shingle sketch, the hashes of its sentences (sorted) and
 /// this year's sentences with their spans (to show what is shared).
+#[derive(Debug, PartialEq, Eq)]
 struct Fingerprint {
     sketch: Vec<u32>,
     chars: usize,
@@ -233,11 +235,13 @@ struct Fingerprint {
 
 /// Sentences with a year: the year, its span, and the sentence's figure-masked hash
 /// (with the sentence's place, to label it in the next year's finding).
+#[derive(Debug, PartialEq, Eq)]
 struct YearSentences {
     masked: Vec<(u64, Place)>,
     with_year: Vec<YearMention>,
 }
 
+#[derive(Debug, PartialEq, Eq)]
 struct YearMention {
     year: i32,
     span: Range<usize>,
@@ -246,10 +250,108 @@ struct YearMention {
     comparison: bool,
 }
 
+#[derive(Debug, PartialEq, Eq)]
 enum Facts {
     Cumulative(Vec<Cumulative>),
     Fingerprint(Fingerprint),
     Years(YearSentences),
+}
+
+impl SeriesFacts for Facts {
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            Facts::Cumulative(list) => {
+                w.u64(0);
+                w.list(list, |w, c| {
+                    w.str(&c.key);
+                    w.num(c.value);
+                    w.span(&c.span);
+                    w.place(&c.place);
+                });
+            }
+            Facts::Fingerprint(f) => {
+                w.u64(1);
+                // The sketch is sorted: small deltas (wrapping, so any order reads back).
+                w.usize(f.sketch.len());
+                let mut last = 0u32;
+                for &h in &f.sketch {
+                    w.u64(u64::from(h.wrapping_sub(last)));
+                    last = h;
+                }
+                w.usize(f.chars);
+                w.list(&f.hashes, |w, h| w.fixed64(*h));
+                w.list(&f.sentences, |w, (h, r)| {
+                    w.fixed64(*h);
+                    w.span(r);
+                });
+                w.span(&f.anchor);
+                w.place(&f.anchor_place);
+            }
+            Facts::Years(y) => {
+                w.u64(2);
+                w.list(&y.masked, |w, (h, p)| {
+                    w.fixed64(*h);
+                    w.place(p);
+                });
+                w.list(&y.with_year, |w, m| {
+                    w.i64(i64::from(m.year));
+                    w.span(&m.span);
+                    w.fixed64(m.masked);
+                    w.list(&m.other_year, |w, y| w.i64(i64::from(*y)));
+                    w.bool(m.comparison);
+                });
+            }
+        }
+    }
+}
+
+fn decode_year(r: &mut Reader<'_>) -> Option<i32> {
+    i32::try_from(r.i64()?).ok()
+}
+
+impl Facts {
+    fn decode(r: &mut Reader<'_>) -> Option<Facts> {
+        Some(match r.u64()? {
+            0 => Facts::Cumulative(r.list(|r| {
+                Some(Cumulative {
+                    key: r.string()?,
+                    value: r.num()?,
+                    span: r.span()?,
+                    place: r.place()?,
+                })
+            })?),
+            1 => {
+                let n = r.usize()?;
+                let mut sketch = Vec::with_capacity(n.min(SKETCH));
+                let mut last = 0u32;
+                for _ in 0..n {
+                    last = last.wrapping_add(u32::try_from(r.u64()?).ok()?);
+                    sketch.push(last);
+                }
+                Facts::Fingerprint(Fingerprint {
+                    sketch,
+                    chars: r.usize()?,
+                    hashes: r.list(Reader::fixed64)?,
+                    sentences: r.list(|r| Some((r.fixed64()?, r.span()?)))?,
+                    anchor: r.span()?,
+                    anchor_place: r.place()?,
+                })
+            }
+            2 => Facts::Years(YearSentences {
+                masked: r.list(|r| Some((r.fixed64()?, r.place()?)))?,
+                with_year: r.list(|r| {
+                    Some(YearMention {
+                        year: decode_year(r)?,
+                        span: r.span()?,
+                        masked: r.fixed64()?,
+                        other_year: r.list(decode_year)?,
+                        comparison: r.bool()?,
+                    })
+                })?,
+            }),
+            _ => return None,
+        })
+    }
 }
 
 /// FNV-1a, 64 bits: stable across runs (a fingerprint may be compared with one made
@@ -510,11 +612,11 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 }
 
 impl SeriesCheck for TextCheck {
-    fn facts(
-        &self,
-        doc: &Document,
-        _templates: &Templates,
-    ) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    fn decode_facts(&self, input: &mut Reader<'_>) -> Option<Box<dyn SeriesFacts>> {
+        Some(Box::new(Facts::decode(input)?))
+    }
+
+    fn facts(&self, doc: &Document, _templates: &Templates) -> Option<Box<dyn SeriesFacts>> {
         let f = match self.kind {
             Kind::Cumulative => Facts::Cumulative(self.cumulative(doc)),
             Kind::Similarity => Facts::Fingerprint(self.fingerprint(doc)?),

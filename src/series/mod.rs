@@ -12,8 +12,14 @@
 //! read again) and at last year's report through `Diagnostic::elsewhere` (places
 //! resolved when last year's report was read).
 
+pub mod codec;
+mod engine;
+mod record;
+pub mod store;
+
 use std::any::Any;
 use std::collections::HashMap;
+use std::fmt::Debug;
 use std::ops::Range;
 
 use crate::number::Num;
@@ -24,13 +30,26 @@ use crate::parse::{CellValue, Document};
 use crate::report::{Diagnostic, Place, Severity};
 use crate::rules::RuleMeta;
 
+pub use codec::{Reader, Writer};
+pub use engine::{FactsSource, check_stored};
+pub use store::Store;
+
+/// One series rule's facts about one report. A batch spills them to a temporary file
+/// (`store`) in the encoding `encode` writes and the rule's `decode_facts` reads.
+pub trait Facts: Any + Send + Sync + Debug {
+    fn encode(&self, out: &mut Writer);
+}
+
 /// What a rule kind that compares reports does: extract its compact facts from one
 /// report, then check pairs (cross-year) or a summary against its parts (aggregate).
 pub trait SeriesCheck: Send + Sync {
     /// The facts this rule needs from a report, kept while the batch is paired.
-    fn facts(&self, _doc: &Document, _templates: &Templates) -> Option<Box<dyn Any + Send + Sync>> {
+    fn facts(&self, _doc: &Document, _templates: &Templates) -> Option<Box<dyn Facts>> {
         None
     }
+
+    /// Reads back what `Facts::encode` wrote for this rule's facts (`None`: malformed).
+    fn decode_facts(&self, input: &mut Reader<'_>) -> Option<Box<dyn Facts>>;
 
     /// Cells of last year's report this rule may label: their places are resolved
     /// when that report is read (table, row, column; `None`: every).
@@ -120,7 +139,7 @@ pub struct CellFact {
 }
 
 /// A glued row left ambiguous by its own report: the readings still possible.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GluedFact {
     /// Template columns, in the order of each reading's values.
     pub columns: Vec<usize>,
@@ -131,7 +150,7 @@ pub struct GluedFact {
 
 /// One cell packed in 16 bytes (a batch keeps every report's cells): its value and
 /// span; `start == u32::MAX` when the cell holds no certain number.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Packed {
     value: Num,
     start: u32,
@@ -145,7 +164,7 @@ const NONE: Packed = Packed {
 };
 
 /// The cells of one row: certain values by column, or the readings of a glued row.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RowFacts {
     values: Vec<Packed>,
     pub glued: Option<GluedFact>,
@@ -190,7 +209,7 @@ impl RowFacts {
 }
 
 /// The cells of a report's tables (readable tables only).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cells {
     /// `[table][row]`; an unreadable table has no rows.
     pub tables: Vec<Vec<RowFacts>>,
@@ -267,6 +286,7 @@ impl Cells {
 }
 
 /// What the batch keeps of one report.
+#[derive(Debug)]
 pub struct ReportFacts {
     /// As shown in findings.
     pub path: String,
@@ -277,7 +297,7 @@ pub struct ReportFacts {
     pub reference: bool,
     pub cells: Cells,
     /// Each series rule's facts, by rule id.
-    pub rules: Vec<(String, Box<dyn Any + Send + Sync>)>,
+    pub rules: Vec<(String, Box<dyn Facts>)>,
 }
 
 impl ReportFacts {
@@ -333,11 +353,28 @@ impl ReportFacts {
 
     /// This rule's facts, if it extracted any.
     pub fn rule<T: 'static>(&self, id: &str) -> Option<&T> {
-        self.rules
-            .iter()
-            .find(|(r, _)| r == id)
-            .and_then(|(_, f)| f.downcast_ref::<T>())
+        find_rule(&self.rules, id)
     }
+
+    /// Nothing (no allocation): what an in-memory batch leaves in a report's slot while
+    /// the series stage holds its facts.
+    fn placeholder() -> ReportFacts {
+        ReportFacts {
+            path: String::new(),
+            identity: Identity::default(),
+            pack: 0,
+            reference: false,
+            cells: Cells::default(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+fn find_rule<'a, T: 'static>(rules: &'a [(String, Box<dyn Facts>)], id: &str) -> Option<&'a T> {
+    rules
+        .iter()
+        .find(|(r, _)| r == id)
+        .and_then(|(_, f)| (f.as_ref() as &dyn Any).downcast_ref::<T>())
 }
 
 /// What the series stage found for one report.
@@ -359,7 +396,7 @@ pub struct PairCx<'a> {
     pub year: i32,
     pub path: &'a str,
     pub cells: &'a mut Cells,
-    pub rules: &'a [(String, Box<dyn Any + Send + Sync>)],
+    pub rules: &'a [(String, Box<dyn Facts>)],
     pub out: &'a mut SeriesOutcome,
 }
 
@@ -370,10 +407,7 @@ impl PairCx<'_> {
 
     /// This year's facts of this rule.
     pub fn mine<T: 'static>(&self) -> Option<&T> {
-        self.rules
-            .iter()
-            .find(|(r, _)| *r == self.meta.id)
-            .and_then(|(_, f)| f.downcast_ref::<T>())
+        find_rule(self.rules, &self.meta.id)
     }
 
     /// Last year's facts of this rule.
@@ -411,13 +445,23 @@ pub struct Pairing {
     pub duplicates: Vec<usize>,
 }
 
-/// Pairs the reports by body and consecutive years. Linear: one hash map from the body
-/// to its reports. A key without a region (a department's short title) joins the one
-/// body of the batch with the same unit, when there is exactly one.
+/// Pairs the reports by body and consecutive years (see `pair_ids`).
 pub fn pair(reports: &[ReportFacts]) -> Pairing {
+    let ids: Vec<(Option<&BodyKey>, Option<i32>)> = reports
+        .iter()
+        .map(|r| (r.identity.key.as_ref(), r.identity.year))
+        .collect();
+    pair_ids(&ids)
+}
+
+/// Pairs the reports, given by their body key and year, by body and consecutive years.
+/// Linear: one hash map from the body to its reports. A key without a region (a
+/// department's short title) joins the one body of the batch with the same unit, when
+/// there is exactly one.
+pub fn pair_ids(reports: &[(Option<&BodyKey>, Option<i32>)]) -> Pairing {
     let mut by_unit: HashMap<&str, Vec<&BodyKey>> = HashMap::new();
-    for r in reports {
-        if let Some(k) = &r.identity.key
+    for &(key, _) in reports {
+        if let Some(k) = key
             && !k.region.is_empty()
         {
             let list = by_unit.entry(k.unit.as_str()).or_default();
@@ -427,8 +471,8 @@ pub fn pair(reports: &[ReportFacts]) -> Pairing {
         }
     }
     let mut series: HashMap<BodyKey, Vec<(i32, usize)>> = HashMap::new();
-    for (i, r) in reports.iter().enumerate() {
-        let (Some(k), Some(y)) = (&r.identity.key, r.identity.year) else {
+    for (i, &(key, year)) in reports.iter().enumerate() {
+        let (Some(k), Some(y)) = (key, year) else {
             continue;
         };
         let key = if k.region.is_empty() {
@@ -466,79 +510,16 @@ pub fn pair(reports: &[ReportFacts]) -> Pairing {
     out
 }
 
-/// Runs the series rules over every pair (in year order) and every aggregate. Returns
-/// what was found per report index (only reports with findings or settlements).
+/// Runs the series rules over every pair (in year order) and every aggregate, on a
+/// batch held in memory. Returns what was found per report index (only reports with
+/// findings or settlements). `check_stored` does the same on a spilled batch.
 pub fn check_series(
     reports: &mut [ReportFacts],
     packs: &[&Pack],
     aggregates: &[Aggregate],
 ) -> (Pairing, HashMap<usize, SeriesOutcome>) {
     let pairing = pair(reports);
-    let mut outcomes: HashMap<usize, SeriesOutcome> = HashMap::new();
-    for &(p, c) in &pairing.pairs {
-        let (prev, cur) = if p < c {
-            let (a, b) = reports.split_at_mut(c);
-            (&a[p], &mut b[0])
-        } else {
-            let (a, b) = reports.split_at_mut(p);
-            (&b[0], &mut a[c])
-        };
-        if cur.reference {
-            continue;
-        }
-        let Some(pack) = packs.get(cur.pack) else {
-            continue;
-        };
-        let (Some(year), Some(prev_year)) = (cur.identity.year, prev.identity.year) else {
-            continue;
-        };
-        let out = outcomes.entry(c).or_default();
-        for rule in pack.enabled_rules() {
-            let Some(series) = rule.check.series() else {
-                continue;
-            };
-            let mut cx = PairCx {
-                meta: &rule.meta,
-                templates: &pack.templates,
-                prev,
-                prev_year,
-                year,
-                path: &cur.path,
-                cells: &mut cur.cells,
-                rules: &cur.rules,
-                out: &mut *out,
-            };
-            let start = cx.out.diagnostics.len();
-            series.check_pair(&mut cx);
-            crate::pack::amend::restyle(&rule.meta, &mut out.diagnostics[start..]);
-        }
-    }
-    for a in aggregates {
-        let Some(total) = reports.get(a.total) else {
-            continue;
-        };
-        let Some(pack) = packs.get(total.pack) else {
-            continue;
-        };
-        let parts: Vec<&ReportFacts> = a.parts.iter().filter_map(|&i| reports.get(i)).collect();
-        let out = outcomes.entry(a.total).or_default();
-        for rule in pack.enabled_rules() {
-            let Some(series) = rule.check.series() else {
-                continue;
-            };
-            let mut cx = AggregateCx {
-                meta: &rule.meta,
-                templates: &pack.templates,
-                total,
-                parts: parts.clone(),
-                out: &mut *out,
-            };
-            let start = cx.out.diagnostics.len();
-            series.check_aggregate(&mut cx);
-            crate::pack::amend::restyle(&rule.meta, &mut out.diagnostics[start..]);
-        }
-    }
-    outcomes.retain(|_, o| !o.diagnostics.is_empty() || !o.settled.is_empty());
+    let outcomes = engine::run(&mut engine::InMemory(reports), &pairing, packs, aggregates);
     (pairing, outcomes)
 }
 
