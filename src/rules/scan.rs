@@ -12,7 +12,9 @@
 //! built at the first document), which runs once over a document's text and once over
 //! its narrative (`Scan`), and tells each regex whether it can match there. A regex
 //! whose literals do not occur is neither searched nor compiled; the others run exactly
-//! as before, so the findings are the same.
+//! as before, so the findings are the same. Regexes with the same pattern share one
+//! compiled regex; and the command line has a second thread compile what the first
+//! document needs while it is parsed (`Scanner::warm_up`, when a processor is free).
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
