@@ -108,9 +108,11 @@ pub fn group(
                 match groups.iter_mut().find(|g| Arc::ptr_eq(&g.config, &config)) {
                     Some(g) => g.inputs.push(input),
                     None => {
-                        let linter = config
-                            .load_pack()
-                            .map(|pack| Linter::new(pack).with_default_year(config.year.value));
+                        let linter = config.load_pack().map(|pack| {
+                            Linter::new(pack)
+                                .with_default_year(config.year.value)
+                                .with_warm_up()
+                        });
                         groups.push(Group {
                             config,
                             linter,

@@ -12,10 +12,14 @@
 //! built at the first document), which runs once over a document's text and once over
 //! its narrative (`Scan`), and tells each regex whether it can match there. A regex
 //! whose literals do not occur is neither searched nor compiled; the others run exactly
-//! as before, so the findings are the same.
+//! as before, so the findings are the same. Regexes with the same pattern share one
+//! compiled regex; and the command line has a second thread compile what the first
+//! document needs while it is parsed (`Scanner::warm_up`, when a processor is free).
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -42,7 +46,9 @@ struct Inner {
     source: String,
     /// Compiled with the pack size limit (`build`), else as `Regex::new` does.
     limited: bool,
-    compiled: OnceLock<Option<Regex>>,
+    /// Shared by the regexes of a pack with the same pattern and limit (a wording
+    /// several rules use is compiled once).
+    compiled: Arc<OnceLock<Option<Regex>>>,
     /// Index in its pack's `Scanner`, when the regex searches whole texts.
     id: Option<usize>,
 }
@@ -59,17 +65,20 @@ impl PackRegex {
     }
 
     fn regex(&self) -> &Regex {
-        self.0
-            .compiled
-            .get_or_init(|| {
-                if self.0.limited {
-                    build(&self.0.source).ok()
-                } else {
-                    Regex::new(&self.0.source).ok()
-                }
-            })
-            .as_ref()
-            .unwrap_or(&NEVER)
+        self.0.compile().as_ref().unwrap_or(&NEVER)
+    }
+}
+
+impl Inner {
+    /// Compiles the regex, unless it is (or is being, on another thread: then waits).
+    fn compile(&self) -> &Option<Regex> {
+        self.compiled.get_or_init(|| {
+            if self.limited {
+                build(&self.source).ok()
+            } else {
+                Regex::new(&self.source).ok()
+            }
+        })
     }
 }
 
@@ -112,21 +121,38 @@ struct Lists {
     all: Vec<Arc<Inner>>,
     /// Those that search whole texts, by `Inner::id`.
     scanned: Vec<Arc<Inner>>,
+    /// The compiled form of each (pattern, limited), shared by the regexes that have it.
+    cells: HashMap<(String, bool), Arc<OnceLock<Option<Regex>>>>,
 }
 
 impl Registry {
     pub fn regex(&self, spec: Spec) -> PackRegex {
+        let Ok(mut lists) = self.lists.lock() else {
+            return PackRegex(Arc::new(Inner {
+                source: spec.source,
+                limited: spec.limited,
+                compiled: Arc::new(match spec.compiled {
+                    Some(re) => OnceLock::from(Some(re)),
+                    None => OnceLock::new(),
+                }),
+                id: None,
+            }));
+        };
+        let compiled = Arc::clone(
+            lists
+                .cells
+                .entry((spec.source.clone(), spec.limited))
+                .or_insert_with(|| Arc::new(OnceLock::new())),
+        );
+        if let Some(re) = spec.compiled {
+            // Already compiled (a pack on disk): the first compiled copy is kept.
+            let _ = compiled.set(Some(re));
+        }
         let mut inner = Inner {
             source: spec.source,
             limited: spec.limited,
-            compiled: match spec.compiled {
-                Some(re) => OnceLock::from(Some(re)),
-                None => OnceLock::new(),
-            },
+            compiled,
             id: None,
-        };
-        let Ok(mut lists) = self.lists.lock() else {
-            return PackRegex(Arc::new(inner));
         };
         if spec.scanned {
             inner.id = Some(lists.scanned.len());
@@ -141,11 +167,12 @@ impl Registry {
 
     pub fn into_scanner(self) -> Scanner {
         let lists = self.lists.into_inner().unwrap_or_default();
-        Scanner {
+        Scanner(Arc::new(Shared {
             all: lists.all,
             regexes: lists.scanned,
             automaton: OnceLock::new(),
-        }
+            warmed: AtomicBool::new(false),
+        }))
     }
 }
 
@@ -159,14 +186,20 @@ enum Need {
 }
 
 /// The literal scan of a pack, built at the first document (once per process).
-pub struct Scanner {
+pub struct Scanner(Arc<Shared>);
+
+/// What a `Scanner` shares with its warm-up thread.
+struct Shared {
     /// Every regex of the pack (to count what is compiled).
     all: Vec<Arc<Inner>>,
     /// Those searched over whole texts, by `Inner::id`.
     regexes: Vec<Arc<Inner>>,
     automaton: OnceLock<Automaton>,
+    /// Whether a warm-up thread was started (at most one per pack).
+    warmed: AtomicBool,
 }
 
+/// The required literals of a list of regexes in one Aho-Corasick automaton.
 struct Automaton {
     ac: Option<AhoCorasick>,
     /// For each literal, the regexes that one of its occurrences makes possible.
@@ -174,59 +207,123 @@ struct Automaton {
     needs: Vec<Need>,
 }
 
-impl Scanner {
-    fn automaton(&self) -> &Automaton {
-        self.automaton.get_or_init(|| {
-            let mut literals: Vec<Vec<u8>> = Vec::new();
-            let mut index: std::collections::HashMap<Vec<u8>, u32> = Default::default();
-            let mut owners: Vec<Vec<u32>> = Vec::new();
-            let mut needs = Vec::with_capacity(self.regexes.len());
-            for (id, re) in self.regexes.iter().enumerate() {
-                let Some(set) = required_literals(&re.source) else {
-                    needs.push(Need::Always);
-                    continue;
-                };
-                let mut ids = Vec::with_capacity(set.len());
-                for lit in set {
-                    let next = literals.len() as u32;
-                    let at = *index.entry(lit.clone()).or_insert_with(|| {
-                        literals.push(lit);
-                        owners.push(Vec::new());
-                        next
-                    });
-                    owners[at as usize].push(id as u32);
-                    ids.push(at);
-                }
-                needs.push(Need::Any(ids));
+impl Automaton {
+    fn new<'a>(regexes: impl Iterator<Item = &'a Inner>) -> Automaton {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, u32> = Default::default();
+        let mut owners: Vec<Vec<u32>> = Vec::new();
+        let mut needs = Vec::new();
+        for (id, re) in regexes.enumerate() {
+            let Some(set) = required_literals(&re.source) else {
+                needs.push(Need::Always);
+                continue;
+            };
+            let mut ids = Vec::with_capacity(set.len());
+            for lit in set {
+                let next = literals.len() as u32;
+                let at = *index.entry(lit.clone()).or_insert_with(|| {
+                    literals.push(lit);
+                    owners.push(Vec::new());
+                    next
+                });
+                owners[at as usize].push(id as u32);
+                ids.push(at);
             }
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .ok();
-            if ac.is_none() {
-                // Without the automaton every regex is searched, as if it had no literal.
-                needs.iter_mut().for_each(|n| *n = Need::Always);
-            }
-            Automaton { ac, owners, needs }
-        })
+            needs.push(Need::Any(ids));
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .ok();
+        if ac.is_none() {
+            // Without the automaton every regex is searched, as if it had no literal.
+            needs.iter_mut().for_each(|n| *n = Need::Always);
+        }
+        Automaton { ac, owners, needs }
     }
 
-    /// Which of the pack's regexes can match somewhere in `text` (one pass).
+    /// Which of the regexes can match somewhere in `text` (one pass).
     fn possible(&self, text: &str) -> Vec<bool> {
-        let automaton = self.automaton();
-        let mut possible: Vec<bool> = automaton.needs.iter().map(|n| *n == Need::Always).collect();
-        if let Some(ac) = &automaton.ac {
-            let mut seen = vec![false; automaton.owners.len()];
+        let mut possible: Vec<bool> = self.needs.iter().map(|n| *n == Need::Always).collect();
+        if let Some(ac) = &self.ac {
+            let mut seen = vec![false; self.owners.len()];
             for m in ac.find_overlapping_iter(text) {
                 let lit = m.pattern().as_usize();
                 if !std::mem::replace(&mut seen[lit], true) {
-                    for &id in &automaton.owners[lit] {
+                    for &id in &self.owners[lit] {
                         possible[id as usize] = true;
                     }
                 }
             }
         }
         possible
+    }
+}
+
+impl Shared {
+    fn automaton(&self) -> &Automaton {
+        self.automaton
+            .get_or_init(|| Automaton::new(self.regexes.iter().map(|r| &**r)))
+    }
+
+    /// Compiles the regexes a document with this text will likely search: those whose
+    /// literals occur in it (the scanned ones by the pack's automaton, the others —
+    /// searched on pieces of a text when a rule has a hit — by one of their own), last
+    /// registered first, so that the checking thread, which goes through the rules in
+    /// order and compiles what it needs itself, meets this one only at the end.
+    fn warm(&self, text: &str) {
+        let scanned = self.automaton().possible(text);
+        let others: Vec<&Inner> = self
+            .all
+            .iter()
+            .filter(|r| r.id.is_none())
+            .map(|r| &**r)
+            .collect();
+        let in_others = Automaton::new(others.iter().copied()).possible(text);
+        let mut other = in_others.len();
+        for re in self.all.iter().rev() {
+            let likely = match re.id {
+                Some(id) => scanned.get(id).is_some_and(|p| *p),
+                None => {
+                    other = other.saturating_sub(1);
+                    in_others.get(other).is_some_and(|p| *p)
+                }
+            };
+            if likely {
+                re.compile();
+            }
+        }
+    }
+}
+
+impl Scanner {
+    fn automaton(&self) -> &Automaton {
+        self.0.automaton()
+    }
+
+    /// Which of the pack's regexes can match somewhere in `text` (one pass).
+    fn possible(&self, text: &str) -> Vec<bool> {
+        self.automaton().possible(text)
+    }
+
+    /// Starts compiling, on another thread, the regexes a document with this text
+    /// (as loaded, before parsing) will likely need, and building the literal
+    /// automaton: done while the checking thread parses the document, this takes
+    /// most of the compiling out of the time one report takes (issue 12). Once per
+    /// pack (the first document), and only when a processor is free (`spare_processor`):
+    /// on a busy machine the second thread only slows the first. Every regex
+    /// stays compiled on first use whichever thread gets there first (`OnceLock`),
+    /// so the findings are the same whether the warm-up has run or not.
+    pub fn warm_up(&self, text: &str) {
+        if self.0.warmed.swap(true, Ordering::Relaxed) || !spare_processor() {
+            return;
+        }
+        let shared = Arc::clone(&self.0);
+        let text = text.to_owned();
+        // A thread that cannot start leaves every regex to be compiled when used.
+        let _ = std::thread::Builder::new()
+            .name("nianbao-warm-up".into())
+            .spawn(move || shared.warm(&text));
     }
 
     /// The scan of one document (each of its texts scanned when first asked about).
@@ -253,18 +350,41 @@ impl Scanner {
 
     /// The regexes that search whole texts (fragments expanded).
     pub fn regexes(&self) -> Vec<PackRegex> {
-        self.regexes.iter().cloned().map(PackRegex).collect()
+        self.0.regexes.iter().cloned().map(PackRegex).collect()
     }
 
     /// (compiled so far, all) regexes of the pack.
     pub fn compiled(&self) -> (usize, usize) {
         let done = self
+            .0
             .all
             .iter()
             .filter(|r| r.compiled.get().is_some())
             .count();
-        (done, self.all.len())
+        (done, self.0.all.len())
     }
+}
+
+/// Whether a second thread would likely run on a processor of its own: more than one
+/// processor, and fewer tasks running right now (`/proc/loadavg`, this one included)
+/// than processors. Without `/proc` (not Linux), more than one processor is enough.
+fn spare_processor() -> bool {
+    let processors = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match std::fs::read_to_string("/proc/loadavg") {
+        Ok(loadavg) => spare_in(&loadavg, processors),
+        Err(_) => processors > 1,
+    }
+}
+
+/// `spare_processor` for one line of `/proc/loadavg` (`0.52 0.61 0.70 2/118 4242`: the
+/// fourth field is the tasks running now / all tasks).
+fn spare_in(loadavg: &str, processors: usize) -> bool {
+    let running = loadavg
+        .split_whitespace()
+        .nth(3)
+        .and_then(|f| f.split_once('/'))
+        .and_then(|(running, _)| running.parse::<usize>().ok());
+    processors > 1 && running.is_some_and(|r| r < processors)
 }
 
 /// One document's literal scan: whether a pack regex can match in its text or its
@@ -474,6 +594,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_processor_is_spare_when_fewer_tasks_run_than_there_are_processors() {
+        assert!(spare_in("0.52 0.61 0.70 1/118 4242\n", 2));
+        assert!(!spare_in("3.90 4.10 4.00 2/118 4242\n", 2));
+        assert!(!spare_in("0.00 0.00 0.00 1/50 7\n", 1));
+        assert!(spare_in("1.00 1.00 1.00 3/200 9\n", 4));
+        assert!(!spare_in("garbled", 4));
+    }
+
+    #[test]
+    fn identical_patterns_share_one_compiled_regex() {
+        let registry = Registry::default();
+        let spec = |s: &str, limited: bool| Spec {
+            source: s.into(),
+            limited,
+            compiled: None,
+            scanned: true,
+        };
+        let a = registry.regex(spec("申请(\\d+)件", true));
+        let b = registry.regex(spec("申请(\\d+)件", true));
+        let other_limit = registry.regex(spec("申请(\\d+)件", false));
+        assert!(a.is_match("申请3件"));
+        assert!(b.is_compiled(), "compiled with its twin");
+        assert!(!other_limit.is_compiled());
+        assert!(std::ptr::eq(&*a, &*b));
+    }
+
+    #[test]
+    fn a_warm_up_compiles_what_the_text_needs_and_nothing_changes() {
+        let registry = Registry::default();
+        let spec = |s: &str, scanned: bool| Spec {
+            source: s.into(),
+            limited: true,
+            compiled: None,
+            scanned,
+        };
+        let needed = registry.regex(spec("收到(\\d+)件申请", true));
+        let absent = registry.regex(spec("行政复议(\\d+)件", true));
+        let piece = registry.regex(spec("(?:其中|分别为)", false));
+        let scanner = registry.into_scanner();
+        scanner.0.warm("本年收到12件申请，其中依申请公开3件。");
+        assert!(needed.is_compiled() && piece.is_compiled());
+        assert!(
+            !absent.is_compiled(),
+            "a regex whose literals are absent waits"
+        );
+        assert!(needed.is_match("收到12件申请"));
+        assert!(!absent.is_match("收到12件申请"));
     }
 
     #[test]
