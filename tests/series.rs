@@ -570,3 +570,18 @@ fn hongze_2023_to_2024_is_consistent() {
         assert!(y.is_empty(), "{name}: {y:#?}");
     }
 }
+
+/// One report alone has nothing to be paired with: its series facts are not computed,
+/// and `-v` still says whose report it is (and nothing between reports is found).
+#[test]
+fn one_report_alone_still_shows_its_identity() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let years = clean_series("青山县交通运输局", 2024, 1);
+    let file = dir.path().join("2024.txt");
+    std::fs::write(&file, render(&years[0])).expect("write");
+    let v = std::ffi::OsString::from("-v");
+    let out = nianbao(&[v.as_os_str(), file.as_os_str()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("系列：青山县交通运输局 2024 年度"), "{err}");
+}

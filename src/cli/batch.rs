@@ -46,7 +46,12 @@ pub(super) fn facts(
 
 /// Whose report it is: what its text says, else what the configuration and the
 /// options state (a configuration entry for the file overrides the text).
-fn identity(config: &Config, input: &Input, doc: &Document, args: &SeriesArgs) -> Identity {
+pub(super) fn identity(
+    config: &Config,
+    input: &Input,
+    doc: &Document,
+    args: &SeriesArgs,
+) -> Identity {
     let path = match input {
         Input::File(p) => Some(p.as_path()),
         Input::Stdin => None,

@@ -253,6 +253,10 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     store.reserve(total);
     // A report without body or year can only serve an aggregate.
     let keep_all = groups.iter().any(|g| !g.config.aggregate.is_empty());
+    // One report, with no last year's given and no aggregate: the series stage has
+    // nothing to pair it with, so its facts are not computed (a pre-commit hook on one
+    // file pays only for its own checks).
+    let facts_needed = total > 1 || !args.series.previous.is_empty() || keep_all;
     let mut recorded = Vec::new();
     for (gi, group) in groups.iter().enumerate() {
         let linter = match &group.linter {
@@ -291,6 +295,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                     err_color,
                     pi,
                     keep_all,
+                    facts_needed,
                     None,
                 )
             },
@@ -439,6 +444,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                         err_color,
                         0,
                         keep_all,
+                        facts_needed,
                         Some(o),
                     ),
                 ))
@@ -548,6 +554,7 @@ fn check_one(
     err_color: bool,
     pack: usize,
     keep_all: bool,
+    facts_needed: bool,
     series: Option<&nianbao::series::SeriesOutcome>,
 ) -> FileResult {
     let mut stderr = human::buffer(err_color);
@@ -569,19 +576,27 @@ fn check_one(
     };
     let mut fails = false;
     let mut facts = None;
+    let mut identity = None;
     let mut baseline = FileBaseline::default();
     if let Ok(outcome) = &mut outcome {
         match series {
             Some(o) => outcome.diagnostics = o.diagnostics.clone(),
-            None => {
-                facts = Some(super::batch::facts(
+            None if facts_needed => {
+                let f = super::batch::facts(
                     linter,
                     config,
                     input,
                     &outcome.document,
                     &args.series,
                     pack,
-                ));
+                );
+                identity = Some(f.identity.describe());
+                facts = Some(nianbao::series::store::Encoded::of(&f, keep_all));
+            }
+            None => {
+                let id = super::batch::identity(config, input, &outcome.document, &args.series);
+                identity = Some(id.describe());
+                facts = Some(nianbao::series::store::Encoded::identity_only(id));
             }
         }
         if let Input::File(path) = input {
@@ -595,12 +610,11 @@ fn check_one(
         fails = outcome.diagnostics.iter().any(|d| config.fails(d.severity));
         if args.verbose && series.is_none() {
             let _ = stderr.write_all(verbose_info(linter.pack(), outcome).as_bytes());
-            if let Some(f) = &facts {
-                let _ = writeln!(stderr, "  {}", f.identity.describe());
+            if let Some(id) = &identity {
+                let _ = writeln!(stderr, "  {id}");
             }
         }
     }
-    let facts = facts.map(|f| nianbao::series::store::Encoded::of(&f, keep_all));
     let mut skipped = false;
     if let Err(e) = &outcome
         && in_folder

@@ -275,6 +275,18 @@ fn from_self_reference(text: &str, outline: &Outline, preamble_end: usize) -> Op
     })
 }
 
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    LazyLock::force(&TITLE_LINE);
+    LazyLock::force(&NAME_BEFORE_YEAR);
+    LazyLock::force(&NAME_AFTER_YEAR);
+    LazyLock::force(&HAN_LINE);
+    LazyLock::force(&SELF_DEPARTMENT);
+    LazyLock::force(&SELF_GOVERNMENT);
+    LazyLock::force(&SELF_TOWNSHIP);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,6 +141,14 @@ pub fn normalise(name: &str) -> Option<BodyKey> {
     })
 }
 
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    LazyLock::force(&REGION);
+    LazyLock::force(&TOWNSHIP);
+    LazyLock::force(&TITLE_WORDS);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

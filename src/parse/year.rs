@@ -106,3 +106,11 @@ pub fn infer(text: &str, outline: &Outline) -> Option<ReportYear> {
             span: at..at + 4,
         })
 }
+
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    LazyLock::force(&TITLE);
+    LazyLock::force(&PERIOD);
+    LazyLock::force(&YEAR);
+}

@@ -471,3 +471,9 @@ impl Check for Breakdown {
         out
     }
 }
+
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    std::sync::LazyLock::force(&HEADING);
+}

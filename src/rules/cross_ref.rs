@@ -574,3 +574,9 @@ fn terms_note(side: &Side, templates: &Templates) -> String {
         })
         .collect()
 }
+
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    std::sync::LazyLock::force(&YEAR);
+}

@@ -469,3 +469,13 @@ impl Check for DateCheck {
         }
     }
 }
+
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    LazyLock::force(&PUBLISHED);
+    LazyLock::force(&YEAR_IN);
+    LazyLock::force(&PERIOD);
+    LazyLock::force(&DATE);
+    LazyLock::force(&FULL_DATE);
+}

@@ -272,6 +272,15 @@ impl Shared {
     /// registered first, so that the checking thread, which goes through the rules in
     /// order and compiles what it needs itself, meets this one only at the end.
     fn warm(&self, text: &str) {
+        // The checks' own fixed regexes first (the checking thread needs them once
+        // the document is parsed), and the parser's that run last (body and year).
+        super::dates::warm();
+        super::breakdown::warm();
+        super::cross_ref::warm();
+        super::sections::warm();
+        crate::parse::body::warm();
+        crate::parse::body_key::warm();
+        crate::parse::year::warm();
         let scanned = self.automaton().possible(text);
         let others: Vec<&Inner> = self
             .all

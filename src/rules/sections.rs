@@ -709,3 +709,9 @@ fn title_fix(
         title.standard.clone(),
     ))
 }
+
+/// Compiles this module's regexes now (the warm-up thread of `rules::scan`, while
+/// the checking thread parses the first document).
+pub(crate) fn warm() {
+    std::sync::LazyLock::force(&PART_LIST);
+}

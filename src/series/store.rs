@@ -35,6 +35,16 @@ pub struct Encoded {
 }
 
 impl Encoded {
+    /// A report whose facts no rule will read (nothing to pair it with): its identity
+    /// only, and no record.
+    pub fn identity_only(identity: super::Identity) -> Encoded {
+        Encoded {
+            key: identity.key,
+            year: identity.year,
+            record: None,
+        }
+    }
+
     /// Encodes `facts`: the record is kept when the report has a body and a year (it
     /// can be paired), or when `always` (an aggregate may name it).
     pub fn of(facts: &ReportFacts, always: bool) -> Encoded {
