@@ -305,6 +305,9 @@ impl Shared {
     }
 }
 
+/// The opening of a document the warm-up thread looks at (a report is far shorter).
+const WARM_UP_BYTES: usize = 256 << 10;
+
 impl Scanner {
     fn automaton(&self) -> &Automaton {
         self.0.automaton()
@@ -328,7 +331,14 @@ impl Scanner {
             return;
         }
         let shared = Arc::clone(&self.0);
-        let text = text.to_owned();
+        // What a report needs shows in its opening: the thread gets a copy of at most
+        // `WARM_UP_BYTES` (a large file is not held twice; its own checking takes far
+        // longer than compiling anyway).
+        let mut end = text.len().min(WARM_UP_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = text[..end].to_owned();
         // A thread that cannot start leaves every regex to be compiled when used.
         let _ = std::thread::Builder::new()
             .name("nianbao-warm-up".into())
