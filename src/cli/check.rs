@@ -576,6 +576,7 @@ fn check_one(
     };
     let mut fails = false;
     let mut facts = None;
+    // `-v`'s line on whose report it is.
     let mut identity = None;
     let mut baseline = FileBaseline::default();
     if let Ok(outcome) = &mut outcome {
@@ -590,12 +591,12 @@ fn check_one(
                     &args.series,
                     pack,
                 );
-                identity = Some(f.identity.describe());
+                identity = args.verbose.then(|| f.identity.describe());
                 facts = Some(nianbao::series::store::Encoded::of(&f, keep_all));
             }
             None => {
                 let id = super::batch::identity(config, input, &outcome.document, &args.series);
-                identity = Some(id.describe());
+                identity = args.verbose.then(|| id.describe());
                 facts = Some(nianbao::series::store::Encoded::identity_only(id));
             }
         }
