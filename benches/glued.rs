@@ -10,7 +10,7 @@
 //!   with every row's digits glued to its label (25 glued rows of 表三, 表四's run,
 //!   表二's rows): the difference is what decoding a realistic table costs.
 
-use nianbao::parse::glued::{Cmp, GluedRow, Limits, LinearRelation, decode_table};
+use nianbao::parse::glued::{GluedRow, Limits, LinearRelation, Op, decode_table};
 use nianbao::{Document, Pack};
 
 fn main() {
@@ -25,7 +25,7 @@ fn total(from: usize, last: usize) -> LinearRelation {
         name: String::new(),
         terms,
         constant: 0,
-        cmp: Cmp::Eq,
+        cmp: Op::Eq,
     }
 }
 

@@ -31,44 +31,34 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+pub use crate::template::expr::Op;
+
 pub mod table;
 
 /// A cell of one table: (row, column), in the template's indexes.
 pub type CellKey = (usize, usize);
 
-/// How `Σ coef·cell + constant` compares with 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
+/// Whether `v` (the value of `Σ coef·cell + constant`) compares with 0 as `op` says.
+fn holds(op: Op, v: i128) -> bool {
+    match op {
+        Op::Eq => v == 0,
+        Op::Ne => v != 0,
+        Op::Lt => v < 0,
+        Op::Le => v <= 0,
+        Op::Gt => v > 0,
+        Op::Ge => v >= 0,
+    }
 }
 
-impl Cmp {
-    fn holds(self, v: i128) -> bool {
-        match self {
-            Cmp::Eq => v == 0,
-            Cmp::Ne => v != 0,
-            Cmp::Lt => v < 0,
-            Cmp::Le => v <= 0,
-            Cmp::Gt => v > 0,
-            Cmp::Ge => v >= 0,
-        }
-    }
-
-    /// Can a value in `lo..=hi` still satisfy the comparison?
-    fn possible(self, lo: i128, hi: i128) -> bool {
-        match self {
-            Cmp::Eq => lo <= 0 && 0 <= hi,
-            Cmp::Ne => true,
-            Cmp::Lt => lo < 0,
-            Cmp::Le => lo <= 0,
-            Cmp::Gt => hi > 0,
-            Cmp::Ge => hi >= 0,
-        }
+/// Can a value in `lo..=hi` still compare with 0 as `op` says?
+fn possible(op: Op, lo: i128, hi: i128) -> bool {
+    match op {
+        Op::Eq => lo <= 0 && 0 <= hi,
+        Op::Ne => true,
+        Op::Lt => lo < 0,
+        Op::Le => lo <= 0,
+        Op::Gt => hi > 0,
+        Op::Ge => hi >= 0,
     }
 }
 
@@ -80,7 +70,7 @@ pub struct LinearRelation {
     pub name: String,
     pub terms: Vec<(i64, CellKey)>,
     pub constant: i64,
-    pub cmp: Cmp,
+    pub cmp: Op,
 }
 
 /// One row whose digits are glued: the digit string (ASCII digits only; spaces and
@@ -363,7 +353,7 @@ impl Budget {
 struct RowRel {
     terms: Vec<(i64, usize)>,
     constant: i64,
-    cmp: Cmp,
+    cmp: Op,
     /// The last position it mentions: checked exactly once that one is cut.
     last: usize,
 }
@@ -495,7 +485,7 @@ fn feasible(
                 .iter()
                 .map(|(c, p)| *c as i128 * values[*p] as i128)
                 .sum::<i128>();
-        return r.cmp.holds(v);
+        return holds(r.cmp, v);
     }
     if !r.terms.iter().any(|(_, p)| *p == cell) {
         return true;
@@ -517,7 +507,7 @@ fn feasible(
             lo_sum += c * hi;
         }
     }
-    r.cmp.possible(lo_sum, hi_sum)
+    possible(r.cmp, lo_sum, hi_sum)
 }
 
 enum Joint {
@@ -580,7 +570,7 @@ fn joint(
     struct Rel {
         terms: Vec<(i64, Option<usize>, usize, usize)>, // coef, member pos, glued row, cut pos
         constant: i64,
-        cmp: Cmp,
+        cmp: Op,
         last: usize,
     }
     let compiled: Vec<Rel> = rels
@@ -649,7 +639,7 @@ fn joint(
                             c as i128 * value as i128
                         })
                         .sum::<i128>();
-                r.cmp.holds(v)
+                holds(r.cmp, v)
             });
             if ok {
                 depth += 1;
@@ -685,7 +675,7 @@ mod tests {
             name: format!("row {row}"),
             terms,
             constant: 0,
-            cmp: Cmp::Eq,
+            cmp: Op::Eq,
         }
     }
 
@@ -786,7 +776,7 @@ mod tests {
                 name: "col".into(),
                 terms: vec![(1, (0, 1)), (-1, (1, 1))],
                 constant: 0,
-                cmp: Cmp::Eq,
+                cmp: Op::Eq,
             },
         ];
         let d = one(&[row(0, 3, "11011"), row(1, 3, "0010")], &rels);
@@ -812,7 +802,7 @@ mod tests {
                 name: "col".into(),
                 terms: vec![(1, (0, 1)), (-1, (1, 1))],
                 constant: 0,
-                cmp: Cmp::Eq,
+                cmp: Op::Eq,
             },
         ];
         let d = one(&[row(0, 3, "11011"), row(1, 3, "031")], &rels);

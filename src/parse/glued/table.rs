@@ -11,11 +11,11 @@
 
 use std::ops::Range;
 
-use super::{Cmp, GluedRow, Limits, LinearRelation, Outcome, decode_table};
+use super::{GluedRow, Limits, LinearRelation, Outcome, decode_table};
 use crate::number::Num;
 use crate::parse::tables::{Cell, CellValue, RowShape, TableReading};
 use crate::template::TableTemplate;
-use crate::template::expr::{Op, RelationSpec, Term, TermKind};
+use crate::template::expr::{RelationSpec, Term, TermKind};
 use crate::text::fold_char;
 
 /// What decoding found for a glued row (kept on `RowReading::glued`).
@@ -113,14 +113,7 @@ fn expand(
                     name: name(spec, tpl, row, col),
                     terms: Vec::new(),
                     constant: 0,
-                    cmp: match spec.op {
-                        Op::Eq => Cmp::Eq,
-                        Op::Ne => Cmp::Ne,
-                        Op::Lt => Cmp::Lt,
-                        Op::Le => Cmp::Le,
-                        Op::Gt => Cmp::Gt,
-                        Op::Ge => Cmp::Ge,
-                    },
+                    cmp: spec.op,
                 };
                 let lhs = spec.lhs.iter().map(|t| (t, 1));
                 let rhs = spec.rhs.iter().map(|t| (t, -1));
