@@ -3,28 +3,9 @@
 //! failure is reproducible.
 
 use crate::common;
+use common::rng::Rng;
 
 use std::panic;
-
-/// xorshift64*: a small deterministic generator, enough to pick edits.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// Characters that stress the parser: separators, numerals, brackets, damage, markup.
 const PIECES: &[&str] = &[

@@ -8,6 +8,7 @@ use crate::common;
 
 use std::collections::BTreeMap;
 
+use common::rng::Rng;
 use common::series::{Year, body_name, render};
 use nianbao::series::store::{Encoded, Store};
 use nianbao::series::{
@@ -15,38 +16,18 @@ use nianbao::series::{
 };
 use nianbao::{Document, Pack};
 
-/// xorshift64*: a fixed sequence, so a failure is reproduced by the same run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u32) -> u32 {
-        (self.next() % u64::from(n.max(1))) as u32
-    }
-
-    fn chance(&mut self, one_in: u32) -> bool {
-        self.below(one_in) == 0
-    }
-}
-
 /// A report of `body` for `year` with random figures and defects.
 fn random_year(rng: &mut Rng, body: &str, year: i32) -> Year {
     let mut y = Year::new(body, year);
-    y.issued = rng.below(20);
-    y.repealed = rng.below(6);
-    y.in_force = rng.below(300);
-    y.new = rng.below(120);
-    y.carried = rng.below(12);
-    y.carry_next = rng.below(y.new + y.carried + 1);
-    y.cumulative = rng.below(2000);
-    y.wording = rng.below(6) as usize;
-    y.five_from = rng.chance(4).then(|| rng.below(6) as usize);
+    y.issued = rng.below_u32(20);
+    y.repealed = rng.below_u32(6);
+    y.in_force = rng.below_u32(300);
+    y.new = rng.below_u32(120);
+    y.carried = rng.below_u32(12);
+    y.carry_next = rng.below_u32(y.new + y.carried + 1);
+    y.cumulative = rng.below_u32(2000);
+    y.wording = rng.below_u32(6) as usize;
+    y.five_from = rng.chance(4).then(|| rng.below_u32(6) as usize);
     y.stale_year = rng.chance(4).then_some(year - 1);
     y.glued_t2 = rng.chance(4);
     y.cleanup_note = rng.chance(5);
@@ -57,7 +38,7 @@ fn random_year(rng: &mut Rng, body: &str, year: i32) -> Year {
 fn random_text(rng: &mut Rng, y: &Year) -> String {
     let mut text = render(y);
     if rng.chance(8) {
-        let keep = rng.below(text.chars().count() as u32) as usize;
+        let keep = rng.below_u32(text.chars().count() as u32) as usize;
         text = text.chars().take(keep).collect();
     }
     if rng.chance(10)
@@ -166,7 +147,7 @@ fn a_spilled_batch_finds_what_the_batch_in_memory_finds() {
     // Random series, some with a report twice, a gap or a last year's reference.
     for b in 0..30 {
         let body = body_name(b);
-        let years = 2 + rng.below(3) as i32;
+        let years = 2 + rng.below_u32(3) as i32;
         for k in 0..years {
             let year = 2021 + k;
             if rng.chance(9) {

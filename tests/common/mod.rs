@@ -91,6 +91,7 @@ pub mod convert;
 pub mod http;
 pub mod layouts;
 pub mod numbered;
+pub mod rng;
 pub mod series;
 pub mod webdriver;
 
