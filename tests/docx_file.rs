@@ -170,6 +170,10 @@ fn bad_documents_are_refused_the_same_from_the_file() {
 #[test]
 fn a_document_larger_than_the_limit_is_refused_before_it_is_read() {
     // A zip named .txt is held to the text limit, from its size, as before.
+    if std::env::var_os(load::MAX_FILE_MB_VAR).is_some() {
+        eprintln!("skipped: {} is set", load::MAX_FILE_MB_VAR);
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut big = convert::to_docx(&common::clean());
     big.resize((64 << 20) + 1, 0);
