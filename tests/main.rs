@@ -11,6 +11,7 @@ mod baseline;
 mod browser;
 mod cli;
 mod corpus;
+mod docx_file;
 mod docx_numbering;
 mod fix;
 mod formats;

@@ -45,16 +45,27 @@ const MAIN_PART: &str = "word/document.xml";
 const MAIN_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
 
-/// Reads a Word document.
+/// Reads a Word document held in memory (standard input, an upload).
 pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    load_from(name, Cursor::new(bytes), bytes.len() as u64)
+}
+
+/// Reads a Word document of `len` bytes from `archive`: a file is read through
+/// this without being held (`load::load`), only its central directory and the parts
+/// read — the zip's size goes uncounted in what reading it costs.
+pub fn load_from<R: Read + std::io::Seek>(
+    name: &str,
+    archive: R,
+    len: u64,
+) -> Result<Loaded, LoadError> {
     let err = |p: DocxProblem| LoadError::new(name, LoadErrorKind::Docx(p));
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if len > MAX_FILE_BYTES {
         return Err(err(DocxProblem::TooLarge {
             what: "文件",
             limit_mb: MAX_FILE_BYTES >> 20,
         }));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| err(zip_problem(&e)))?;
+    let mut zip = zip::ZipArchive::new(archive).map_err(|e| err(zip_problem(&e)))?;
     if zip.len() > MAX_ENTRIES {
         return Err(err(DocxProblem::TooManyEntries {
             found: zip.len(),

@@ -19,7 +19,7 @@ pub mod source;
 use std::borrow::Cow;
 use std::fmt;
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 pub use scan::{
@@ -411,60 +411,123 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         Input::Stdin => None,
     };
     let limit = max_file_bytes(opts.format.or(hint));
-    let bytes = read_bytes(input, &name, limit)?;
+    let bytes = match input {
+        Input::Stdin => read_stdin(&name, limit)?,
+        Input::File(path) => {
+            let (mut file, len) = open_file(path, &name, limit)?;
+            // A Word document is read from the file, not from a copy of it: only its
+            // central directory and the parts read are ever in memory.
+            if matches!(opts.format, None | Some(Format::Docx))
+                && starts_as_zip(&mut file).map_err(|e| io_error(&name, e))?
+            {
+                return load_zip_file(&name, file, limit);
+            }
+            read_file(file, len, &name, limit)?
+        }
+    };
     from_cow(&name, Cow::Owned(bytes), hint, opts)
 }
 
-fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
-    let too_large = || {
-        LoadError::new(
-            name,
-            LoadErrorKind::TooLarge {
-                limit_mb: limit >> 20,
-            },
-        )
+fn too_large(name: &str, limit: u64) -> LoadError {
+    LoadError::new(
+        name,
+        LoadErrorKind::TooLarge {
+            limit_mb: limit >> 20,
+        },
+    )
+}
+
+fn io_error(name: &str, e: std::io::Error) -> LoadError {
+    let kind = if e.kind() == std::io::ErrorKind::NotFound {
+        LoadErrorKind::NotFound
+    } else {
+        LoadErrorKind::Io(e)
     };
-    let io_error = |e: std::io::Error| {
-        let kind = if e.kind() == std::io::ErrorKind::NotFound {
-            LoadErrorKind::NotFound
-        } else {
-            LoadErrorKind::Io(e)
-        };
-        LoadError::new(name, kind)
-    };
+    LoadError::new(name, kind)
+}
+
+/// Standard input, whole (it cannot seek), up to `limit` bytes.
+fn read_stdin(name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
     let mut buf = Vec::new();
-    match input {
-        Input::Stdin => {
-            std::io::stdin()
-                .lock()
-                .take(limit + 1)
-                .read_to_end(&mut buf)
-                .map_err(io_error)?;
-        }
-        Input::File(path) => {
-            // Look before opening: opening a FIFO waits for a writer forever, and a file
-            // over the cap is refused without reading it.
-            let meta = fs::metadata(path).map_err(io_error)?;
-            if !meta.is_file() {
-                let kind = LoadErrorKind::NotRegular(file_kind(&meta.file_type()));
-                return Err(LoadError::new(name, kind));
-            }
-            if meta.len() > limit {
-                return Err(too_large());
-            }
-            let file = fs::File::open(path).map_err(io_error)?;
-            // Room for the whole file at once: no doubling while reading it.
-            buf.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-            file.take(limit + 1)
-                .read_to_end(&mut buf)
-                .map_err(io_error)?;
-        }
-    }
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| io_error(name, e))?;
     if buf.len() as u64 > limit {
-        return Err(too_large());
+        return Err(too_large(name, limit));
     }
     Ok(buf)
 }
+
+/// Opens a regular file of at most `limit` bytes; with its length.
+fn open_file(path: &Path, name: &str, limit: u64) -> Result<(fs::File, u64), LoadError> {
+    // Look before opening: opening a FIFO waits for a writer forever, and a file
+    // over the cap is refused without reading it.
+    let meta = fs::metadata(path).map_err(|e| io_error(name, e))?;
+    if !meta.is_file() {
+        let kind = LoadErrorKind::NotRegular(file_kind(&meta.file_type()));
+        return Err(LoadError::new(name, kind));
+    }
+    if meta.len() > limit {
+        return Err(too_large(name, limit));
+    }
+    let file = fs::File::open(path).map_err(|e| io_error(name, e))?;
+    Ok((file, meta.len()))
+}
+
+/// The whole of an open file (its length `len` as its metadata said), up to `limit`.
+fn read_file(file: fs::File, len: u64, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let mut buf = Vec::new();
+    // Room for the whole file at once: no doubling while reading it.
+    buf.reserve_exact(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| io_error(name, e))?;
+    if buf.len() as u64 > limit {
+        return Err(too_large(name, limit));
+    }
+    Ok(buf)
+}
+
+/// True when the file begins as a zip archive does; the file is left at its start.
+fn starts_as_zip(file: &mut fs::File) -> std::io::Result<bool> {
+    let mut head = [0u8; 4];
+    let mut got = 0;
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(is_zip(&head[..got]))
+}
+
+/// A Word document read from its file (see `docx::load_from`), refused as
+/// `read_file` would refuse its bytes.
+fn load_zip_file(name: &str, mut file: fs::File, limit: u64) -> Result<Loaded, LoadError> {
+    // The length now, not when its metadata was read: the archive is read to its end.
+    let len = file
+        .seek(SeekFrom::End(0))
+        .and_then(|len| file.seek(SeekFrom::Start(0)).map(|_| len))
+        .map_err(|e| io_error(name, e))?;
+    if len > limit {
+        return Err(too_large(name, limit));
+    }
+    let reader = std::io::BufReader::with_capacity(ZIP_BUFFER, file);
+    let loaded = docx::load_from(name, reader, len)?;
+    if loaded.text.trim().is_empty() {
+        return Err(LoadError::new(name, LoadErrorKind::Empty));
+    }
+    Ok(loaded)
+}
+
+/// The read buffer of a Word document read from its file (the central directory
+/// is read in small pieces; the parts are inflated through buffers of their own).
+const ZIP_BUFFER: usize = 32 << 10;
 
 /// Known binary formats by their first bytes.
 const MAGIC: &[(&[u8], &str)] = &[
@@ -480,6 +543,11 @@ const MAGIC: &[(&[u8], &str)] = &[
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
+/// True when `bytes` begin as a zip archive (a Word document) does.
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC)
+}
+
 /// OLE compound files: old Office (.doc, .xls) and password-protected .docx.
 const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
@@ -506,7 +574,7 @@ fn from_cow(
     if bytes.is_empty() {
         return Err(LoadError::new(name, LoadErrorKind::Empty));
     }
-    let is_zip = bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC);
+    let is_zip = is_zip(&bytes);
     let format = match opts.format {
         Some(f) => f,
         None if is_zip => Format::Docx,

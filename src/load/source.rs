@@ -63,16 +63,19 @@ pub struct Segment {
 /// Extracted-text byte ranges → origins. Segments are sorted and disjoint; bytes
 /// between segments (line breaks, separators) belong to the segment before them.
 ///
-/// Memory: a web page of large tables has a segment per cell, so segments are
-/// stored packed in 16 bytes (offsets as `u32`; the origins that do not fit, a range
-/// or a Word cell, in a side table shared by consecutive segments). Files are capped
-/// well under 4 GB; a map that would not fit all the same switches to plain
-/// `Segment`s.
+/// Memory: a web page of large tables has a segment per cell, a Word document one
+/// per paragraph and cell, so segments are stored packed in 12 bytes (offsets as
+/// `u32`, the kind of origin in the top bits of the length; the origins that do not
+/// fit, a range or a Word cell, in side tables shared by consecutive segments: 8 and
+/// 12 bytes an entry). Files are capped well under 4 GB; a map that would not fit
+/// all the same switches to plain `Segment`s.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     packed: Vec<Packed>,
-    /// `Within` and `Cell` origins of packed segments, by index.
-    origins: Vec<Side>,
+    /// `Within` origins of packed segments, by index.
+    within: Vec<[u32; 2]>,
+    /// `Cell` origins of packed segments (table, row, column), by index.
+    cells: Vec<[u32; 3]>,
     /// Every segment, once one did not fit in `packed`.
     wide: Option<Vec<Segment>>,
 }
@@ -80,50 +83,48 @@ pub struct SourceMap {
 #[derive(Clone, Copy, Debug)]
 struct Packed {
     start: u32,
-    len: u32,
-    /// The offset (`Exact`), the paragraph (`Paragraph`) or the index in `origins`.
+    /// The length (low `LEN_BITS` bits) and the `Kind` (the bits above).
+    len_kind: u32,
+    /// The offset (`Exact`), the paragraph (`Paragraph`) or the index in `within`
+    /// or `cells`.
     value: u32,
-    kind: Kind,
 }
 
-/// A `Within` or `Cell` origin in 16 bytes (half an `Origin`): a web page of
-/// large tables has one per cell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Side {
-    Within(u32, u32),
-    Cell(u32, u32, u32),
-}
+/// Bits of `Packed::len_kind` that hold the length: pieces up to 1 GB.
+const LEN_BITS: u32 = 30;
+const LEN_MASK: u32 = (1 << LEN_BITS) - 1;
 
-impl Side {
-    /// `None` for the origins packed without a side entry, or past 4 GB.
-    fn of(o: &Origin) -> Option<Side> {
-        let n = |v: usize| u32::try_from(v).ok();
-        match o {
-            Origin::Within(r) => Some(Side::Within(n(r.start)?, n(r.end)?)),
-            Origin::Cell { table, row, column } => {
-                Some(Side::Cell(n(*table)?, n(*row)?, n(*column)?))
-            }
-            Origin::Exact(_) | Origin::Paragraph(_) => None,
+impl Packed {
+    fn len(self) -> u32 {
+        self.len_kind & LEN_MASK
+    }
+
+    fn kind(self) -> Kind {
+        match self.len_kind >> LEN_BITS {
+            0 => Kind::Exact,
+            1 => Kind::Paragraph,
+            2 => Kind::Within,
+            _ => Kind::Cell,
         }
     }
 
-    fn origin(self) -> Origin {
-        match self {
-            Side::Within(a, b) => Origin::Within(a as usize..b as usize),
-            Side::Cell(t, r, c) => Origin::Cell {
-                table: t as usize,
-                row: r as usize,
-                column: c as usize,
-            },
-        }
+    /// `None` for a piece of 1 GB or more.
+    fn new(start: u32, len: usize, kind: Kind, value: u32) -> Option<Packed> {
+        let len = u32::try_from(len).ok().filter(|l| *l <= LEN_MASK)?;
+        Some(Packed {
+            start,
+            len_kind: len | (kind as u32) << LEN_BITS,
+            value,
+        })
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
-    Exact,
-    Paragraph,
-    Indexed,
+    Exact = 0,
+    Paragraph = 1,
+    Within = 2,
+    Cell = 3,
 }
 
 impl SourceMap {
@@ -167,16 +168,24 @@ impl SourceMap {
 
     fn unpack(&self, p: &Packed) -> Segment {
         let start = p.start as usize;
-        let origin = match p.kind {
-            Kind::Exact => Origin::Exact(p.value as usize),
-            Kind::Paragraph => Origin::Paragraph(p.value as usize),
-            Kind::Indexed => self
-                .origins
-                .get(p.value as usize)
-                .map_or(Origin::Exact(0), |s| s.origin()),
+        let at = p.value as usize;
+        let origin = match p.kind() {
+            Kind::Exact => Origin::Exact(at),
+            Kind::Paragraph => Origin::Paragraph(at),
+            Kind::Within => self.within.get(at).map_or(Origin::Exact(0), |&[a, b]| {
+                Origin::Within(a as usize..b as usize)
+            }),
+            Kind::Cell => self
+                .cells
+                .get(at)
+                .map_or(Origin::Exact(0), |&[t, r, c]| Origin::Cell {
+                    table: t as usize,
+                    row: r as usize,
+                    column: c as usize,
+                }),
         };
         Segment {
-            text: start..start + p.len as usize,
+            text: start..start + p.len() as usize,
             origin,
         }
     }
@@ -229,7 +238,8 @@ impl SourceMap {
     /// once its text is written; it is then held as long as the document).
     pub fn shrink_to_fit(&mut self) {
         self.packed.shrink_to_fit();
-        self.origins.shrink_to_fit();
+        self.within.shrink_to_fit();
+        self.cells.shrink_to_fit();
         if let Some(w) = &mut self.wide {
             w.shrink_to_fit();
         }
@@ -238,9 +248,10 @@ impl SourceMap {
     /// Makes the last segment (starting at `start`) end at `end`.
     fn extend_last(&mut self, start: usize, end: usize) {
         if self.wide.is_none()
-            && let (Some(last), Ok(len)) = (self.packed.last_mut(), u32::try_from(end - start))
+            && let Some(last) = self.packed.last_mut()
+            && let Some(longer) = Packed::new(last.start, end - start, last.kind(), last.value)
         {
-            last.len = len;
+            *last = longer;
             return;
         }
         self.widen();
@@ -251,24 +262,26 @@ impl SourceMap {
 
     fn pack(&mut self, text: &Range<usize>, origin: &Origin) -> Option<Packed> {
         let start = u32::try_from(text.start).ok()?;
-        let len = u32::try_from(text.len()).ok()?;
+        let n = |v: usize| u32::try_from(v).ok();
         let (kind, value) = match origin {
-            Origin::Exact(at) => (Kind::Exact, u32::try_from(*at).ok()?),
-            Origin::Paragraph(n) => (Kind::Paragraph, u32::try_from(*n).ok()?),
-            o => {
-                let side = Side::of(o)?;
-                if self.origins.last() != Some(&side) {
-                    self.origins.push(side);
+            Origin::Exact(at) => (Kind::Exact, n(*at)?),
+            Origin::Paragraph(p) => (Kind::Paragraph, n(*p)?),
+            Origin::Within(r) => {
+                let side = [n(r.start)?, n(r.end)?];
+                if self.within.last() != Some(&side) {
+                    self.within.push(side);
                 }
-                (Kind::Indexed, u32::try_from(self.origins.len() - 1).ok()?)
+                (Kind::Within, n(self.within.len() - 1)?)
+            }
+            Origin::Cell { table, row, column } => {
+                let side = [n(*table)?, n(*row)?, n(*column)?];
+                if self.cells.last() != Some(&side) {
+                    self.cells.push(side);
+                }
+                (Kind::Cell, n(self.cells.len() - 1)?)
             }
         };
-        Some(Packed {
-            start,
-            len,
-            value,
-            kind,
-        })
+        Packed::new(start, text.len(), kind, value)
     }
 
     /// Switches to plain segments.
@@ -277,7 +290,8 @@ impl SourceMap {
             let all: Vec<Segment> = self.packed.iter().map(|p| self.unpack(p)).collect();
             self.wide = Some(all);
             self.packed = Vec::new();
-            self.origins = Vec::new();
+            self.within = Vec::new();
+            self.cells = Vec::new();
         }
     }
 
@@ -530,6 +544,41 @@ mod tests {
         assert_eq!(m.get(0).map(|s| s.origin), Some(cell(1, 2, 3)));
         m.shrink_to_fit();
         assert_eq!(m.len(), 6);
+    }
+
+    #[test]
+    fn segments_are_packed_in_12_bytes_and_pieces_of_1_gb_widen() {
+        assert_eq!(std::mem::size_of::<Packed>(), 12);
+        let mut m = SourceMap::default();
+        m.push(0..2, Origin::Exact(0));
+        m.push(3..5, Origin::Paragraph(7));
+        // The longest piece a packed segment holds, then one byte more (merged).
+        let last = 5 + LEN_MASK as usize;
+        m.push(5..last, Origin::Exact(5));
+        assert!(m.wide.is_none());
+        assert_eq!(m.get(2).map(|s| s.text), Some(5..last));
+        m.push(last..last + 1, Origin::Exact(last));
+        assert!(m.wide.is_some());
+        let got: Vec<Segment> = m.segments().collect();
+        let want = [
+            (0..2, Origin::Exact(0)),
+            (3..5, Origin::Paragraph(7)),
+            (5..last + 1, Origin::Exact(5)),
+        ]
+        .map(|(text, origin)| Segment { text, origin });
+        assert_eq!(got, want);
+        // A piece of 1 GB pushed at once, after a cell.
+        let mut m = SourceMap::default();
+        let cell = Origin::Cell {
+            table: 1,
+            row: 2,
+            column: 3,
+        };
+        m.push(0..1, cell.clone());
+        m.push(1..2 + LEN_MASK as usize, Origin::Paragraph(1));
+        assert!(m.wide.is_some());
+        assert_eq!(m.get(0).map(|s| s.origin), Some(cell));
+        assert_eq!(m.get(1).map(|s| s.text), Some(1..2 + LEN_MASK as usize));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `word/document.xml` read as it is inflated, never held whole: the walk
 //! (`walk::walk_reader`) reads it through a 64 KB buffer, so a Word document costs
-//! its zip, the text and map being written and the table being read — not the
-//! part, which is often ten times the file. The checks that reading the part whole
+//! the text and map being written and the table being read (and its zip only when
+//! it came as bytes: a file is read through the open file) — not the part, which is
+//! often ten times the file. The checks that reading the part whole
 //! made are made on the way, with the same errors: at most `MAX_XML_BYTES`
 //! inflated (a lying declared size included), a damaged archive, bytes that are not
 //! UTF-8. A part in UTF-16 (a byte order mark; no Word writes one) is handed back to
