@@ -65,7 +65,14 @@ pub fn load_from<R: Read + std::io::Seek>(
             limit_mb: MAX_FILE_BYTES >> 20,
         }));
     }
-    let mut zip = zip::ZipArchive::new(archive).map_err(|e| err(zip_problem(&e)))?;
+    // Reading the file can fail for reasons of its own (a disk error): that is not a
+    // damaged document. A zip cut short reads as the end of the file: damaged.
+    let mut zip = zip::ZipArchive::new(archive).map_err(|e| match e {
+        zip::result::ZipError::Io(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
+            LoadError::new(name, LoadErrorKind::Io(io))
+        }
+        other => err(zip_problem(&other)),
+    })?;
     if zip.len() > MAX_ENTRIES {
         return Err(err(DocxProblem::TooManyEntries {
             found: zip.len(),
@@ -482,6 +489,34 @@ mod tests {
 
     fn p(s: &str) -> String {
         format!("<w:p><w:r><w:t xml:space=\"preserve\">{s}</w:t></w:r></w:p>")
+    }
+
+    /// A file whose reads fail as a disk can (seeks succeed).
+    struct Failing;
+
+    impl Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("input/output error"))
+        }
+    }
+
+    impl std::io::Seek for Failing {
+        fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+            Ok(100)
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_not_called_damaged() {
+        let e = load_from("年报.docx", Failing, 100).expect_err("unreadable");
+        assert!(matches!(e.kind, LoadErrorKind::Io(_)), "{e}");
+        // A zip cut short is damaged.
+        let cut = std::io::Cursor::new(b"PK\x03\x04 short".to_vec());
+        let e = load_from("年报.docx", cut, 14).expect_err("damaged");
+        assert!(
+            matches!(e.kind, LoadErrorKind::Docx(DocxProblem::Corrupt(_))),
+            "{e}"
+        );
     }
 
     fn tc(s: &str, props: &str) -> String {
