@@ -66,6 +66,66 @@ pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     let cap = a.len().min(b.len()).saturating_mul(16).saturating_add(1);
     let la = a.chars().take(cap).count();
     let lb = b.chars().take(cap).count();
+    scored(a, b, la, lb, || (CharKey::of(a), CharKey::of(b)), min)
+}
+
+/// A string prepared for comparing with many others: its characters counted and its
+/// `CharKey` computed once (a table's labels and tokens are compared pair by pair).
+#[derive(Clone, Copy)]
+pub struct Probe<'a> {
+    pub text: &'a str,
+    chars: usize,
+    key: CharKey,
+}
+
+impl<'a> Probe<'a> {
+    pub fn new(text: &'a str) -> Probe<'a> {
+        let (chars, key) = text
+            .chars()
+            .fold((0, CharKey::default()), |(n, k), c| (n + 1, k.with(c)));
+        Probe { text, chars, key }
+    }
+
+    /// A probe whose count and key the caller already has (a prefix of a string
+    /// whose keys were built character by character): `chars` and `key` must be
+    /// those of `text`.
+    pub(crate) fn from_parts(text: &'a str, chars: usize, key: CharKey) -> Probe<'a> {
+        debug_assert_eq!(text.chars().count(), chars);
+        Probe { text, chars, key }
+    }
+
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+}
+
+/// `similarity_at_least` of two probes: the same score, without counting characters
+/// or hashing them again for every pair.
+pub fn probe_similarity_at_least(a: &Probe, b: &Probe, min: f64) -> Option<f64> {
+    if a.text == b.text {
+        return (1.0 >= min).then_some(1.0);
+    }
+    // As `similarity_at_least` counts them: `chars().take(cap).count()`.
+    let cap = a
+        .text
+        .len()
+        .min(b.text.len())
+        .saturating_mul(16)
+        .saturating_add(1);
+    let (la, lb) = (a.chars.min(cap), b.chars.min(cap));
+    scored(a.text, b.text, la, lb, || (a.key, b.key), min)
+}
+
+/// The score of two different strings with `la`, `lb` characters (counted up to the
+/// cap), when at least `min`; `keys` gives their `CharKey`s when a distance is needed.
+fn scored(
+    a: &str,
+    b: &str,
+    la: usize,
+    lb: usize,
+    keys: impl FnOnce() -> (CharKey, CharKey),
+    min: f64,
+) -> Option<f64> {
     if la == 0 || lb == 0 {
         return (0.0 >= min).then_some(0.0);
     }
@@ -99,7 +159,10 @@ pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     };
     // The distance is at least the difference in length, and at least the characters
     // one has and the other lacks.
-    let ruled_out = ll - ls > limit || CharKey::of(a).lower_bound(&CharKey::of(b)) > limit;
+    let ruled_out = ll - ls > limit || {
+        let (ka, kb) = keys();
+        ka.lower_bound(&kb) > limit
+    };
     let edits = if ruled_out {
         None
     } else {
@@ -147,6 +210,10 @@ pub(crate) struct CharKey(u64);
 impl CharKey {
     pub(crate) fn of(s: &str) -> CharKey {
         CharKey(s.chars().fold(0, |k, c| k | CharKey::bit(c)))
+    }
+
+    pub(crate) fn of_chars(chars: &[char]) -> CharKey {
+        CharKey(chars.iter().fold(0, |k, &c| k | CharKey::bit(c)))
     }
 
     /// The bit of one character.
@@ -400,7 +467,9 @@ pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
 /// `s` it came from, so that a match in normalised text maps back to the original.
 pub fn normalize_with_offsets(s: &str) -> (String, Vec<Range<usize>>) {
     let mut out = String::with_capacity(s.len());
-    let mut offsets = Vec::new();
+    // One range per character kept: a third of the bytes for Chinese text, grown
+    // beyond that for ASCII (no sixteenfold reservation for a long line).
+    let mut offsets = Vec::with_capacity(s.len() / 3 + 4);
     let mut prev_digit = false;
     for (i, ch) in s.char_indices() {
         let c = fold_char(ch);
@@ -476,6 +545,8 @@ mod tests {
                     let pruned = similarity_at_least(a, b, min);
                     let expected = (exact >= min).then_some(exact);
                     assert_eq!(pruned, expected, "{a} / {b} at {min}");
+                    let probed = probe_similarity_at_least(&Probe::new(a), &Probe::new(b), min);
+                    assert_eq!(probed, expected, "probes {a} / {b} at {min}");
                 }
             }
         }
@@ -510,8 +581,28 @@ mod tests {
                         expected,
                         "{a} / {b} at {min}"
                     );
+                    assert_eq!(
+                        probe_similarity_at_least(&Probe::new(a), &Probe::new(b), min),
+                        expected,
+                        "probes {a} / {b} at {min}"
+                    );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn probes_of_prefixes_built_char_by_char_are_probes() {
+        // `Probe::from_parts` as `outline::best_title` feeds it: keys grown one
+        // character at a time are the keys of the prefix.
+        let s = "一、总体情况 2024年 abc";
+        let mut key = CharKey::default();
+        for (n, (i, c)) in s.char_indices().enumerate() {
+            let prefix = &s[..i];
+            let built = Probe::from_parts(prefix, n, key);
+            let fresh = Probe::new(prefix);
+            assert_eq!((built.chars, built.key.0), (fresh.chars, fresh.key.0));
+            key = key.with(c);
         }
     }
 

@@ -1,0 +1,200 @@
+//! Finds the numerals that may start a heading: `三、` / `3.` before a section title,
+//! `（三）` / `3.` before a sub-part title. A hand-written scan, because it runs over
+//! the whole text of every report and the digits of its tables: the equivalent regexes
+//! (kept in the tests as the reference) confirm a candidate at every digit, which cost
+//! as much as the rest of heading detection.
+//!
+//! The matches are those of the regexes, leftmost first and not overlapping:
+//!
+//! * sections: `([一二三四五六七八九十]{1,2})[、，,．]|([1-9])[、．.]`
+//! * sub-parts: `[（(]([一二三四五六七八九十]{1,2})[）)]|([1-9])[、．.]`
+
+use std::ops::Range;
+
+/// A numeral found: the whole match (numeral and its marks) and the numeral alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumeralHit {
+    pub whole: Range<usize>,
+    pub numeral: Range<usize>,
+    /// `3.` rather than `三、` (sections) or `（三）` (sub-parts).
+    pub arabic: bool,
+}
+
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// The mark after an Arabic numeral: `、．.`.
+fn is_arabic_mark(c: char) -> bool {
+    matches!(c, '、' | '．' | '.')
+}
+
+/// The mark after a section's Chinese numeral: `、，,．`.
+fn is_section_mark(c: char) -> bool {
+    matches!(c, '、' | '，' | ',' | '．')
+}
+
+/// Section numerals of `text`, in order.
+pub fn sections(text: &str) -> impl Iterator<Item = NumeralHit> + '_ {
+    scan(text, false)
+}
+
+/// Sub-part numerals of `text`, in order.
+pub fn parts(text: &str) -> impl Iterator<Item = NumeralHit> + '_ {
+    scan(text, true)
+}
+
+fn scan(text: &str, parts: bool) -> impl Iterator<Item = NumeralHit> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let hit = next_hit(text, at, parts)?;
+        at = hit.whole.end;
+        Some(hit)
+    })
+}
+
+/// The first match starting at or after `from`.
+fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if (b'1'..=b'9').contains(&b)
+                && let Some(mark) = text[i + 1..].chars().next().filter(|&c| is_arabic_mark(c))
+            {
+                return Some(NumeralHit {
+                    whole: i..i + 1 + mark.len_utf8(),
+                    numeral: i..i + 1,
+                    arabic: true,
+                });
+            }
+            if parts
+                && b == b'('
+                && let Some(hit) = chinese_at(text, i, 1, parts)
+            {
+                return Some(hit);
+            }
+            i += 1;
+            continue;
+        }
+        // A lead byte of a multi-byte character (`i` stays on character boundaries).
+        let c = text[i..].chars().next()?;
+        let hit = if parts {
+            (c == '（')
+                .then(|| chinese_at(text, i, c.len_utf8(), parts))
+                .flatten()
+        } else if is_chinese_numeral(c) {
+            chinese_at(text, i, 0, parts)
+        } else {
+            None
+        };
+        if hit.is_some() {
+            return hit;
+        }
+        i += c.len_utf8();
+    }
+    None
+}
+
+/// A Chinese numeral match starting at `start`, its numeral `open` bytes later (after
+/// the opening bracket of a sub-part): one or two numerals, then the closing mark. A
+/// first numeral followed by another must take both (the second is no mark).
+fn chinese_at(text: &str, start: usize, open: usize, parts: bool) -> Option<NumeralHit> {
+    let from = start + open;
+    let mut chars = text[from..].chars();
+    let first = chars.next().filter(|&c| is_chinese_numeral(c))?;
+    let mut end = from + first.len_utf8();
+    let mut next = chars.next()?;
+    if is_chinese_numeral(next) {
+        end += next.len_utf8();
+        next = chars.next()?;
+    }
+    let closes = if parts {
+        matches!(next, '）' | ')')
+    } else {
+        is_section_mark(next)
+    };
+    closes.then(|| NumeralHit {
+        whole: start..end + next.len_utf8(),
+        numeral: from..end,
+        arabic: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    /// The patterns the scan replaces (see the module comment).
+    fn reference(parts: bool) -> Regex {
+        let pattern = if parts {
+            r"[（(]([一二三四五六七八九十]{1,2})[）)]|([1-9])[、．.]"
+        } else {
+            r"([一二三四五六七八九十]{1,2})[、，,．]|([1-9])[、．.]"
+        };
+        Regex::new(pattern).expect("valid regex")
+    }
+
+    fn expected(re: &Regex, text: &str) -> Vec<NumeralHit> {
+        re.captures_iter(text)
+            .filter_map(|m| {
+                let whole = m.get(0)?.range();
+                let (numeral, arabic) = match (m.get(1), m.get(2)) {
+                    (Some(n), _) => (n.range(), false),
+                    (None, Some(n)) => (n.range(), true),
+                    _ => return None,
+                };
+                Some(NumeralHit {
+                    whole,
+                    numeral,
+                    arabic,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_scan_finds_what_the_patterns_find() {
+        let pieces = [
+            "一", "十", "二", "三十", "、", "，", ",", "．", ".", "（", "(", "）", ")", "1", "0",
+            "9", "12", "总体", "情况", " ", "\n", "|", "a", "。",
+        ];
+        let (sections_re, parts_re) = (reference(false), reference(true));
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut found_sections, mut found_parts) = (0, 0);
+        for _ in 0..3000 {
+            let len = next(16);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let want = expected(&sections_re, &text);
+            assert_eq!(sections(&text).collect::<Vec<_>>(), want, "{text:?}");
+            found_sections += want.len();
+            let want = expected(&parts_re, &text);
+            assert_eq!(parts(&text).collect::<Vec<_>>(), want, "{text:?}");
+            found_parts += want.len();
+        }
+        assert!(
+            found_sections > 200 && found_parts > 200,
+            "{found_sections} {found_parts}"
+        );
+    }
+
+    #[test]
+    fn headings_and_their_numerals() {
+        let text = "一、总体情况\n十一，其他\n（三）不予公开\n3.其他 12.5";
+        let got: Vec<&str> = sections(text).map(|h| &text[h.numeral]).collect();
+        assert_eq!(got, ["一", "十一", "3", "2"]);
+        let got: Vec<(&str, bool)> = parts(text).map(|h| (&text[h.numeral], h.arabic)).collect();
+        assert_eq!(got, [("三", false), ("3", true), ("2", true)]);
+    }
+}
