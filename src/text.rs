@@ -23,23 +23,44 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// Canonical form of a label: folded characters, no whitespace, `1、` written `1.`.
+///
+/// Every text cell of every table goes through here, and most of a label is kept as
+/// it is: such runs are copied as slices, and only what changes (a folded or dropped
+/// character, `、` after a digit) is written character by character.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_digit = false;
-    for ch in s.chars() {
+    // Start of the run of characters kept unchanged, not yet copied.
+    let mut run = 0;
+    for (i, ch) in s.char_indices() {
         let c = fold_char(ch);
-        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
-            continue;
+        let dropped = is_dropped(c);
+        let to_dot = !dropped && prev_digit && c == '、';
+        if dropped || to_dot || c != ch {
+            out.push_str(&s[run..i]);
+            run = i + ch.len_utf8();
+            if dropped {
+                continue;
+            }
+            // `、` after a digit becomes `.`; a `.` after a digit stays `.` and, like
+            // every character that is not a digit, ends the number.
+            out.push(if to_dot { '.' } else { c });
         }
-        if prev_digit && (c == '、' || c == '.') {
-            out.push('.');
-            prev_digit = false;
-            continue;
-        }
-        prev_digit = c.is_ascii_digit();
-        out.push(c);
+        prev_digit = !to_dot && c.is_ascii_digit();
     }
+    out.push_str(&s[run..]);
     out
+}
+
+/// True for a (folded) character that `normalize` drops: whitespace, zero-width space,
+/// byte-order mark. No whitespace lies above U+3000, so Chinese text is told without
+/// the Unicode table.
+fn is_dropped(c: char) -> bool {
+    match c {
+        '\u{200B}' | '\u{FEFF}' => true,
+        c if c > '\u{3000}' => false,
+        c => c.is_whitespace(),
+    }
 }
 
 /// Similarity of two normalized labels in 0.0..=1.0 (1.0 = equal), by character edit
@@ -347,11 +368,18 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(
-            memchr_breaks(bytes)
-                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-                .map(|i| i + 1),
-        );
+        if bytes.contains(&b'\r') {
+            starts.extend(
+                memchr_breaks(bytes)
+                    .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                    .map(|i| i + 1),
+            );
+        } else {
+            // No `\r` (the parser turns lone ones into `\n` first): the line ends are
+            // the `\n`s, found by the standard library's memchr search rather than a
+            // test of every byte.
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
         let mut count = 0;
         let mut at = 0;
@@ -473,7 +501,7 @@ pub fn normalize_with_offsets(s: &str) -> (String, Vec<Range<usize>>) {
     let mut prev_digit = false;
     for (i, ch) in s.char_indices() {
         let c = fold_char(ch);
-        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+        if is_dropped(c) {
             continue;
         }
         let range = i..i + ch.len_utf8();
@@ -501,6 +529,53 @@ mod tests {
         assert_eq!(normalize("商业 企业"), "商业企业");
         assert_eq!(normalize("一、总体情况"), "一、总体情况");
         assert_eq!(normalize("３．其他"), "3.其他");
+    }
+
+    /// `normalize` as written before the run copying: character by character.
+    fn reference_normalize(s: &str) -> String {
+        let mut out = String::new();
+        let mut prev_digit = false;
+        for ch in s.chars() {
+            let c = fold_char(ch);
+            if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+                continue;
+            }
+            if prev_digit && (c == '、' || c == '.') {
+                out.push('.');
+                prev_digit = false;
+                continue;
+            }
+            prev_digit = c.is_ascii_digit();
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn normalize_is_the_character_by_character_form() {
+        let alphabet: Vec<char> =
+            "1０9.．、,，（）() \t\u{3000}\u{a0}\u{200B}\u{FEFF}\u{2028}\u{3001}\u{3002}“”’规章a"
+                .chars()
+                .collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let len = next(12);
+            let s: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            assert_eq!(normalize(&s), reference_normalize(&s), "{s:?}");
+            let (norm, offsets) = normalize_with_offsets(&s);
+            assert_eq!(norm, reference_normalize(&s), "{s:?}");
+            assert_eq!(offsets.len(), norm.chars().count(), "{s:?}");
+        }
+        for c in (0..=0x3100u32).filter_map(char::from_u32) {
+            let dropped = c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}';
+            assert_eq!(is_dropped(c), dropped, "{c:?}");
+        }
     }
 
     #[test]
@@ -665,6 +740,30 @@ mod tests {
             let offset = floor_char_boundary(&text, offset);
             let want = text[..offset].chars().count() + 1;
             assert_eq!(idx.position(&text, offset).column, want, "at {offset}");
+        }
+    }
+
+    #[test]
+    fn line_starts_are_those_of_every_break() {
+        let pieces = ["a", "规章", "\n", "\r", "\r\n", "\n\n", " "];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..2000 {
+            let len = next(10);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let bytes = text.as_bytes();
+            let mut want = vec![0];
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    want.push(i + 1);
+                }
+            }
+            assert_eq!(LineIndex::new(&text).starts, want, "{text:?}");
         }
     }
 

@@ -56,48 +56,51 @@ fn scan(text: &str, parts: bool) -> impl Iterator<Item = NumeralHit> + '_ {
     })
 }
 
-/// The first match starting at or after `from`.
+/// The first match starting at or after `from`. The text is walked character by
+/// character, but only the first byte of each is tested: a match starts only at a digit
+/// `1`–`9`, at the lead byte of a Chinese numeral (`E4`/`E5`: 一二三五七九 and
+/// 四六八十) or, for sub-parts, at `(` / the lead byte of `（` (`EF`); no character is
+/// decoded unless it may start a match, and the walk steps over whole characters
+/// (their length told by the lead byte).
 fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
     let bytes = text.as_bytes();
     let mut i = from;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if (b'1'..=b'9').contains(&b)
-                && let Some(mark) = text[i + 1..].chars().next().filter(|&c| is_arabic_mark(c))
-            {
-                return Some(NumeralHit {
+        let hit = match bytes[i] {
+            b'1'..=b'9' => text[i + 1..]
+                .chars()
+                .next()
+                .filter(|&c| is_arabic_mark(c))
+                .map(|mark| NumeralHit {
                     whole: i..i + 1 + mark.len_utf8(),
                     numeral: i..i + 1,
                     arabic: true,
-                });
+                }),
+            b'(' if parts => chinese_at(text, i, 1, parts),
+            0xEF if parts && text[i..].starts_with('（') => {
+                chinese_at(text, i, '（'.len_utf8(), parts)
             }
-            if parts
-                && b == b'('
-                && let Some(hit) = chinese_at(text, i, 1, parts)
-            {
-                return Some(hit);
-            }
-            i += 1;
-            continue;
-        }
-        // A lead byte of a multi-byte character (`i` stays on character boundaries).
-        let c = text[i..].chars().next()?;
-        let hit = if parts {
-            (c == '（')
-                .then(|| chinese_at(text, i, c.len_utf8(), parts))
-                .flatten()
-        } else if is_chinese_numeral(c) {
-            chinese_at(text, i, 0, parts)
-        } else {
-            None
+            0xE4 | 0xE5 if !parts => chinese_at(text, i, 0, parts),
+            _ => None,
         };
         if hit.is_some() {
             return hit;
         }
-        i += c.len_utf8();
+        i += utf8_width(bytes[i]);
     }
     None
+}
+
+/// Length of the character whose first byte is `lead` (`i` stays on boundaries).
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        // A continuation byte is never a character's first byte in a `str`.
+        _ => 1,
+    }
 }
 
 /// A Chinese numeral match starting at `start`, its numeral `open` bytes later (after

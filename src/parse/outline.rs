@@ -569,6 +569,9 @@ struct TitleForms<'a> {
     forms: Vec<TitleForm<'a>>,
     /// The characters of every form, one after the other.
     chars: Vec<char>,
+    /// The first character of every form (a text that starts with none of them starts
+    /// no form exactly).
+    firsts: Vec<char>,
 }
 
 struct TitleForm<'a> {
@@ -602,7 +605,26 @@ impl<'a> TitleForms<'a> {
                 });
             }
         }
-        TitleForms { forms, chars }
+        let mut firsts: Vec<char> = forms
+            .iter()
+            .filter_map(|f| f.probe.text.chars().next())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        TitleForms {
+            forms,
+            chars,
+            firsts,
+        }
+    }
+
+    /// False when `rest` certainly starts no form exactly: its first character as
+    /// `normalize` keeps it (folded; whitespace skipped) starts none of them.
+    fn may_start_exactly(&self, rest: &str) -> bool {
+        rest.chars()
+            .map(crate::text::fold_char)
+            .find(|c| !(c.is_whitespace() || *c == '\u{200B}' || *c == '\u{FEFF}'))
+            .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
     }
 }
 
@@ -684,6 +706,11 @@ struct TitleMatch {
 /// headings are exact). The fuzzy pass raises its bar to the best score so far: a lower
 /// score never replaces it, an equal one only when longer.
 fn best_title(rest: &str, titles: &TitleForms, fuzzy: bool) -> Option<TitleMatch> {
+    // Most numerals that may not be fuzzy (`3.` in a table) start no title: told by
+    // their first character, before normalising the line.
+    if !fuzzy && !titles.may_start_exactly(rest) {
+        return None;
+    }
     let (norm, offsets) = normalize_with_offsets(rest);
     // (match, title length in characters)
     let mut best: Option<(TitleMatch, usize)> = None;

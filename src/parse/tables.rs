@@ -627,9 +627,9 @@ fn collect_values(
     {
         return inline_values(row, ncols, text, tokens, range, used);
     }
-    let mut vals: Vec<&Token> = Vec::new();
+    let mut vals: Vec<&Token> = Vec::with_capacity(n);
     let mut extra: Vec<&Token> = Vec::new();
-    let mut consumed = Vec::new();
+    let mut consumed = Vec::with_capacity(n);
     let mut last_line = None;
     for i in range {
         let tok = &tokens[i];
@@ -998,9 +998,11 @@ fn is_markdown(text: &str, region: &Range<usize>) -> bool {
     text.get(region.clone()).is_some_and(|r| {
         r.lines().any(|l| {
             let t = l.trim();
+            // The cheap character test first: most pipe lines fail at their second
+            // character.
             t.starts_with('|')
-                && t.contains("---")
                 && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+                && t.contains("---")
         })
     })
 }
@@ -1113,6 +1115,11 @@ fn glued_values(
             break;
         }
         run.push(i);
+        // As many runs as cells: the spaces are the cells' boundaries (the test below
+        // would say so after the whole run; most rows stop here).
+        if run.len() >= n {
+            return None;
+        }
     }
     let parts: Vec<&str> = run
         .iter()
