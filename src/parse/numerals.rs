@@ -20,23 +20,6 @@ pub struct NumeralHit {
     pub arabic: bool,
 }
 
-fn is_chinese_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-    )
-}
-
-/// The mark after an Arabic numeral: `、．.`.
-fn is_arabic_mark(c: char) -> bool {
-    matches!(c, '、' | '．' | '.')
-}
-
-/// The mark after a section's Chinese numeral: `、，,．`.
-fn is_section_mark(c: char) -> bool {
-    matches!(c, '、' | '，' | ',' | '．')
-}
-
 /// Section numerals of `text`, in order.
 pub fn sections(text: &str) -> impl Iterator<Item = NumeralHit> + '_ {
     scan(text, false)
@@ -57,38 +40,94 @@ fn scan(text: &str, parts: bool) -> impl Iterator<Item = NumeralHit> + '_ {
 }
 
 /// The first match starting at or after `from`. The text is walked character by
-/// character, but only the first byte of each is tested: a match starts only at a digit
-/// `1`–`9`, at the lead byte of a Chinese numeral (`E4`/`E5`: 一二三五七九 and
-/// 四六八十) or, for sub-parts, at `(` / the lead byte of `（` (`EF`); no character is
-/// decoded unless it may start a match, and the walk steps over whole characters
-/// (their length told by the lead byte).
+/// character, but only its bytes are compared — with the UTF-8 forms of the numerals and
+/// marks — and nothing is decoded: a match starts only at a digit `1`–`9`, at a Chinese
+/// numeral (sections) or at `(` / `（` (sub-parts). The walk steps over whole characters
+/// (their length told by the lead byte), so every position it tests is a boundary.
 fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
     let bytes = text.as_bytes();
     let mut i = from;
     while i < bytes.len() {
-        let hit = match bytes[i] {
-            b'1'..=b'9' => text[i + 1..]
-                .chars()
-                .next()
-                .filter(|&c| is_arabic_mark(c))
-                .map(|mark| NumeralHit {
-                    whole: i..i + 1 + mark.len_utf8(),
+        let rest = &bytes[i..];
+        let hit = match rest[0] {
+            b'1'..=b'9' => {
+                let mark = arabic_mark_len(&rest[1..]);
+                (mark > 0).then(|| NumeralHit {
+                    whole: i..i + 1 + mark,
                     numeral: i..i + 1,
                     arabic: true,
-                }),
-            b'(' if parts => chinese_at(text, i, 1, parts),
-            0xEF if parts && text[i..].starts_with('（') => {
-                chinese_at(text, i, '（'.len_utf8(), parts)
+                })
             }
-            0xE4 | 0xE5 if !parts => chinese_at(text, i, 0, parts),
+            b'(' if parts => chinese_at(bytes, i, 1, parts),
+            0xEF if parts && rest.starts_with(FULL_OPEN) => {
+                chinese_at(bytes, i, FULL_OPEN.len(), parts)
+            }
+            0xE4 | 0xE5 if !parts => chinese_at(bytes, i, 0, parts),
             _ => None,
         };
         if hit.is_some() {
             return hit;
         }
-        i += utf8_width(bytes[i]);
+        i += utf8_width(rest[0]);
     }
     None
+}
+
+/// `（`, `）`, `、`, `，`, `．` in UTF-8.
+const FULL_OPEN: &[u8] = "（".as_bytes();
+const FULL_CLOSE: &[u8] = "）".as_bytes();
+const IDEOGRAPHIC_COMMA: &[u8] = "、".as_bytes();
+const FULL_COMMA: &[u8] = "，".as_bytes();
+const FULL_STOP: &[u8] = "．".as_bytes();
+
+/// Byte length of the Chinese numeral (一…十) `bytes` starts with, else 0.
+fn numeral_len(bytes: &[u8]) -> usize {
+    match bytes {
+        // 一 三 七, 二 五, 九, 四, 六 八, 十
+        [0xE4, 0xB8, 0x80 | 0x89 | 0x83, ..]
+        | [0xE4, 0xBA, 0x8C | 0x94, ..]
+        | [0xE4, 0xB9, 0x9D, ..]
+        | [0xE5, 0x9B, 0x9B, ..]
+        | [0xE5, 0x85, 0xAD | 0xAB, ..]
+        | [0xE5, 0x8D, 0x81, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// Byte length of the mark after an Arabic numeral (`、．.`) `bytes` starts with, else 0.
+fn arabic_mark_len(bytes: &[u8]) -> usize {
+    if bytes.first() == Some(&b'.') {
+        1
+    } else if bytes.starts_with(IDEOGRAPHIC_COMMA) || bytes.starts_with(FULL_STOP) {
+        3
+    } else {
+        0
+    }
+}
+
+/// Byte length of the mark after a section's Chinese numeral (`、，,．`), else 0.
+fn section_mark_len(bytes: &[u8]) -> usize {
+    if bytes.first() == Some(&b',') {
+        1
+    } else if bytes.starts_with(IDEOGRAPHIC_COMMA)
+        || bytes.starts_with(FULL_COMMA)
+        || bytes.starts_with(FULL_STOP)
+    {
+        3
+    } else {
+        0
+    }
+}
+
+/// Byte length of the bracket closing a sub-part's numeral (`）)`), else 0.
+fn close_len(bytes: &[u8]) -> usize {
+    if bytes.first() == Some(&b')') {
+        1
+    } else if bytes.starts_with(FULL_CLOSE) {
+        3
+    } else {
+        0
+    }
 }
 
 /// Length of the character whose first byte is `lead` (`i` stays on boundaries).
@@ -106,23 +145,21 @@ fn utf8_width(lead: u8) -> usize {
 /// A Chinese numeral match starting at `start`, its numeral `open` bytes later (after
 /// the opening bracket of a sub-part): one or two numerals, then the closing mark. A
 /// first numeral followed by another must take both (the second is no mark).
-fn chinese_at(text: &str, start: usize, open: usize, parts: bool) -> Option<NumeralHit> {
+fn chinese_at(bytes: &[u8], start: usize, open: usize, parts: bool) -> Option<NumeralHit> {
     let from = start + open;
-    let mut chars = text[from..].chars();
-    let first = chars.next().filter(|&c| is_chinese_numeral(c))?;
-    let mut end = from + first.len_utf8();
-    let mut next = chars.next()?;
-    if is_chinese_numeral(next) {
-        end += next.len_utf8();
-        next = chars.next()?;
+    let first = numeral_len(bytes.get(from..)?);
+    if first == 0 {
+        return None;
     }
-    let closes = if parts {
-        matches!(next, '）' | ')')
+    let mut end = from + first;
+    end += numeral_len(&bytes[end..]);
+    let mark = if parts {
+        close_len(&bytes[end..])
     } else {
-        is_section_mark(next)
+        section_mark_len(&bytes[end..])
     };
-    closes.then(|| NumeralHit {
-        whole: start..end + next.len_utf8(),
+    (mark > 0).then(|| NumeralHit {
+        whole: start..end + mark,
         numeral: from..end,
         arabic: false,
     })
@@ -190,6 +227,19 @@ mod tests {
             found_sections > 200 && found_parts > 200,
             "{found_sections} {found_parts}"
         );
+    }
+
+    #[test]
+    fn numerals_and_marks_by_their_bytes() {
+        let numerals = "一二三四五六七八九十";
+        for c in ('\u{3000}'..='\u{9FFF}').chain(['（', '）', '，', '．']) {
+            let s = format!("{c}x");
+            let b = s.as_bytes();
+            assert_eq!(numeral_len(b) > 0, numerals.contains(c), "{c}");
+            assert_eq!(arabic_mark_len(b) > 0, "、．".contains(c), "{c}");
+            assert_eq!(section_mark_len(b) > 0, "、，．".contains(c), "{c}");
+            assert_eq!(close_len(b) > 0, c == '）', "{c}");
+        }
     }
 
     #[test]
