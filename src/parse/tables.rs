@@ -471,7 +471,9 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
             exact.entry(norm.as_str()).or_default().push((pos, kind));
         }
     }
-    let labels = LabelProbes::new(labeled.iter().map(|&r| &tpl.rows[r].label));
+    // Prepared when a token first needs fuzzy matching (a table whose labels are all
+    // exact never does).
+    let mut prepared: Option<LabelProbes> = None;
     let mut next = 0;
     let mut matched = vec![false; labeled.len()];
     let mut out = Vec::new();
@@ -512,6 +514,8 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
         // The token's characters counted and hashed once for all the labels.
         let probe = Probe::new(norm);
         let head_probe = glued.map(|(head, _)| Probe::new(head));
+        let labels = prepared
+            .get_or_insert_with(|| LabelProbes::new(labeled.iter().map(|&r| &tpl.rows[r].label)));
         let mut best: Option<(f64, usize, MatchKind, Option<String>)> = None;
         for pos in next..labeled.len() {
             // The lowest raw score that could be taken here: below it neither the
@@ -1225,12 +1229,8 @@ fn find_headers(
         }
     }
     // The fuzzy candidates, in the order they are tried: columns, then headers.
-    let labels = LabelProbes::new(
-        tpl.columns
-            .iter()
-            .map(|col| &col.label)
-            .chain(tpl.headers.iter()),
-    );
+    // Prepared when a token first needs fuzzy matching.
+    let mut prepared: Option<LabelProbes> = None;
     for (i, tok) in tokens.iter().enumerate() {
         let Some(norm) = tok.norm() else { continue };
         if used[i] || norm.is_empty() {
@@ -1257,6 +1257,14 @@ fn find_headers(
                 .map(HeaderTarget::Column)
                 .chain((0..tpl.headers.len()).map(HeaderTarget::Header));
             let probe = Probe::new(norm);
+            let labels = prepared.get_or_insert_with(|| {
+                LabelProbes::new(
+                    tpl.columns
+                        .iter()
+                        .map(|col| &col.label)
+                        .chain(tpl.headers.iter()),
+                )
+            });
             let mut best: Option<(HeaderTarget, MatchKind)> = None;
             for (i, target) in candidates.enumerate() {
                 let needed = best
