@@ -23,23 +23,44 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// Canonical form of a label: folded characters, no whitespace, `1、` written `1.`.
+///
+/// Every text cell of every table goes through here, and most of a label is kept as
+/// it is: such runs are copied as slices, and only what changes (a folded or dropped
+/// character, `、` after a digit) is written character by character.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_digit = false;
-    for ch in s.chars() {
+    // Start of the run of characters kept unchanged, not yet copied.
+    let mut run = 0;
+    for (i, ch) in s.char_indices() {
         let c = fold_char(ch);
-        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
-            continue;
+        let dropped = is_dropped(c);
+        let to_dot = !dropped && prev_digit && c == '、';
+        if dropped || to_dot || c != ch {
+            out.push_str(&s[run..i]);
+            run = i + ch.len_utf8();
+            if dropped {
+                continue;
+            }
+            // `、` after a digit becomes `.`; a `.` after a digit stays `.` and, like
+            // every character that is not a digit, ends the number.
+            out.push(if to_dot { '.' } else { c });
         }
-        if prev_digit && (c == '、' || c == '.') {
-            out.push('.');
-            prev_digit = false;
-            continue;
-        }
-        prev_digit = c.is_ascii_digit();
-        out.push(c);
+        prev_digit = !to_dot && c.is_ascii_digit();
     }
+    out.push_str(&s[run..]);
     out
+}
+
+/// True for a (folded) character that `normalize` drops: whitespace, zero-width space,
+/// byte-order mark. No whitespace lies above U+3000, so Chinese text is told without
+/// the Unicode table.
+fn is_dropped(c: char) -> bool {
+    match c {
+        '\u{200B}' | '\u{FEFF}' => true,
+        c if c > '\u{3000}' => false,
+        c => c.is_whitespace(),
+    }
 }
 
 /// Similarity of two normalized labels in 0.0..=1.0 (1.0 = equal), by character edit
@@ -66,6 +87,66 @@ pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     let cap = a.len().min(b.len()).saturating_mul(16).saturating_add(1);
     let la = a.chars().take(cap).count();
     let lb = b.chars().take(cap).count();
+    scored(a, b, la, lb, || (CharKey::of(a), CharKey::of(b)), min)
+}
+
+/// A string prepared for comparing with many others: its characters counted and its
+/// `CharKey` computed once (a table's labels and tokens are compared pair by pair).
+#[derive(Clone, Copy)]
+pub struct Probe<'a> {
+    pub text: &'a str,
+    chars: usize,
+    key: CharKey,
+}
+
+impl<'a> Probe<'a> {
+    pub fn new(text: &'a str) -> Probe<'a> {
+        let (chars, key) = text
+            .chars()
+            .fold((0, CharKey::default()), |(n, k), c| (n + 1, k.with(c)));
+        Probe { text, chars, key }
+    }
+
+    /// A probe whose count and key the caller already has (a prefix of a string
+    /// whose keys were built character by character): `chars` and `key` must be
+    /// those of `text`.
+    pub(crate) fn from_parts(text: &'a str, chars: usize, key: CharKey) -> Probe<'a> {
+        debug_assert_eq!(text.chars().count(), chars);
+        Probe { text, chars, key }
+    }
+
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+}
+
+/// `similarity_at_least` of two probes: the same score, without counting characters
+/// or hashing them again for every pair.
+pub fn probe_similarity_at_least(a: &Probe, b: &Probe, min: f64) -> Option<f64> {
+    if a.text == b.text {
+        return (1.0 >= min).then_some(1.0);
+    }
+    // As `similarity_at_least` counts them: `chars().take(cap).count()`.
+    let cap = a
+        .text
+        .len()
+        .min(b.text.len())
+        .saturating_mul(16)
+        .saturating_add(1);
+    let (la, lb) = (a.chars.min(cap), b.chars.min(cap));
+    scored(a.text, b.text, la, lb, || (a.key, b.key), min)
+}
+
+/// The score of two different strings with `la`, `lb` characters (counted up to the
+/// cap), when at least `min`; `keys` gives their `CharKey`s when a distance is needed.
+fn scored(
+    a: &str,
+    b: &str,
+    la: usize,
+    lb: usize,
+    keys: impl FnOnce() -> (CharKey, CharKey),
+    min: f64,
+) -> Option<f64> {
     if la == 0 || lb == 0 {
         return (0.0 >= min).then_some(0.0);
     }
@@ -99,7 +180,10 @@ pub fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     };
     // The distance is at least the difference in length, and at least the characters
     // one has and the other lacks.
-    let ruled_out = ll - ls > limit || CharKey::of(a).lower_bound(&CharKey::of(b)) > limit;
+    let ruled_out = ll - ls > limit || {
+        let (ka, kb) = keys();
+        ka.lower_bound(&kb) > limit
+    };
     let edits = if ruled_out {
         None
     } else {
@@ -147,6 +231,10 @@ pub(crate) struct CharKey(u64);
 impl CharKey {
     pub(crate) fn of(s: &str) -> CharKey {
         CharKey(s.chars().fold(0, |k, c| k | CharKey::bit(c)))
+    }
+
+    pub(crate) fn of_chars(chars: &[char]) -> CharKey {
+        CharKey(chars.iter().fold(0, |k, &c| k | CharKey::bit(c)))
     }
 
     /// The bit of one character.
@@ -280,11 +368,18 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(
-            memchr_breaks(bytes)
-                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-                .map(|i| i + 1),
-        );
+        if bytes.contains(&b'\r') {
+            starts.extend(
+                memchr_breaks(bytes)
+                    .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                    .map(|i| i + 1),
+            );
+        } else {
+            // No `\r` (the parser turns lone ones into `\n` first): the line ends are
+            // the `\n`s, found by the standard library's memchr search rather than a
+            // test of every byte.
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
         let mut count = 0;
         let mut at = 0;
@@ -400,11 +495,13 @@ pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
 /// `s` it came from, so that a match in normalised text maps back to the original.
 pub fn normalize_with_offsets(s: &str) -> (String, Vec<Range<usize>>) {
     let mut out = String::with_capacity(s.len());
-    let mut offsets = Vec::new();
+    // One range per character kept: a third of the bytes for Chinese text, grown
+    // beyond that for ASCII (no sixteenfold reservation for a long line).
+    let mut offsets = Vec::with_capacity(s.len() / 3 + 4);
     let mut prev_digit = false;
     for (i, ch) in s.char_indices() {
         let c = fold_char(ch);
-        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+        if is_dropped(c) {
             continue;
         }
         let range = i..i + ch.len_utf8();
@@ -432,6 +529,53 @@ mod tests {
         assert_eq!(normalize("商业 企业"), "商业企业");
         assert_eq!(normalize("一、总体情况"), "一、总体情况");
         assert_eq!(normalize("３．其他"), "3.其他");
+    }
+
+    /// `normalize` as written before the run copying: character by character.
+    fn reference_normalize(s: &str) -> String {
+        let mut out = String::new();
+        let mut prev_digit = false;
+        for ch in s.chars() {
+            let c = fold_char(ch);
+            if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+                continue;
+            }
+            if prev_digit && (c == '、' || c == '.') {
+                out.push('.');
+                prev_digit = false;
+                continue;
+            }
+            prev_digit = c.is_ascii_digit();
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn normalize_is_the_character_by_character_form() {
+        let alphabet: Vec<char> =
+            "1０9.．、,，（）() \t\u{3000}\u{a0}\u{200B}\u{FEFF}\u{2028}\u{3001}\u{3002}“”’规章a"
+                .chars()
+                .collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let len = next(12);
+            let s: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            assert_eq!(normalize(&s), reference_normalize(&s), "{s:?}");
+            let (norm, offsets) = normalize_with_offsets(&s);
+            assert_eq!(norm, reference_normalize(&s), "{s:?}");
+            assert_eq!(offsets.len(), norm.chars().count(), "{s:?}");
+        }
+        for c in (0..=0x3100u32).filter_map(char::from_u32) {
+            let dropped = c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}';
+            assert_eq!(is_dropped(c), dropped, "{c:?}");
+        }
     }
 
     #[test]
@@ -476,6 +620,8 @@ mod tests {
                     let pruned = similarity_at_least(a, b, min);
                     let expected = (exact >= min).then_some(exact);
                     assert_eq!(pruned, expected, "{a} / {b} at {min}");
+                    let probed = probe_similarity_at_least(&Probe::new(a), &Probe::new(b), min);
+                    assert_eq!(probed, expected, "probes {a} / {b} at {min}");
                 }
             }
         }
@@ -510,8 +656,28 @@ mod tests {
                         expected,
                         "{a} / {b} at {min}"
                     );
+                    assert_eq!(
+                        probe_similarity_at_least(&Probe::new(a), &Probe::new(b), min),
+                        expected,
+                        "probes {a} / {b} at {min}"
+                    );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn probes_of_prefixes_built_char_by_char_are_probes() {
+        // `Probe::from_parts` as `outline::best_title` feeds it: keys grown one
+        // character at a time are the keys of the prefix.
+        let s = "一、总体情况 2024年 abc";
+        let mut key = CharKey::default();
+        for (n, (i, c)) in s.char_indices().enumerate() {
+            let prefix = &s[..i];
+            let built = Probe::from_parts(prefix, n, key);
+            let fresh = Probe::new(prefix);
+            assert_eq!((built.chars, built.key.0), (fresh.chars, fresh.key.0));
+            key = key.with(c);
         }
     }
 
@@ -574,6 +740,30 @@ mod tests {
             let offset = floor_char_boundary(&text, offset);
             let want = text[..offset].chars().count() + 1;
             assert_eq!(idx.position(&text, offset).column, want, "at {offset}");
+        }
+    }
+
+    #[test]
+    fn line_starts_are_those_of_every_break() {
+        let pieces = ["a", "规章", "\n", "\r", "\r\n", "\n\n", " "];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..2000 {
+            let len = next(10);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let bytes = text.as_bytes();
+            let mut want = vec![0];
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    want.push(i + 1);
+                }
+            }
+            assert_eq!(LineIndex::new(&text).starts, want, "{text:?}");
         }
     }
 

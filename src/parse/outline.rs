@@ -8,8 +8,9 @@ use std::ops::Range;
 use regex::Regex;
 use std::sync::LazyLock;
 
+use super::numerals;
 use crate::template::{LabelSet, MatchKind, Templates};
-use crate::text::{CharKey, LineIndex, normalize_with_offsets, similarity_at_least};
+use crate::text::{CharKey, LineIndex, Probe, normalize_with_offsets, probe_similarity_at_least};
 
 /// A section heading found in the text.
 #[derive(Clone, Debug)]
@@ -105,13 +106,6 @@ const PART_CLAUSE_CHARS: usize = 40;
 /// A text that stops this close after the last statistical table (a row or two of
 /// cells) stops inside that table.
 pub const TABLE_TAIL_BYTES: usize = 300;
-
-static SECTION_NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([一二三四五六七八九十]{1,2})[、，,．]|([1-9])[、．.]").expect("valid regex")
-});
-static PART_NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(]([一二三四五六七八九十]{1,2})[）)]|([1-9])[、．.]").expect("valid regex")
-});
 
 /// Characters after which a heading may start in the middle of a line.
 fn is_boundary(c: char) -> bool {
@@ -239,37 +233,32 @@ pub fn find_styled(
         .max()
         .unwrap_or(0)
         + TITLE_SLACK_CHARS;
+    let titles = TitleForms::new(templates.sections.iter().map(|s| &s.title));
     let mut sections: Vec<SectionHit> = Vec::new();
-    for m in SECTION_NUMERAL.captures_iter(text) {
-        let Some(whole) = m.get(0) else { continue };
-        let (numeral, arabic) = match (m.get(1), m.get(2)) {
-            (Some(n), _) => (n, false),
-            (None, Some(n)) => (n, true),
-            _ => continue,
-        };
-        let at_line_start = starts_line(text, lines, whole.start());
+    for hit in numerals::sections(text) {
+        let (whole, numeral, arabic) = (hit.whole, hit.numeral, hit.arabic);
+        let at_line_start = starts_line(text, lines, whole.start);
         if !at_line_start && arabic {
             continue;
         }
         // A heading glued to the figures of a table before it (`…311082三、收到…`)
         // is as good as one after a boundary.
         let after_break = at_line_start
-            || preceded_by_boundary(text, whole.start())
-            || text[..whole.start()]
+            || preceded_by_boundary(text, whole.start)
+            || text[..whole.start]
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_ascii_digit());
         let line_end = lines
-            .line_range(text, lines.line_of(whole.end()))
+            .line_range(text, lines.line_of(whole.end))
             .end
-            .max(whole.end());
-        let rest = window(&text[whole.end()..line_end], title_window);
+            .max(whole.end);
+        let rest = window(&text[whole.end..line_end], title_window);
         let fuzzy = !arabic && after_break;
-        let Some(found) = best_title(rest, templates.sections.iter().map(|s| &s.title), fuzzy)
-        else {
+        let Some(found) = best_title(rest, &titles, fuzzy) else {
             continue;
         };
-        let own_numeral = templates.sections[found.template].number == numeral.as_str();
+        let own_numeral = templates.sections[found.template].number == text[numeral.clone()];
         let accepted = match found.kind {
             _ if at_line_start => true,
             MatchKind::Fuzzy(score) => own_numeral && score >= MIN_FUZZY_MIDLINE,
@@ -280,18 +269,15 @@ pub fn find_styled(
             continue;
         }
         // A new heading inside the span of the previous one cannot be (overlapping match).
-        if sections
-            .last()
-            .is_some_and(|s| s.heading.end > whole.start())
-        {
+        if sections.last().is_some_and(|s| s.heading.end > whole.start) {
             continue;
         }
-        let title_span = whole.end()..whole.end() + found.len;
+        let title_span = whole.end..whole.end + found.len;
         sections.push(SectionHit {
             template: found.template,
-            heading: numeral.start()..title_span.end,
-            numeral: numeral.as_str().to_string(),
-            numeral_span: numeral.range(),
+            heading: numeral.start..title_span.end,
+            numeral: text[numeral.clone()].to_string(),
+            numeral_span: numeral,
             title: crate::text::normalize(&text[title_span.clone()]),
             title_span,
             kind: found.kind,
@@ -299,7 +285,7 @@ pub fn find_styled(
             body: 0..0,
         });
     }
-    add_styled(text, templates, styled, &mut sections);
+    add_styled(text, &titles, styled, &mut sections);
     for i in 0..sections.len() {
         let end = sections.get(i + 1).map_or(text.len(), |n| n.heading.start);
         sections[i].body = sections[i].heading.end..end;
@@ -314,15 +300,11 @@ pub fn find_styled(
             continue;
         };
         let body = hit.body.clone();
-        for m in PART_NUMERAL.captures_iter(&text[body.clone()]) {
-            let Some(whole) = m.get(0) else { continue };
-            let start = body.start + whole.start();
-            let end = body.start + whole.end();
-            let (numeral, bracketed) = match (m.get(1), m.get(2)) {
-                (Some(n), _) => (n.as_str(), true),
-                (None, Some(n)) => (n.as_str(), false),
-                _ => continue,
-            };
+        for hit in numerals::parts(&text[body.clone()]) {
+            let start = body.start + hit.whole.start;
+            let end = body.start + hit.whole.end;
+            let numeral = &text[body.start + hit.numeral.start..body.start + hit.numeral.end];
+            let bracketed = !hit.arabic;
             let at_line_start = starts_line(text, lines, start);
             if !at_line_start && (!bracketed || !preceded_by_boundary(text, start)) {
                 continue;
@@ -358,7 +340,7 @@ pub fn find_styled(
 /// Adds the styled headings without numeral (see `find_styled`), in text order.
 fn add_styled(
     text: &str,
-    templates: &Templates,
+    titles: &TitleForms,
     styled: &[Range<usize>],
     sections: &mut Vec<SectionHit>,
 ) {
@@ -375,8 +357,7 @@ fn add_styled(
         {
             continue;
         }
-        let Some(found) = best_title(rest, templates.sections.iter().map(|s| &s.title), false)
-        else {
+        let Some(found) = best_title(rest, titles, false) else {
             continue;
         };
         // The whole paragraph is the title (a trailing colon aside).
@@ -474,10 +455,11 @@ fn part_title(
     whole_line: bool,
 ) -> Option<(usize, usize)> {
     // Sub-part titles are matched as prefixes: "主动公开情况" starts with "主动公开".
+    let (norm, offsets) = normalize_with_offsets(rest);
     if let Some(found) = parts
         .iter()
         .enumerate()
-        .find_map(|(pi, p)| prefix_match(rest, &p.title).map(|len| (pi, len)))
+        .find_map(|(pi, p)| prefix_match(&norm, &offsets, &p.title).map(|len| (pi, len)))
     {
         return Some(found);
     }
@@ -568,9 +550,9 @@ fn preceded_by_boundary(text: &str, at: usize) -> bool {
     text[..at].chars().next_back().is_none_or(is_boundary)
 }
 
-/// Byte length (in `rest`) of the longest title or variant that `rest` starts with.
-fn prefix_match(rest: &str, label: &LabelSet) -> Option<usize> {
-    let (norm, offsets) = normalize_with_offsets(rest);
+/// Byte length (in the text `norm` was normalised from, with `offsets`) of the longest
+/// title or variant that `norm` starts with.
+fn prefix_match(norm: &str, offsets: &[Range<usize>], label: &LabelSet) -> Option<usize> {
     label
         .norms
         .iter()
@@ -580,19 +562,129 @@ fn prefix_match(rest: &str, label: &LabelSet) -> Option<usize> {
         .and_then(|chars| offsets.get(chars - 1).map(|r| r.end))
 }
 
-/// Cheap filter before fuzzy matching: most characters of `title` occur near the start
-/// of `rest`. `keys[k]` holds the characters of `rest[..k]`: a title whose characters
-/// mostly miss the window's key is ruled out without comparing characters.
-fn shares_most_chars(rest: &[char], keys: &[CharKey], title: &str, total: usize) -> bool {
+/// The section titles' forms (standard and variants), prepared once per document for
+/// the numerals found in it: each form's characters counted and hashed (`Probe`) and
+/// decoded into one shared buffer (for `shares_most_chars`).
+struct TitleForms<'a> {
+    forms: Vec<TitleForm<'a>>,
+    /// The characters of every form, one after the other.
+    chars: Vec<char>,
+    /// The first character of every form (a text that starts with none of them starts
+    /// no form exactly).
+    firsts: Vec<char>,
+}
+
+struct TitleForm<'a> {
+    /// Index of the section (in the titles given to `TitleForms::new`).
+    template: usize,
+    /// Index into the title's `norms`.
+    variant: usize,
+    probe: Probe<'a>,
+    /// The form's characters in `TitleForms::chars`.
+    chars: Range<usize>,
+}
+
+impl<'a> TitleForms<'a> {
+    fn new(titles: impl Iterator<Item = &'a LabelSet> + Clone) -> TitleForms<'a> {
+        let norms = || titles.clone().flat_map(|l| l.norms.iter());
+        let mut forms = Vec::with_capacity(norms().count());
+        let mut chars = Vec::with_capacity(norms().map(String::len).sum());
+        for (ti, label) in titles.enumerate() {
+            for (vi, variant) in label.norms.iter().enumerate() {
+                let start = chars.len();
+                chars.extend(variant.chars());
+                forms.push(TitleForm {
+                    template: ti,
+                    variant: vi,
+                    probe: Probe::from_parts(
+                        variant,
+                        chars.len() - start,
+                        CharKey::of_chars(&chars[start..]),
+                    ),
+                    chars: start..chars.len(),
+                });
+            }
+        }
+        let mut firsts: Vec<char> = forms
+            .iter()
+            .filter_map(|f| f.probe.text.chars().next())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        TitleForms {
+            forms,
+            chars,
+            firsts,
+        }
+    }
+
+    /// False when `rest` certainly starts no form exactly: its first character as
+    /// `normalize` keeps it (folded; whitespace skipped) starts none of them.
+    fn may_start_exactly(&self, rest: &str) -> bool {
+        rest.chars()
+            .map(crate::text::fold_char)
+            .find(|c| !(c.is_whitespace() || *c == '\u{200B}' || *c == '\u{FEFF}'))
+            .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
+    }
+}
+
+/// Cheap filter before fuzzy matching: most characters of the title (seven in ten,
+/// counted with repeats) occur near the start of `rest`. `keys[k]` holds the characters
+/// of `rest[..k]`: a title whose characters mostly miss the window's key is ruled out
+/// without comparing characters.
+fn shares_most_chars(rest: &[char], keys: &[CharKey], title: &[char]) -> bool {
+    let total = title.len();
     let end = rest.len().min(total + 2);
     let window = &rest[..end];
     let key = keys.get(end).copied().unwrap_or_default();
-    let possible = title.chars().filter(|&c| key.may_contain(c)).count();
+    let possible = title.iter().filter(|&&c| key.may_contain(c)).count();
     if possible * 10 < total * 7 {
         return false;
     }
-    let found = title.chars().filter(|c| window.contains(c)).count();
+    let found = title.iter().filter(|c| window.contains(c)).count();
     found * 10 >= total * 7
+}
+
+/// Takes a candidate title of `nchars` normalised characters when it is not an item
+/// of an inline list and beats `best` (a higher score, or as high and longer).
+fn consider(
+    best: &mut Option<(TitleMatch, usize)>,
+    rest: &str,
+    offsets: &[Range<usize>],
+    form: &TitleForm,
+    kind: MatchKind,
+    nchars: usize,
+) {
+    if nchars == 0 {
+        return;
+    }
+    let Some(end) = offsets.get(nchars - 1).map(|r| r.end) else {
+        return;
+    };
+    if rest[end..]
+        .chars()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(is_list_continuation)
+    {
+        return;
+    }
+    let better = match best {
+        None => true,
+        Some((b, blen)) => {
+            kind.score() > b.kind.score() || (kind.score() == b.kind.score() && nchars > *blen)
+        }
+    };
+    if better {
+        *best = Some((
+            TitleMatch {
+                template: form.template,
+                kind,
+                variant: form.variant,
+                len: end,
+            },
+            nchars,
+        ));
+    }
 }
 
 /// A section title found after a numeral.
@@ -607,12 +699,34 @@ struct TitleMatch {
 
 /// Finds the section title that `rest` (the text after a numeral) starts with: the
 /// standard title or a variant exactly, else (when `fuzzy`) the closest of them.
-fn best_title<'a>(
-    rest: &str,
-    titles: impl Iterator<Item = &'a LabelSet>,
-    fuzzy: bool,
-) -> Option<TitleMatch> {
+///
+/// Exact forms are tried first, over all titles: a fuzzy score is below 1.0 (a form
+/// `rest` starts with is exact, not fuzzy), so it never beats an exact match, and the
+/// distances are computed only for a numeral that starts no title exactly (most
+/// headings are exact). The fuzzy pass raises its bar to the best score so far: a lower
+/// score never replaces it, an equal one only when longer.
+fn best_title(rest: &str, titles: &TitleForms, fuzzy: bool) -> Option<TitleMatch> {
+    // Most numerals that may not be fuzzy (`3.` in a table) start no title: told by
+    // their first character, before normalising the line.
+    if !fuzzy && !titles.may_start_exactly(rest) {
+        return None;
+    }
     let (norm, offsets) = normalize_with_offsets(rest);
+    // (match, title length in characters)
+    let mut best: Option<(TitleMatch, usize)> = None;
+    for form in &titles.forms {
+        if norm.starts_with(form.probe.text) {
+            let kind = if form.variant == 0 {
+                MatchKind::Exact
+            } else {
+                MatchKind::Variant
+            };
+            consider(&mut best, rest, &offsets, form, kind, form.probe.chars());
+        }
+    }
+    if best.is_some() || !fuzzy {
+        return best.map(|(m, _)| m);
+    }
     let norm_chars: Vec<char> = norm.chars().collect();
     // Byte length in `norm` of its first k characters, and the characters they hold.
     let mut ends = Vec::with_capacity(norm_chars.len() + 1);
@@ -626,71 +740,154 @@ fn best_title<'a>(
         ends.push(end);
         keys.push(key);
     }
-    // (match, title length in characters)
-    let mut best: Option<(TitleMatch, usize)> = None;
-    for (ti, label) in titles.enumerate() {
-        for (vi, variant) in label.norms.iter().enumerate() {
-            // Counted only for a title that can match (most numerals start no title).
-            let vlen = || variant.chars().count();
-            let candidate = if norm.starts_with(variant.as_str()) {
-                let kind = if vi == 0 {
-                    MatchKind::Exact
-                } else {
-                    MatchKind::Variant
-                };
-                Some((kind, vlen()))
-            } else if fuzzy
-                && let vlen = vlen()
-                && shares_most_chars(&norm_chars, &keys, variant, vlen)
-            {
-                // Compare with prefixes of about the title's length.
-                (vlen.saturating_sub(1)..=vlen + 1)
-                    .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
-                    .filter_map(|n| {
-                        let n = n.min(norm_chars.len());
-                        let prefix = &norm[..ends[n]];
-                        similarity_at_least(prefix, variant, MIN_FUZZY_TITLE).map(|s| (s, n))
-                    })
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(s, n)| (MatchKind::Fuzzy(s), n))
-            } else {
-                None
-            };
-            let Some((kind, nchars)) = candidate else {
-                continue;
-            };
-            if nchars == 0 {
-                continue;
-            }
-            let Some(end) = offsets.get(nchars - 1).map(|r| r.end) else {
-                continue;
-            };
-            if rest[end..]
-                .chars()
-                .find(|c| !c.is_whitespace())
-                .is_some_and(is_list_continuation)
-            {
-                continue;
-            }
-            let better = match &best {
-                None => true,
-                Some((b, blen)) => {
-                    kind.score() > b.kind.score()
-                        || (kind.score() == b.kind.score() && nchars > *blen)
-                }
-            };
-            if better {
-                best = Some((
-                    TitleMatch {
-                        template: ti,
-                        kind,
-                        variant: vi,
-                        len: end,
-                    },
-                    nchars,
-                ));
-            }
+    for form in &titles.forms {
+        // An exact form was rejected above (an inline list); it is not fuzzy either.
+        if norm.starts_with(form.probe.text)
+            || !shares_most_chars(&norm_chars, &keys, &titles.chars[form.chars.clone()])
+        {
+            continue;
+        }
+        let vlen = form.probe.chars();
+        let floor = best.as_ref().map_or(MIN_FUZZY_TITLE, |(b, _)| {
+            b.kind.score().max(MIN_FUZZY_TITLE)
+        });
+        // Compare with prefixes of about the title's length.
+        let candidate = (vlen.saturating_sub(1)..=vlen + 1)
+            .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
+            .filter_map(|n| {
+                let n = n.min(norm_chars.len());
+                let prefix = Probe::from_parts(&norm[..ends[n]], n, keys[n]);
+                probe_similarity_at_least(&prefix, &form.probe, floor).map(|s| (s, n))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((s, n)) = candidate {
+            consider(&mut best, rest, &offsets, form, MatchKind::Fuzzy(s), n);
         }
     }
     best.map(|(m, _)| m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::similarity_at_least;
+
+    /// Deterministic xorshift numbers below `n`.
+    fn rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        }
+    }
+
+    /// `best_title` as written before the exact pass and the prepared forms: every
+    /// form of every title, exact or fuzzy, in one loop.
+    fn reference_best_title<'a>(
+        rest: &str,
+        titles: impl Iterator<Item = &'a LabelSet>,
+        fuzzy: bool,
+    ) -> Option<TitleMatch> {
+        let (norm, offsets) = normalize_with_offsets(rest);
+        let norm_chars: Vec<char> = norm.chars().collect();
+        let mut ends = vec![0];
+        let mut keys = vec![CharKey::default()];
+        for &c in &norm_chars {
+            ends.push(ends[ends.len() - 1] + c.len_utf8());
+            keys.push(keys[keys.len() - 1].with(c));
+        }
+        let shares = |title: &str, total: usize| {
+            let end = norm_chars.len().min(total + 2);
+            let window = &norm_chars[..end];
+            let key = keys.get(end).copied().unwrap_or_default();
+            let possible = title.chars().filter(|&c| key.may_contain(c)).count();
+            let found = title.chars().filter(|c| window.contains(c)).count();
+            possible * 10 >= total * 7 && found * 10 >= total * 7
+        };
+        let mut best: Option<(TitleMatch, usize)> = None;
+        for (ti, label) in titles.enumerate() {
+            for (vi, variant) in label.norms.iter().enumerate() {
+                let vlen = variant.chars().count();
+                let candidate = if norm.starts_with(variant.as_str()) {
+                    let kind = if vi == 0 {
+                        MatchKind::Exact
+                    } else {
+                        MatchKind::Variant
+                    };
+                    Some((kind, vlen))
+                } else if fuzzy && shares(variant, vlen) {
+                    (vlen.saturating_sub(1)..=vlen + 1)
+                        .filter(|&n| n > 0 && n <= norm_chars.len().max(1))
+                        .filter_map(|n| {
+                            let n = n.min(norm_chars.len());
+                            similarity_at_least(&norm[..ends[n]], variant, MIN_FUZZY_TITLE)
+                                .map(|s| (s, n))
+                        })
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(s, n)| (MatchKind::Fuzzy(s), n))
+                } else {
+                    None
+                };
+                let Some((kind, nchars)) = candidate else {
+                    continue;
+                };
+                let form = TitleForm {
+                    template: ti,
+                    variant: vi,
+                    probe: Probe::new(variant),
+                    chars: 0..0,
+                };
+                consider(&mut best, rest, &offsets, &form, kind, nchars);
+            }
+        }
+        best.map(|(m, _)| m)
+    }
+
+    #[test]
+    fn best_title_is_the_straightforward_search() {
+        let pack = crate::pack::Pack::national().expect("national pack");
+        let labels: Vec<&LabelSet> = pack.templates.sections.iter().map(|s| &s.title).collect();
+        let titles = TitleForms::new(labels.iter().copied());
+        let forms: Vec<&str> = labels
+            .iter()
+            .flat_map(|l| l.norms.iter().map(String::as_str))
+            .collect();
+        let alphabet: Vec<char> = forms.iter().flat_map(|f| f.chars()).collect();
+        let tails = ["", "；二、", "，", " 2024年", "\n", "情况", "、", "：本年"];
+        let mut next = rng(0x9E37_79B9_7F4A_7C15);
+        let (mut exact, mut fuzzy) = (0, 0);
+        for _ in 0..3000 {
+            let mut chars: Vec<char> = forms[next(forms.len())].chars().collect();
+            for _ in 0..next(4) {
+                match next(4) {
+                    0 if !chars.is_empty() => {
+                        chars.remove(next(chars.len()));
+                    }
+                    1 if !chars.is_empty() => {
+                        let at = next(chars.len());
+                        chars[at] = alphabet[next(alphabet.len())];
+                    }
+                    2 => chars.truncate(next(chars.len() + 1)),
+                    _ => chars.insert(next(chars.len() + 1), alphabet[next(alphabet.len())]),
+                }
+            }
+            let rest: String = chars.into_iter().collect::<String>() + tails[next(tails.len())];
+            for fuzzy_allowed in [false, true] {
+                let want = reference_best_title(&rest, labels.iter().copied(), fuzzy_allowed);
+                let got = best_title(&rest, &titles, fuzzy_allowed);
+                let key = |m: &Option<TitleMatch>| {
+                    m.as_ref().map(|m| (m.template, m.kind, m.variant, m.len))
+                };
+                assert_eq!(key(&got), key(&want), "{rest} (fuzzy: {fuzzy_allowed})");
+                match want.map(|m| m.kind) {
+                    Some(MatchKind::Fuzzy(_)) => fuzzy += 1,
+                    Some(_) => exact += 1,
+                    None => {}
+                }
+            }
+        }
+        // The generated texts reach both kinds of match.
+        assert!(exact > 100 && fuzzy > 100, "exact {exact}, fuzzy {fuzzy}");
+    }
 }

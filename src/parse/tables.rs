@@ -12,12 +12,13 @@
 //! `RowShape::Glued`; `decode_glued` hands such rows to `parse::glued`, which keeps a
 //! reading only when the table's own relations leave exactly one.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
+use super::label_map::{self, LabelMap};
 use super::tokens::{Layout, Token, TokenKind};
 use crate::number::Num;
-use crate::template::{MatchKind, RowTemplate, TableTemplate};
+use crate::template::{LabelProbes, MatchKind, RowTemplate, TableTemplate};
+use crate::text::Probe;
 
 /// Raw similarity a token needs to be taken as a row label.
 const MIN_ROW_SCORE: f64 = 0.72;
@@ -458,7 +459,8 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
         .collect();
     // Exact labels (standard or variant) → positions in `labeled`, in order: most
     // tokens of a well-formed table are found here without fuzzy matching.
-    let mut exact: HashMap<&str, Vec<(usize, MatchKind)>> = HashMap::new();
+    let mut exact: LabelMap<&str, Vec<(usize, MatchKind)>> =
+        label_map::with_capacity(labeled.iter().map(|&r| tpl.rows[r].label.norms.len()).sum());
     for (pos, &r) in labeled.iter().enumerate() {
         for (i, norm) in tpl.rows[r].label.norms.iter().enumerate() {
             let kind = if i == 0 {
@@ -469,6 +471,9 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
             exact.entry(norm.as_str()).or_default().push((pos, kind));
         }
     }
+    // Prepared when a token first needs fuzzy matching (a table whose labels are all
+    // exact never does).
+    let mut prepared: Option<LabelProbes> = None;
     let mut next = 0;
     let mut matched = vec![false; labeled.len()];
     let mut out = Vec::new();
@@ -506,9 +511,13 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
             continue;
         }
         let glued = split_glued(norm);
+        // The token's characters counted and hashed once for all the labels.
+        let probe = Probe::new(norm);
+        let head_probe = glued.map(|(head, _)| Probe::new(head));
+        let labels = prepared
+            .get_or_insert_with(|| LabelProbes::new(labeled.iter().map(|&r| &tpl.rows[r].label)));
         let mut best: Option<(f64, usize, MatchKind, Option<String>)> = None;
-        for (pos, &r) in labeled.iter().enumerate().skip(next) {
-            let label = &tpl.rows[r].label;
+        for pos in next..labeled.len() {
             // The lowest raw score that could be taken here: below it neither the
             // thresholds nor the best so far are beaten, so it is not computed exactly
             // (`score_at_least`; a hair lower than the bound, for rounding).
@@ -517,11 +526,11 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
                 .max(MIN_ROW_EFFECTIVE + skip)
                 .max(best.as_ref().map_or(f64::NEG_INFINITY, |b| b.0 + skip))
                 - 1e-9;
-            let mut kind = label.score_at_least(norm, needed);
+            let mut kind = labels.score_at_least(pos, &probe, needed);
             let mut glued_digits = None;
-            if let Some((head, digits)) = glued
+            if let (Some((_, digits)), Some(head)) = (glued, &head_probe)
                 && kind.is_none_or(|k| k.score() < 1.0)
-                && let Some(k) = label.score_at_least(head, needed.max(0.85))
+                && let Some(k) = labels.score_at_least(pos, head, needed.max(0.85))
                 && k.score() >= 0.85
                 && kind.is_none_or(|kind| k.score() > kind.score())
             {
@@ -622,9 +631,9 @@ fn collect_values(
     {
         return inline_values(row, ncols, text, tokens, range, used);
     }
-    let mut vals: Vec<&Token> = Vec::new();
+    let mut vals: Vec<&Token> = Vec::with_capacity(n);
     let mut extra: Vec<&Token> = Vec::new();
-    let mut consumed = Vec::new();
+    let mut consumed = Vec::with_capacity(n);
     let mut last_line = None;
     for i in range {
         let tok = &tokens[i];
@@ -993,9 +1002,11 @@ fn is_markdown(text: &str, region: &Range<usize>) -> bool {
     text.get(region.clone()).is_some_and(|r| {
         r.lines().any(|l| {
             let t = l.trim();
+            // The cheap character test first: most pipe lines fail at their second
+            // character.
             t.starts_with('|')
-                && t.contains("---")
                 && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+                && t.contains("---")
         })
     })
 }
@@ -1108,6 +1119,11 @@ fn glued_values(
             break;
         }
         run.push(i);
+        // As many runs as cells: the spaces are the cells' boundaries (the test below
+        // would say so after the whole run; most rows stop here).
+        if run.len() >= n {
+            return None;
+        }
     }
     let parts: Vec<&str> = run
         .iter()
@@ -1184,7 +1200,13 @@ fn find_headers(
 ) -> (Vec<HeaderHit>, Vec<LegacyHit>) {
     let mut headers = Vec::new();
     let mut legacy = Vec::new();
-    let mut exact: HashMap<&str, (HeaderTarget, MatchKind)> = HashMap::new();
+    let mut exact: LabelMap<&str, (HeaderTarget, MatchKind)> = label_map::with_capacity(
+        tpl.headers
+            .iter()
+            .chain(tpl.columns.iter().map(|c| &c.label))
+            .map(|l| l.norms.len())
+            .sum(),
+    );
     let targets = tpl
         .headers
         .iter()
@@ -1206,6 +1228,9 @@ fn find_headers(
             exact.entry(norm.as_str()).or_insert((target, kind));
         }
     }
+    // The fuzzy candidates, in the order they are tried: columns, then headers.
+    // Prepared when a token first needs fuzzy matching.
+    let mut prepared: Option<LabelProbes> = None;
     for (i, tok) in tokens.iter().enumerate() {
         let Some(norm) = tok.norm() else { continue };
         if used[i] || norm.is_empty() {
@@ -1228,23 +1253,24 @@ fn find_headers(
         }
         // An exact label, else the closest one that is close enough.
         let found = exact.get(norm).copied().or_else(|| {
-            let candidates = tpl
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(c, col)| (HeaderTarget::Column(c), &col.label))
-                .chain(
-                    tpl.headers
+            let candidates = (0..tpl.columns.len())
+                .map(HeaderTarget::Column)
+                .chain((0..tpl.headers.len()).map(HeaderTarget::Header));
+            let probe = Probe::new(norm);
+            let labels = prepared.get_or_insert_with(|| {
+                LabelProbes::new(
+                    tpl.columns
                         .iter()
-                        .enumerate()
-                        .map(|(h, l)| (HeaderTarget::Header(h), l)),
-                );
+                        .map(|col| &col.label)
+                        .chain(tpl.headers.iter()),
+                )
+            });
             let mut best: Option<(HeaderTarget, MatchKind)> = None;
-            for (target, label) in candidates {
+            for (i, target) in candidates.enumerate() {
                 let needed = best
                     .as_ref()
                     .map_or(MIN_HEADER_SCORE, |(_, k)| k.score().max(MIN_HEADER_SCORE));
-                let Some(kind) = label.score_at_least(norm, needed) else {
+                let Some(kind) = labels.score_at_least(i, &probe, needed) else {
                     continue;
                 };
                 if kind.score() >= MIN_HEADER_SCORE

@@ -90,7 +90,20 @@ const PLACEHOLDERS: &[&str] = &[
 /// True for page numbers and similar lines that PDF extraction leaves in tables.
 pub fn is_page_furniture(line: &str) -> bool {
     let t = line.trim().trim_matches('\u{c}');
-    !t.is_empty() && PAGE_FURNITURE.is_match(t)
+    may_be_furniture(t) && PAGE_FURNITURE.is_match(t)
+}
+
+/// Cheap test before `PAGE_FURNITURE` (run on every line of every table region): the
+/// first and last characters its alternatives allow — dashes around a number, `第…页`,
+/// digits at both ends (`\d` is a Unicode decimal digit, which `is_numeric` includes).
+fn may_be_furniture(t: &str) -> bool {
+    let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '~');
+    let (Some(first), Some(last)) = (t.chars().next(), t.chars().next_back()) else {
+        return false;
+    };
+    (dash(first) && dash(last))
+        || (first == '第' && last == '页')
+        || (first.is_numeric() && last.is_numeric())
 }
 
 /// Tokens of `region` in reading order. `tpl` is the table looked for: a line where
@@ -121,7 +134,8 @@ pub fn tokenize(
             continue;
         }
         let s = &text[seg.clone()];
-        if cells && s.trim().is_empty() {
+        let t = s.trim();
+        if cells && t.is_empty() {
             // A line of spaces between cell lines is an empty cell.
             let at = seg.start;
             out.push(Token {
@@ -132,20 +146,19 @@ pub fn tokenize(
             });
             continue;
         }
-        if s.trim().is_empty() || is_page_furniture(s) {
+        if t.is_empty() || is_page_furniture(s) {
             continue;
         }
         if cells && is_cell_line(s) {
-            let cell = s.trim();
             out.push(Token {
-                kind: classify(cell),
+                kind: classify(t),
                 span: trimmed(s, seg.start),
                 line,
                 layout: Layout::Cells,
             });
             continue;
         }
-        if s.trim() == "|" && s.starts_with(char::is_whitespace) {
+        if t == "|" && s.starts_with(char::is_whitespace) {
             // ` |`: an empty cell of a table written one cell per line, each ending in
             // ` |` (a bare `|` between cell lines is only a separator).
             let at = seg.start + s.len() - s.trim_start().len();
@@ -232,14 +245,15 @@ fn may_be_glued(s: &str) -> bool {
         s.chars().any(|c| {
             let hit = (letter || letter_space) && c.is_ascii_digit();
             letter_space = letter && c == ' ';
-            letter = !c.is_ascii() && c.is_alphabetic();
+            // Common Chinese characters are letters: told without the Unicode table.
+            letter = !c.is_ascii() && (('\u{4E00}'..='\u{9FA5}').contains(&c) || c.is_alphabetic());
             hit
         })
     }
 }
 
 fn classify(cell: &str) -> TokenKind {
-    if let Some(n) = parse_number(cell) {
+    if let Some(n) = may_be_number(cell).then(|| parse_number(cell)).flatten() {
         TokenKind::Number(n)
     } else if PLACEHOLDERS.contains(&cell) {
         TokenKind::Placeholder
@@ -260,6 +274,15 @@ fn strip_markdown(cell: &str) -> &str {
         cell
     };
     t.trim_matches('*').trim()
+}
+
+/// Cheap test before `parse_number` (every cell is classified, most text cells are
+/// labels): a number starts, after spaces, with a digit (full-width too) or a minus sign.
+fn may_be_number(cell: &str) -> bool {
+    cell.chars()
+        .find(|c| !c.is_whitespace())
+        .map(crate::text::fold_char)
+        .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '−')
 }
 
 /// Byte range of `piece` trimmed, offset by `base`.
@@ -495,6 +518,64 @@ mod tests {
             kinds("本年度公开行政许可、行政处罚、行政强制等信息共计2645条，较上年增加12条。"),
             ["本年度公开行政许可、行政处罚、行政强制等信息共计2645条,较上年增加12条。"]
         );
+    }
+
+    #[test]
+    fn the_furniture_prefilter_keeps_every_match() {
+        // Every line the pattern matches passes the cheap test (it only skips the
+        // pattern for lines that cannot match).
+        let pieces = [
+            "-", "—", "–", "－", "~", "第", "页", "共", "/", "，", ",", " ", "\u{c}", "1", "23",
+            "０", "٣", "规章", "|", "a",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let len = 1 + next(7);
+            let line: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let t = line.trim().trim_matches('\u{c}');
+            let by_pattern = !t.is_empty() && PAGE_FURNITURE.is_match(t);
+            assert_eq!(is_page_furniture(&line), by_pattern, "{line:?}");
+            matched += usize::from(by_pattern);
+        }
+        assert!(matched > 100, "{matched}");
+        assert!(is_page_furniture("  -3-  ") && is_page_furniture("第 2 页，共 9 页"));
+        assert!(is_page_furniture("٣/٤") && !is_page_furniture("规章 3"));
+    }
+
+    #[test]
+    fn the_number_prefilter_keeps_every_number() {
+        let pieces = [
+            "1", "０", "9", "-", "−", ",", "，", ".", "．", " ", "\u{3000}", "规章", "/", "a", "+",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut numbers = 0;
+        for _ in 0..20_000 {
+            let len = 1 + next(6);
+            let cell: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            if parse_number(&cell).is_some() {
+                numbers += 1;
+                assert!(may_be_number(&cell), "{cell:?}");
+            }
+        }
+        assert!(numbers > 500, "{numbers}");
+    }
+
+    #[test]
+    fn the_chinese_letter_fast_path_is_the_unicode_answer() {
+        assert!(('\u{4E00}'..='\u{9FA5}').all(char::is_alphabetic));
     }
 
     #[test]

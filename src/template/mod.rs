@@ -18,7 +18,7 @@ pub mod expr;
 pub mod fragments;
 
 use self::error::{PackError, PackSource, PackSpan};
-use crate::text::{normalize, similarity, similarity_at_least};
+use crate::text::{Probe, normalize, probe_similarity_at_least, similarity, similarity_at_least};
 
 // ───────────────────────────────────────────── TOML definitions
 
@@ -177,6 +177,55 @@ impl LabelSet {
         for n in &self.norms {
             let floor = best.map_or(min, |b| b.max(min));
             if let Some(s) = similarity_at_least(found, n, floor)
+                && best.is_none_or(|b| s > b)
+            {
+                best = Some(s);
+            }
+        }
+        best.map(MatchKind::Fuzzy)
+    }
+}
+
+/// Labels prepared for comparing with many found texts (a table's row labels against
+/// every text token of its region): each form's characters counted and hashed once
+/// (`text::Probe`), not once per comparison.
+pub struct LabelProbes<'a> {
+    sets: Vec<&'a LabelSet>,
+    /// The forms of `sets[i]` are `probes[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    probes: Vec<Probe<'a>>,
+}
+
+impl<'a> LabelProbes<'a> {
+    pub fn new(sets: impl IntoIterator<Item = &'a LabelSet>) -> LabelProbes<'a> {
+        let sets: Vec<&LabelSet> = sets.into_iter().collect();
+        let mut starts = Vec::with_capacity(sets.len() + 1);
+        let mut probes = Vec::new();
+        for set in &sets {
+            starts.push(probes.len());
+            probes.extend(set.norms.iter().map(|n| Probe::new(n)));
+        }
+        starts.push(probes.len());
+        LabelProbes {
+            sets,
+            starts,
+            probes,
+        }
+    }
+
+    /// `LabelSet::score_at_least` of the `i`th label (the same answer).
+    pub fn score_at_least(&self, i: usize, found: &Probe, min: f64) -> Option<MatchKind> {
+        let set = self.sets[i];
+        if found.text == set.norms[0] {
+            return (1.0 >= min).then_some(MatchKind::Exact);
+        }
+        if set.norms[1..].iter().any(|v| v == found.text) {
+            return (1.0 >= min).then_some(MatchKind::Variant);
+        }
+        let mut best: Option<f64> = None;
+        for n in &self.probes[self.starts[i]..self.starts[i + 1]] {
+            let floor = best.map_or(min, |b| b.max(min));
+            if let Some(s) = probe_similarity_at_least(found, n, floor)
                 && best.is_none_or(|b| s > b)
             {
                 best = Some(s);
@@ -531,4 +580,66 @@ pub fn unknown<'a>(
         err = err.note(format!("可用的 id：{}", known.join("、")));
     }
     err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepared_labels_score_as_the_labels() {
+        let labels = [
+            LabelSet::new("行政规范性文件", &["规范性文件".to_string()]),
+            LabelSet::new("本年新收政府信息公开申请数量", &[]),
+            LabelSet::new(
+                "（三）不予公开",
+                &["(三)不公开".to_string(), "不予公开".to_string()],
+            ),
+            LabelSet::new("1.属于国家秘密", &[]),
+            LabelSet::new("其他", &[String::new()]),
+        ];
+        let probes = LabelProbes::new(labels.iter());
+        // Found texts over the labels' own characters: equal, variants, cut, mistyped.
+        let alphabet: Vec<char> = "行政规范性文件本年新收申请数量(三)不予公开1.属于国家秘密其他"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut found: Vec<String> = labels.iter().flat_map(|l| l.norms.clone()).collect();
+        for _ in 0..400 {
+            let base = &found[next(found.len())];
+            let mut chars: Vec<char> = base.chars().collect();
+            for _ in 0..=next(3) {
+                match next(3) {
+                    0 if !chars.is_empty() => {
+                        chars.remove(next(chars.len()));
+                    }
+                    1 if !chars.is_empty() => {
+                        let at = next(chars.len());
+                        chars[at] = alphabet[next(alphabet.len())];
+                    }
+                    _ => chars.insert(next(chars.len() + 1), alphabet[next(alphabet.len())]),
+                }
+            }
+            found.push(chars.into_iter().collect());
+        }
+        for f in &found {
+            let probe = Probe::new(f);
+            for (i, label) in labels.iter().enumerate() {
+                for min in [f64::NEG_INFINITY, 0.6, 0.72, 0.75, 0.85, 1.0] {
+                    assert_eq!(
+                        probes.score_at_least(i, &probe, min),
+                        label.score_at_least(f, min),
+                        "{f} / {} at {min}",
+                        label.standard
+                    );
+                }
+            }
+        }
+    }
 }
