@@ -78,43 +78,34 @@ fn is_debris(c: char) -> bool {
 
 /// Byte ranges of mojibake runs in `text`.
 pub fn runs(text: &str) -> Vec<Range<usize>> {
-    // Han characters with their offsets, split where anything but Han or debris comes.
     let mut out: Vec<Range<usize>> = Vec::new();
-    let mut han: Vec<(usize, char, bool)> = Vec::new();
-    let flush = |han: &mut Vec<(usize, char, bool)>, out: &mut Vec<Range<usize>>| {
-        if han.len() >= WINDOW.min(4) {
-            let mut i = 0;
-            while i < han.len() {
-                let end = (i + WINDOW).min(han.len());
-                let rare = han[i..end].iter().filter(|h| h.2).count();
-                if rare >= MIN_RARE {
-                    // From the first to the last rare character of the window.
-                    let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
-                    let last = han[i..end]
-                        .iter()
-                        .rev()
-                        .find(|h| h.2)
-                        .map(|h| h.0 + h.1.len_utf8());
-                    if let (Some(a), Some(b)) = (first, last) {
-                        match out.last_mut() {
-                            Some(r) if r.end >= a => r.end = r.end.max(b),
-                            _ => out.push(a..b),
-                        }
-                    }
-                }
-                i += 1;
-            }
-        }
-        han.clear();
-    };
+    // Stretches of Han characters (and debris), split where anything else comes. Only
+    // their extent and counts are kept as the scan goes: a stretch with fewer than
+    // `MIN_RARE` rare characters has no window with as many (most prose), and only
+    // the others are decoded again and looked at window by window.
+    let mut start: Option<usize> = None;
+    let (mut han, mut rare) = (0usize, 0usize);
     for (i, c) in text.char_indices() {
         if is_han(c) {
-            han.push((i, c, is_rare(c)));
+            start.get_or_insert(i);
+            han += 1;
+            rare += usize::from(is_rare(c));
         } else if !is_debris(c) {
-            flush(&mut han, &mut out);
+            if let Some(s) = start.take()
+                && han >= WINDOW.min(4)
+                && rare >= MIN_RARE
+            {
+                windows(text, s..i, &mut out);
+            }
+            (han, rare) = (0, 0);
         }
     }
-    flush(&mut han, &mut out);
+    if let Some(s) = start
+        && han >= WINDOW.min(4)
+        && rare >= MIN_RARE
+    {
+        windows(text, s..text.len(), &mut out);
+    }
     // A decoder's debris just before a run (`?!敝贫龋袑…`) is where it starts.
     for r in &mut out {
         let before: Vec<(usize, char)> = text[..r.start]
@@ -132,6 +123,35 @@ pub fn runs(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// The windows of one stretch (`stretch`: from its first Han character to what ends
+/// it) with at least `MIN_RARE` rare characters: from the first to the last rare
+/// character of each, merged with the run before when they touch.
+fn windows(text: &str, stretch: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let han: Vec<(usize, char, bool)> = text[stretch.clone()]
+        .char_indices()
+        .filter(|&(_, c)| is_han(c))
+        .map(|(i, c)| (stretch.start + i, c, is_rare(c)))
+        .collect();
+    for i in 0..han.len() {
+        let end = (i + WINDOW).min(han.len());
+        let rare = han[i..end].iter().filter(|h| h.2).count();
+        if rare >= MIN_RARE {
+            let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
+            let last = han[i..end]
+                .iter()
+                .rev()
+                .find(|h| h.2)
+                .map(|h| h.0 + h.1.len_utf8());
+            if let (Some(a), Some(b)) = (first, last) {
+                match out.last_mut() {
+                    Some(r) if r.end >= a => r.end = r.end.max(b),
+                    _ => out.push(a..b),
+                }
+            }
+        }
+    }
 }
 
 /// True when `hit` is inside a run, or next to one with only Han characters and
@@ -186,5 +206,97 @@ mod tests {
         ] {
             assert!(runs(good).is_empty(), "{good}: {:?}", runs(good));
         }
+    }
+    /// `runs` as it was, every window of every stretch looked at: what `runs` must equal.
+    fn runs_plain(text: &str) -> Vec<Range<usize>> {
+        // Han characters with their offsets, split where anything but Han or debris comes.
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut han: Vec<(usize, char, bool)> = Vec::new();
+        let flush = |han: &mut Vec<(usize, char, bool)>, out: &mut Vec<Range<usize>>| {
+            if han.len() >= WINDOW.min(4) {
+                let mut i = 0;
+                while i < han.len() {
+                    let end = (i + WINDOW).min(han.len());
+                    let rare = han[i..end].iter().filter(|h| h.2).count();
+                    if rare >= MIN_RARE {
+                        // From the first to the last rare character of the window.
+                        let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
+                        let last = han[i..end]
+                            .iter()
+                            .rev()
+                            .find(|h| h.2)
+                            .map(|h| h.0 + h.1.len_utf8());
+                        if let (Some(a), Some(b)) = (first, last) {
+                            match out.last_mut() {
+                                Some(r) if r.end >= a => r.end = r.end.max(b),
+                                _ => out.push(a..b),
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            han.clear();
+        };
+        for (i, c) in text.char_indices() {
+            if is_han(c) {
+                han.push((i, c, is_rare(c)));
+            } else if !is_debris(c) {
+                flush(&mut han, &mut out);
+            }
+        }
+        flush(&mut han, &mut out);
+        // A decoder's debris just before a run (`?!敝贫龋袑…`) is where it starts.
+        for r in &mut out {
+            let before: Vec<(usize, char)> = text[..r.start]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| is_han(c) || is_debris(c))
+                .take(WINDOW)
+                .collect();
+            if let Some(&(i, _)) = before
+                .iter()
+                .rev()
+                .find(|(_, c)| *c == '?' || *c == '\u{FFFD}')
+            {
+                r.start = i;
+            }
+        }
+        out
+    }
+
+    /// Generated texts of common and rare Han characters, debris and punctuation,
+    /// with stretches of every number of rare characters: the same runs as the plain
+    /// scan.
+    #[test]
+    fn scanning_stretches_by_their_counts_changes_nothing() {
+        let alphabet: Vec<char> = "的是在公开信息敝贫龋袑嵶眯l?!，。\u{FFFD}"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) as usize) % n
+        };
+        let mut found = 0;
+        for round in 0..300 {
+            let len = next(80);
+            // Few rare characters in some rounds, many in others.
+            let common = 6 + round % 5;
+            let text: String = (0..len)
+                .map(|_| {
+                    let i = next(alphabet.len());
+                    if i >= 4 && i < 10 && next(common) != 0 {
+                        alphabet[next(4)]
+                    } else {
+                        alphabet[i]
+                    }
+                })
+                .collect();
+            let got = runs(&text);
+            assert_eq!(got, runs_plain(&text), "{text}");
+            found += got.len();
+        }
+        assert!(found > 20, "{found}");
     }
 }

@@ -22,22 +22,25 @@ pub struct Term {
 /// The terms of an evaluated side: every operand that is a cell with a span
 /// (constants have no place to change). Names are computed only when `named`.
 pub fn terms(side: &Side, templates: &Templates, named: bool) -> Vec<Term> {
-    side.operands
-        .iter()
-        .filter(|o| !o.constant)
-        .filter_map(|o| {
-            Some(Term {
-                span: o.span.clone()?,
-                name: if named {
-                    operand_name(o, templates)
-                } else {
-                    String::new()
-                },
-                value: o.value,
-                sign: o.sign,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(side.operands.len());
+    out.extend(
+        side.operands
+            .iter()
+            .filter(|o| !o.constant)
+            .filter_map(|o| {
+                Some(Term {
+                    span: o.span.clone()?,
+                    name: if named {
+                        operand_name(o, templates)
+                    } else {
+                        String::new()
+                    },
+                    value: o.value,
+                    sign: o.sign,
+                })
+            }),
+    );
+    out
 }
 
 /// The relation `Σ lhs = Σ rhs`, given the evaluated totals of both sides. A figure
@@ -45,27 +48,31 @@ pub fn terms(side: &Side, templates: &Templates, named: bool) -> Vec<Term> {
 /// that coefficient is ±1 and the fixed value is not negative (counts never are).
 pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> Option<Relation> {
     let imbalance = lhs_total.checked_sub(rhs_total)?;
-    let mut figures: Vec<(RelationFigure, i64)> = Vec::new();
+    // The figures and, beside them, each one's coefficient: two allocations of the
+    // right size (a relation is built for every row an equation checks).
+    let n = lhs.len() + rhs.len();
+    let mut figures: Vec<RelationFigure> = Vec::with_capacity(n);
+    let mut coefs: Vec<i64> = Vec::with_capacity(n);
     let all = lhs
         .into_iter()
         .map(|t| (t, 1))
         .chain(rhs.into_iter().map(|t| (t, -1)));
     for (t, side) in all {
         let coef = t.sign * side;
-        match figures.iter_mut().find(|(f, _)| f.span == t.span) {
-            Some((_, c)) => *c += coef,
-            None => figures.push((
-                RelationFigure {
+        match figures.iter().position(|f| f.span == t.span) {
+            Some(i) => coefs[i] += coef,
+            None => {
+                figures.push(RelationFigure {
                     span: t.span,
                     name: t.name,
                     value: t.value,
                     fix: None,
-                },
-                coef,
-            )),
+                });
+                coefs.push(coef);
+            }
         }
     }
-    for (f, coef) in &mut figures {
+    for (f, coef) in figures.iter_mut().zip(&coefs) {
         // Changing the figure by d changes lhs − rhs by coef·d; it must become 0.
         let d = match *coef {
             1 => Num::ZERO.checked_sub(imbalance),
@@ -77,7 +84,7 @@ pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> 
             .filter(|v| !v.is_negative());
     }
     Some(Relation {
-        figures: figures.into_iter().map(|(f, _)| f).collect(),
+        figures,
         rule: String::new(),
     })
 }
