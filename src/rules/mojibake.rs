@@ -286,7 +286,7 @@ mod tests {
             let text: String = (0..len)
                 .map(|_| {
                     let i = next(alphabet.len());
-                    if i >= 4 && i < 10 && next(common) != 0 {
+                    if (4..10).contains(&i) && next(common) != 0 {
                         alphabet[next(4)]
                     } else {
                         alphabet[i]

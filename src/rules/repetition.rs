@@ -132,12 +132,19 @@ impl Repetition {
                 pos = 0;
                 buf.extend(chars.by_ref().take(BUFFER));
             }
-            // Most characters do not recur at a unit's distance: passed over in a
-            // tight loop while a whole window is in the buffer.
+            // Most characters start no unit: an ASCII character outside the class
+            // (table rules, digits, spaces, which recur all the time), or one that does
+            // not recur at a unit's distance. They are passed over in a tight loop
+            // while a whole window is in the buffer.
             if buf.len() >= need {
                 let last = buf.len() - need;
-                while pos <= last && !buf[pos + min..=pos + max].contains(&buf[pos]) {
-                    offset += buf[pos].len_utf8();
+                while pos <= last {
+                    let c = buf[pos];
+                    let outside = u32::from(c) < 128 && !ascii[c as usize];
+                    if !outside && buf[pos + min..=pos + max].contains(&c) {
+                        break;
+                    }
+                    offset += c.len_utf8();
                     pos += 1;
                 }
                 if pos > last {
