@@ -380,11 +380,21 @@ fn sentences<'a>(
 ) -> impl Iterator<Item = Range<usize>> + 'a {
     let n = &doc.narrative;
     let text = &n.text;
+    let bytes = text.as_bytes();
     let mut start = 0;
-    let ends = text
-        .char_indices()
-        .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
-        .map(|(i, c)| (i, i + c.len_utf8()))
+    // The sentence ends 。！？； \n ! ? ; found by their UTF-8 bytes (E3 80 82 for 。,
+    // EF BC 81 / 9F / 9B for the full-width ones): no character is decoded.
+    let ends = (0..bytes.len())
+        .filter_map(move |i| match bytes[i] {
+            b'\n' | b'!' | b'?' | b';' => Some((i, i + 1)),
+            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => Some((i, i + 3)),
+            0xEF if bytes.get(i + 1) == Some(&0xBC)
+                && matches!(bytes.get(i + 2), Some(0x81 | 0x9F | 0x9B)) =>
+            {
+                Some((i, i + 3))
+            }
+            _ => None,
+        })
         .chain(std::iter::once((text.len(), text.len())));
     ends.filter_map(move |(end, next)| {
         let sentence = start..end;
@@ -1109,7 +1119,7 @@ mod tests {
             // One buffer of each for the whole document, not one per sentence.
             let mut cleaned = String::new();
             let mut cs: Vec<char> = Vec::new();
-            for r in sentences(doc, &self.sections) {
+            for r in sentences_plain(doc, &self.sections) {
                 let s = &doc.text[r.clone()];
                 if self.template.regexes.iter().any(|t| t.is_match(s)) {
                     continue;
@@ -1162,7 +1172,7 @@ mod tests {
             let mut with_year = Vec::new();
             let own = doc.year.as_ref().map(|y| y.year);
             let mut cleaned = String::new();
-            for r in sentences(doc, &[]) {
+            for r in sentences_plain(doc, &[]) {
                 let s = &doc.text[r.clone()];
                 let mut years: Vec<(i32, Range<usize>)> = Vec::new();
                 let bytes = s.as_bytes();
@@ -1208,6 +1218,29 @@ mod tests {
             masked.sort_by_key(|(h, _)| *h);
             YearSentences { masked, with_year }
         }
+    }
+
+    /// The sentences as they were split (by characters), for the plain facts.
+    fn sentences_plain<'a>(
+        doc: &'a Document,
+        sections: &'a [usize],
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
+        let n = &doc.narrative;
+        let text = &n.text;
+        let mut start = 0;
+        let ends = text
+            .char_indices()
+            .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+            .map(|(i, c)| (i, i + c.len_utf8()))
+            .chain(std::iter::once((text.len(), text.len())));
+        ends.filter_map(move |(end, next)| {
+            let sentence = start..end;
+            start = next;
+            (sentence.start < sentence.end).then_some(sentence)
+        })
+        .map(|r| n.to_original(r))
+        .filter(|r| r.start < r.end && r.end <= doc.text.len())
+        .filter(|r| super::super::in_sections(doc, sections, r.start))
     }
 
     fn regex(source: &str) -> crate::rules::scan::PackRegex {
@@ -1289,6 +1322,10 @@ mod tests {
             "ABC公开 ",
             "\n",
             "。",
+            "成效显著！",
+            "是否公开？",
+            "一是；二是",
+            "a;b!c?",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |n: usize| {

@@ -365,6 +365,10 @@ impl DateCheck {
             .find_map(|l| {
                 let range = doc.lines.line_range(&doc.text, l);
                 let line = doc.text[range.clone()].trim();
+                // A full date ends in 日: a line without one is not searched.
+                if !line.contains('日') {
+                    return None;
+                }
                 let c = FULL_DATE.captures(line)?;
                 let whole = c.get(0)?;
                 // The line is only the date (maybe with the body's name before it).

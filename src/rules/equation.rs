@@ -172,10 +172,11 @@ impl Check for Equation {
         for &row in &rows {
             for &col in &cols {
                 let b = Binding { row, col };
-                let (Some(lhs), Some(rhs)) = (
-                    expr::eval(&self.lhs, b, &doc.tables, cx.templates),
-                    expr::eval(&self.rhs, b, &doc.tables, cx.templates),
-                ) else {
+                // The right side only when the left one could be read.
+                let Some(lhs) = expr::eval(&self.lhs, b, &doc.tables, cx.templates) else {
+                    continue;
+                };
+                let Some(rhs) = expr::eval(&self.rhs, b, &doc.tables, cx.templates) else {
                     continue;
                 };
                 if lhs.operands.is_empty() && rhs.operands.is_empty() {
