@@ -185,14 +185,7 @@ impl Check for Equation {
                 let holds = self.op.holds(lhs.total, rhs.total);
                 // An equality is also recorded as data, for `check::merge`.
                 let relation = (self.op == Op::Eq)
-                    .then(|| {
-                        relation::build(
-                            relation::terms(&lhs, cx.templates, !holds),
-                            relation::terms(&rhs, cx.templates, !holds),
-                            lhs.total,
-                            rhs.total,
-                        )
-                    })
+                    .then(|| relation::of_sides(&lhs, &rhs, cx.templates, !holds))
                     .flatten();
                 if holds {
                     if let Some(r) = relation {
