@@ -91,7 +91,7 @@ struct TextCheck {
     pattern: Option<super::scan::PackRegex>,
     sections: Vec<usize>,
     threshold: f64,
-    template: Vec<super::scan::PackRegex>,
+    template: Boilerplate,
     not_with: Option<super::scan::PackRegex>,
     summary: String,
 }
@@ -151,7 +151,7 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
         pattern,
         sections: super::resolve_sections(&def.sections, cx.templates)?,
         threshold,
-        template,
+        template: Boilerplate::new(template),
         not_with,
         summary: def.summary.trim().to_string(),
     }))
@@ -187,10 +187,11 @@ impl Check for TextCheck {
                     "核对：{scope}与上年报告的相似度（去掉格式规定的套话、数字后，按 {SHINGLE} 字片段计算）不应达到 {:.0}%",
                     self.threshold * 100.0
                 ));
-                if !self.template.is_empty() {
+                if !self.template.regexes.is_empty() {
                     lines.push(format!(
                         "不计入的套话：{}",
                         self.template
+                            .regexes
                             .iter()
                             .map(|r| r.as_str())
                             .collect::<Vec<_>>()
@@ -365,6 +366,11 @@ fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
     h
 }
 
+/// The hash of one shingle (the UTF-8 bytes of its characters) kept in a sketch.
+fn shingle_hash(bytes: &[u8]) -> u32 {
+    (fnv(bytes.iter().copied()) >> 32) as u32
+}
+
 /// The sentences of the narrative (spans into the document's text), limited to
 /// `sections` when given. An iterator: a long document has hundreds of thousands of
 /// sentences, and each is used once.
@@ -374,11 +380,21 @@ fn sentences<'a>(
 ) -> impl Iterator<Item = Range<usize>> + 'a {
     let n = &doc.narrative;
     let text = &n.text;
+    let bytes = text.as_bytes();
     let mut start = 0;
-    let ends = text
-        .char_indices()
-        .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
-        .map(|(i, c)| (i, i + c.len_utf8()))
+    // The sentence ends 。！？； \n ! ? ; found by their UTF-8 bytes (E3 80 82 for 。,
+    // EF BC 81 / 9F / 9B for the full-width ones): no character is decoded.
+    let ends = (0..bytes.len())
+        .filter_map(move |i| match bytes[i] {
+            b'\n' | b'!' | b'?' | b';' => Some((i, i + 1)),
+            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => Some((i, i + 3)),
+            0xEF if bytes.get(i + 1) == Some(&0xBC)
+                && matches!(bytes.get(i + 2), Some(0x81 | 0x9F | 0x9B)) =>
+            {
+                Some((i, i + 3))
+            }
+            _ => None,
+        })
         .chain(std::iter::once((text.len(), text.len())));
     ends.filter_map(move |(end, next)| {
         let sentence = start..end;
@@ -411,10 +427,355 @@ fn clean_into(s: &str, mask: bool, out: &mut String) {
             continue;
         }
         in_digits = false;
-        if c.is_alphabetic() {
+        if is_letter(c) {
             out.push(c);
         }
     }
+}
+
+/// `clean_into(s, true, out)`, noting where each character of `out` starts (one pass
+/// instead of decoding the cleaned text again).
+fn clean_with_bounds(s: &str, out: &mut String, bounds: &mut Vec<usize>) {
+    out.clear();
+    let mut in_digits = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            if !in_digits {
+                bounds.push(out.len());
+                out.push('#');
+            }
+            in_digits = true;
+            continue;
+        }
+        in_digits = false;
+        if is_letter(c) {
+            bounds.push(out.len());
+            out.push(c);
+        }
+    }
+}
+
+/// `char::is_alphabetic`, with the characters of Chinese prose answered without
+/// Unicode's tables (their lookup was a fifth of this kind's time in a batch): ASCII,
+/// the CJK Unified Ideographs (all letters) and the CJK, general and full-width
+/// punctuation (none). `tests::letter_fast_path_agrees_with_unicode` compares it with
+/// `char::is_alphabetic` for every character.
+fn is_letter(c: char) -> bool {
+    match c {
+        '\0'..='\u{7F}' => c.is_ascii_alphabetic(),
+        '\u{4E00}'..='\u{9FFF}' => true,
+        '\u{2000}'..='\u{206F}'
+        | '\u{3000}'..='\u{3004}'
+        | '\u{3008}'..='\u{3020}'
+        | '\u{FF01}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}' => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// Cleaned characters a sentence needs to count in a fingerprint…
+const MIN_SENTENCE_CHARS: usize = 6;
+/// …and to be compared for a stale year.
+const MIN_YEAR_SENTENCE_CHARS: usize = 8;
+
+/// The narrative's sentences, cleaned (figures masked) and hashed once per document
+/// for every `cross_year_text` rule, through `Document::memo`: Y104, Y105 and Y106
+/// used to split and clean the whole text each.
+struct Cleaned {
+    sentences: Vec<CleanSentence>,
+    /// The shingle hashes of every sentence of at least `MIN_SENTENCE_CHARS`
+    /// characters (the others are in no fingerprint), one sentence after the other.
+    shingles: Vec<u32>,
+}
+
+struct CleanSentence {
+    /// Span in the document's text.
+    range: Range<usize>,
+    /// The section it starts in (`Document::section_at`).
+    section: Option<usize>,
+    /// Characters of the cleaned sentence.
+    chars: usize,
+    /// `fnv` of the cleaned sentence.
+    hash: u64,
+    /// Its shingle hashes in `Cleaned::shingles`.
+    shingles: Range<usize>,
+}
+
+impl CleanSentence {
+    fn in_sections(&self, sections: &[usize]) -> bool {
+        sections.is_empty() || self.section.is_some_and(|s| sections.contains(&s))
+    }
+}
+
+/// The memo key of `Cleaned`.
+const CLEANED: &str = "cross_year_text\u{1f}cleaned sentences";
+
+impl Cleaned {
+    fn of(doc: &Document) -> std::sync::Arc<Cleaned> {
+        doc.memo.get_or_insert(CLEANED, || Cleaned::build(doc))
+    }
+
+    fn build(doc: &Document) -> Cleaned {
+        let mut list = Vec::new();
+        let mut shingles = Vec::new();
+        let mut cleaned = String::new();
+        // The byte offset of each cleaned character, then the end: a shingle's
+        // characters are consecutive, so its bytes are a slice of the cleaned text.
+        let mut bounds: Vec<usize> = Vec::new();
+        for r in sentences(doc, &[]) {
+            bounds.clear();
+            clean_with_bounds(&doc.text[r.clone()], &mut cleaned, &mut bounds);
+            let chars = bounds.len();
+            bounds.push(cleaned.len());
+            let first = shingles.len();
+            if chars >= MIN_SENTENCE_CHARS {
+                let bytes = cleaned.as_bytes();
+                shingles.extend(
+                    bounds
+                        .windows(SHINGLE + 1)
+                        .map(|w| shingle_hash(&bytes[w[0]..w[SHINGLE]])),
+                );
+            }
+            list.push(CleanSentence {
+                section: doc.section_at(r.start),
+                range: r,
+                chars,
+                hash: fnv(cleaned.bytes()),
+                shingles: first..shingles.len(),
+            });
+        }
+        Cleaned {
+            sentences: list,
+            shingles,
+        }
+    }
+}
+
+/// The bottom-`SKETCH` distinct values of a stream of shingle hashes: gathered in a
+/// buffer of a few sketches' size, cut back to the smallest `SKETCH` whenever it fills
+/// (bounded memory, and a sort of small integers rather than a tree insert per
+/// shingle). Once a cut has kept `SKETCH` values, a value not below the largest of
+/// them cannot be among the smallest (or is one of them already): it is not gathered.
+struct Sketch {
+    values: Vec<u32>,
+    /// Values from here up are dropped (after the first full cut).
+    bound: Option<u32>,
+}
+
+impl Sketch {
+    fn new() -> Sketch {
+        Sketch {
+            values: Vec::with_capacity(SKETCH_BUFFER),
+            bound: None,
+        }
+    }
+
+    fn push(&mut self, v: u32) {
+        if self.bound.is_some_and(|b| v >= b) {
+            return;
+        }
+        if self.values.len() == SKETCH_BUFFER {
+            keep_smallest(&mut self.values);
+            if self.values.len() == SKETCH {
+                self.bound = self.values.last().copied();
+            }
+        }
+        self.values.push(v);
+    }
+
+    fn finish(mut self) -> Vec<u32> {
+        keep_smallest(&mut self.values);
+        self.values
+    }
+}
+
+/// The sentences a format mandates (a rule's `template` regexes), with a prefilter
+/// that spares most sentences the regexes: every match of a regex contains one of its
+/// required literals (`scan::required_literals`), so one search of the document for
+/// all of them tells which sentences each regex could match, and only those are
+/// searched. The answers are those of asking every regex about every sentence (a
+/// test compares the two on generated reports).
+struct Boilerplate {
+    regexes: Vec<super::scan::PackRegex>,
+    /// Built at the first document (the literals are extracted then, not when the
+    /// pack loads).
+    prefilter: std::sync::OnceLock<Prefilter>,
+}
+
+struct Prefilter {
+    /// The required literals of the regexes that have them…
+    literals: Vec<Vec<u8>>,
+    /// …searched for together (leftmost-first).
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// For each literal, the regexes (indexes) one of its occurrences makes possible.
+    owners: Vec<Vec<usize>>,
+    /// The regexes without a useful literal set: asked about every sentence.
+    always: Vec<usize>,
+}
+
+impl Prefilter {
+    fn new(regexes: &[super::scan::PackRegex]) -> Prefilter {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, re) in regexes.iter().enumerate() {
+            // An empty set: the regex never matches, and no literal brings it in.
+            let Some(set) = super::scan::required_literals(re.as_str()) else {
+                always.push(i);
+                continue;
+            };
+            for lit in set {
+                match literals.iter().position(|l| *l == lit) {
+                    Some(at) => owners[at].push(i),
+                    None => {
+                        literals.push(lit);
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        if literals.is_empty() {
+            return Prefilter {
+                literals,
+                automaton: None,
+                owners,
+                always,
+            };
+        }
+        match aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&literals)
+        {
+            Ok(ac) => Prefilter {
+                literals,
+                automaton: Some(ac),
+                owners,
+                always,
+            },
+            // Without the automaton every regex is asked about every sentence.
+            Err(_) => Prefilter {
+                literals: Vec::new(),
+                automaton: None,
+                owners: Vec::new(),
+                always: (0..regexes.len()).collect(),
+            },
+        }
+    }
+}
+
+impl Boilerplate {
+    fn new(regexes: Vec<super::scan::PackRegex>) -> Boilerplate {
+        Boilerplate {
+            regexes,
+            prefilter: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The matcher for the sentences of one document's text that lie in `scope`.
+    fn in_text(&self, text: &str, scope: Range<usize>) -> Mandated<'_> {
+        if self.regexes.is_empty() {
+            return Mandated {
+                regexes: &[],
+                always: &[],
+                owners: &[],
+                hits: Vec::new(),
+                tried: Vec::new(),
+            };
+        }
+        let pre = self.prefilter.get_or_init(|| Prefilter::new(&self.regexes));
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        if let Some(ac) = &pre.automaton {
+            // Every occurrence of every literal, in order: a leftmost search (the
+            // automaton's fast prefilter) finds the next place where one starts, the
+            // literals starting there are compared, and the search goes on from the
+            // next byte (an overlapping search of the whole text cost more than the
+            // regexes it spared).
+            let bytes = &text.as_bytes()[..scope.end.min(text.len())];
+            let mut at = scope.start;
+            while at < bytes.len() {
+                let Some(m) = ac.find(aho_corasick::Input::new(bytes).range(at..)) else {
+                    break;
+                };
+                let start = m.start();
+                for (lit, l) in pre.literals.iter().enumerate() {
+                    if bytes[start..].starts_with(l) {
+                        hits.push((start, start + l.len(), lit));
+                    }
+                }
+                at = start + 1;
+            }
+        }
+        Mandated {
+            regexes: &self.regexes,
+            always: &pre.always,
+            owners: &pre.owners,
+            hits,
+            tried: vec![false; self.regexes.len()],
+        }
+    }
+}
+
+/// `Boilerplate` for one document: where its literals occur.
+struct Mandated<'a> {
+    regexes: &'a [super::scan::PackRegex],
+    always: &'a [usize],
+    owners: &'a [Vec<usize>],
+    /// (start, end, literal) of every occurrence, by start.
+    hits: Vec<(usize, usize, usize)>,
+    /// Regexes already asked about the current sentence.
+    tried: Vec<bool>,
+}
+
+impl Mandated<'_> {
+    /// Whether one of the regexes matches the sentence at `range` of the text.
+    fn matches(&mut self, text: &str, range: &Range<usize>) -> bool {
+        let s = &text[range.clone()];
+        if self.always.iter().any(|&i| self.regexes[i].is_match(s)) {
+            return true;
+        }
+        let from = self.hits.partition_point(|h| h.0 < range.start);
+        let inside = self.hits[from..]
+            .iter()
+            .take_while(|h| h.0 < range.end)
+            .filter(|h| h.1 <= range.end);
+        self.tried.fill(false);
+        for &(_, _, lit) in inside {
+            for &i in &self.owners[lit] {
+                if !std::mem::replace(&mut self.tried[i], true) && self.regexes[i].is_match(s) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// The years (2000–2100) a sentence starting at byte `offset` of the text writes as
+/// four ASCII digits followed by 年, with their spans in the text.
+fn years_in(s: &str, offset: usize) -> Vec<(i32, Range<usize>)> {
+    let mut years: Vec<(i32, Range<usize>)> = Vec::new();
+    // Most sentences have no 年 at all (one fast search instead of a look at every byte).
+    if !s.contains('年') {
+        return years;
+    }
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+            && s[i + 4..].trim_start().starts_with('年')
+            && let Ok(y) = s[i..i + 4].parse::<i32>()
+            && (2000..=2100).contains(&y)
+        {
+            years.push((y, offset + i..offset + i + 4));
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    years
 }
 
 impl TextCheck {
@@ -475,41 +836,28 @@ impl TextCheck {
     }
 
     fn fingerprint(&self, doc: &Document) -> Option<Fingerprint> {
-        // The SKETCH smallest distinct shingle hashes: gathered in a buffer of a few
-        // sketches' size, cut back to the smallest SKETCH whenever it fills (bounded
-        // memory, and a sort of small integers rather than a tree insert per shingle).
-        let mut sketch: Vec<u32> = Vec::with_capacity(SKETCH_BUFFER);
+        let cleaned = Cleaned::of(doc);
+        let candidates: Vec<&CleanSentence> = cleaned
+            .sentences
+            .iter()
+            .filter(|s| s.in_sections(&self.sections) && s.chars >= MIN_SENTENCE_CHARS)
+            .collect();
+        // The mandated sentences are looked for where the candidates are (a section).
+        let scope = candidates.iter().map(|s| s.range.start).min().unwrap_or(0)
+            ..candidates.iter().map(|s| s.range.end).max().unwrap_or(0);
+        let mut mandated = self.template.in_text(&doc.text, scope);
+        let mut sketch = Sketch::new();
         let mut hashes = Vec::new();
         let mut kept = Vec::new();
         let mut chars = 0;
-        // One buffer of each for the whole document, not one per sentence.
-        let mut cleaned = String::new();
-        let mut cs: Vec<char> = Vec::new();
-        for r in sentences(doc, &self.sections) {
-            let s = &doc.text[r.clone()];
-            if self.template.iter().any(|t| t.is_match(s)) {
+        for s in candidates {
+            if mandated.matches(&doc.text, &s.range) {
                 continue;
             }
-            clean_into(s, true, &mut cleaned);
-            cs.clear();
-            cs.extend(cleaned.chars());
-            if cs.len() < 6 {
-                continue;
-            }
-            chars += cs.len();
-            let h = fnv(cleaned.bytes());
-            hashes.push(h);
-            kept.push((h, r));
-            for w in cs.windows(SHINGLE) {
-                let mut buf = [0u8; 16];
-                let mut len = 0;
-                for c in w {
-                    len += c.encode_utf8(&mut buf[len..]).len();
-                }
-                let hv = (fnv(buf[..len].iter().copied()) >> 32) as u32;
-                if sketch.len() == SKETCH_BUFFER {
-                    keep_smallest(&mut sketch);
-                }
+            chars += s.chars;
+            hashes.push(s.hash);
+            kept.push((s.hash, s.range.clone()));
+            for &hv in &cleaned.shingles[s.shingles.clone()] {
                 sketch.push(hv);
             }
         }
@@ -522,9 +870,8 @@ impl TextCheck {
             Some(hit) => hit.heading.clone(),
             None => kept.first().map(|(_, r)| r.clone())?,
         };
-        keep_smallest(&mut sketch);
         Some(Fingerprint {
-            sketch,
+            sketch: sketch.finish(),
             chars,
             hashes,
             anchor_place: crate::report::json::resolve_place(doc, &anchor),
@@ -537,37 +884,17 @@ impl TextCheck {
         let mut masked = Vec::new();
         let mut with_year = Vec::new();
         let own = doc.year.as_ref().map(|y| y.year);
-        let mut cleaned = String::new();
-        for r in sentences(doc, &[]) {
+        for sentence in &Cleaned::of(doc).sentences {
+            let r = &sentence.range;
             let s = &doc.text[r.clone()];
-            let mut years: Vec<(i32, Range<usize>)> = Vec::new();
-            let bytes = s.as_bytes();
-            let mut i = 0;
-            while i + 4 <= bytes.len() {
-                if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
-                    && (i == 0 || !bytes[i - 1].is_ascii_digit())
-                    && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
-                    && s[i + 4..].trim_start().starts_with('年')
-                    && let Ok(y) = s[i..i + 4].parse::<i32>()
-                    && (2000..=2100).contains(&y)
-                {
-                    years.push((y, r.start + i..r.start + i + 4));
-                    i += 4;
-                } else {
-                    i += 1;
-                }
-            }
-            if years.is_empty() {
+            let years = years_in(s, r.start);
+            if years.is_empty() || sentence.chars < MIN_YEAR_SENTENCE_CHARS {
                 continue;
             }
-            clean_into(s, true, &mut cleaned);
-            if cleaned.chars().count() < 8 {
-                continue;
-            }
-            let h = fnv(cleaned.bytes());
+            let h = sentence.hash;
             // Last year's sentences about its own year, to be found again.
             if own.is_some_and(|y| years.iter().any(|(x, _)| *x == y)) {
-                masked.push((h, crate::report::json::resolve_place(doc, &r)));
+                masked.push((h, crate::report::json::resolve_place(doc, r)));
             }
             let comparison = self.not_with.as_ref().is_some_and(|re| re.is_match(s));
             let all: Vec<i32> = years.iter().map(|(y, _)| *y).collect();
@@ -729,7 +1056,8 @@ mod tests {
     use super::*;
 
     /// The buffered sketch is the bottom-`SKETCH` set of distinct values, whatever the
-    /// order and repetition of the input, and however many times the buffer fills.
+    /// order and repetition of the input, and however many times the buffer fills (and
+    /// the values it drops unseen once it has a bound).
     #[test]
     fn sketch_keeps_the_smallest_distinct_values() {
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
@@ -742,21 +1070,17 @@ mod tests {
             SKETCH_BUFFER,
             10 * SKETCH_BUFFER + 7,
         ] {
-            let mut sketch = Vec::with_capacity(SKETCH_BUFFER);
+            let mut sketch = Sketch::new();
             let mut tree = std::collections::BTreeSet::new();
             for _ in 0..n {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 // Few distinct values for some sizes: repetition must not crowd the sketch.
                 let v = (seed >> 33) as u32 % if n % 2 == 0 { 3_000 } else { u32::MAX };
-                if sketch.len() == SKETCH_BUFFER {
-                    keep_smallest(&mut sketch);
-                }
                 sketch.push(v);
                 tree.insert(v);
             }
-            keep_smallest(&mut sketch);
             let want: Vec<u32> = tree.into_iter().take(SKETCH).collect();
-            assert_eq!(sketch, want, "{n} values");
+            assert_eq!(sketch.finish(), want, "{n} values");
         }
     }
 
@@ -774,5 +1098,272 @@ mod tests {
     fn figures_are_masked_and_punctuation_dropped() {
         assert_eq!(clean("2023年，收到申请12件。", true), "#年收到申请#件");
         assert_eq!(clean("2023年，收到申请12件。", false), "年收到申请件");
+        let (mut out, mut bounds) = (String::new(), Vec::new());
+        clean_with_bounds("2023年，收到ab申请１２件。", &mut out, &mut bounds);
+        assert_eq!(out, clean("2023年，收到ab申请１２件。", true));
+        let starts: Vec<usize> = out.char_indices().map(|(i, _)| i).collect();
+        assert_eq!(bounds, starts);
+    }
+    /// The straightforward facts, as they were computed before the sentences were
+    /// shared and the templates prefiltered: every rule splits and cleans the text,
+    /// asks every template regex about every sentence and encodes each shingle again.
+    impl TextCheck {
+        fn fingerprint_plain(&self, doc: &Document) -> Option<Fingerprint> {
+            // The SKETCH smallest distinct shingle hashes: gathered in a buffer of a few
+            // sketches' size, cut back to the smallest SKETCH whenever it fills (bounded
+            // memory, and a sort of small integers rather than a tree insert per shingle).
+            let mut sketch: Vec<u32> = Vec::with_capacity(SKETCH_BUFFER);
+            let mut hashes = Vec::new();
+            let mut kept = Vec::new();
+            let mut chars = 0;
+            // One buffer of each for the whole document, not one per sentence.
+            let mut cleaned = String::new();
+            let mut cs: Vec<char> = Vec::new();
+            for r in sentences_plain(doc, &self.sections) {
+                let s = &doc.text[r.clone()];
+                if self.template.regexes.iter().any(|t| t.is_match(s)) {
+                    continue;
+                }
+                clean_into(s, true, &mut cleaned);
+                cs.clear();
+                cs.extend(cleaned.chars());
+                if cs.len() < 6 {
+                    continue;
+                }
+                chars += cs.len();
+                let h = fnv(cleaned.bytes());
+                hashes.push(h);
+                kept.push((h, r));
+                for w in cs.windows(SHINGLE) {
+                    let mut buf = [0u8; 16];
+                    let mut len = 0;
+                    for c in w {
+                        len += c.encode_utf8(&mut buf[len..]).len();
+                    }
+                    let hv = (fnv(buf[..len].iter().copied()) >> 32) as u32;
+                    if sketch.len() == SKETCH_BUFFER {
+                        keep_smallest(&mut sketch);
+                    }
+                    sketch.push(hv);
+                }
+            }
+            if chars < MIN_CHARS {
+                return None;
+            }
+            hashes.sort_unstable();
+            hashes.dedup();
+            let anchor = match self.sections.first().and_then(|&s| doc.outline.first(s)) {
+                Some(hit) => hit.heading.clone(),
+                None => kept.first().map(|(_, r)| r.clone())?,
+            };
+            keep_smallest(&mut sketch);
+            Some(Fingerprint {
+                sketch,
+                chars,
+                hashes,
+                anchor_place: crate::report::json::resolve_place(doc, &anchor),
+                anchor,
+                sentences: kept,
+            })
+        }
+
+        fn years_plain(&self, doc: &Document) -> YearSentences {
+            let mut masked = Vec::new();
+            let mut with_year = Vec::new();
+            let own = doc.year.as_ref().map(|y| y.year);
+            let mut cleaned = String::new();
+            for r in sentences_plain(doc, &[]) {
+                let s = &doc.text[r.clone()];
+                let mut years: Vec<(i32, Range<usize>)> = Vec::new();
+                let bytes = s.as_bytes();
+                let mut i = 0;
+                while i + 4 <= bytes.len() {
+                    if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+                        && (i == 0 || !bytes[i - 1].is_ascii_digit())
+                        && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+                        && s[i + 4..].trim_start().starts_with('年')
+                        && let Ok(y) = s[i..i + 4].parse::<i32>()
+                        && (2000..=2100).contains(&y)
+                    {
+                        years.push((y, r.start + i..r.start + i + 4));
+                        i += 4;
+                    } else {
+                        i += 1;
+                    }
+                }
+                if years.is_empty() {
+                    continue;
+                }
+                clean_into(s, true, &mut cleaned);
+                if cleaned.chars().count() < 8 {
+                    continue;
+                }
+                let h = fnv(cleaned.bytes());
+                // Last year's sentences about its own year, to be found again.
+                if own.is_some_and(|y| years.iter().any(|(x, _)| *x == y)) {
+                    masked.push((h, crate::report::json::resolve_place(doc, &r)));
+                }
+                let comparison = self.not_with.as_ref().is_some_and(|re| re.is_match(s));
+                let all: Vec<i32> = years.iter().map(|(y, _)| *y).collect();
+                for (y, span) in years {
+                    with_year.push(YearMention {
+                        year: y,
+                        span,
+                        masked: h,
+                        other_year: all.iter().copied().filter(|x| *x != y).collect(),
+                        comparison,
+                    });
+                }
+            }
+            masked.sort_by_key(|(h, _)| *h);
+            YearSentences { masked, with_year }
+        }
+    }
+
+    /// The sentences as they were split (by characters), for the plain facts.
+    fn sentences_plain<'a>(
+        doc: &'a Document,
+        sections: &'a [usize],
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
+        let n = &doc.narrative;
+        let text = &n.text;
+        let mut start = 0;
+        let ends = text
+            .char_indices()
+            .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+            .map(|(i, c)| (i, i + c.len_utf8()))
+            .chain(std::iter::once((text.len(), text.len())));
+        ends.filter_map(move |(end, next)| {
+            let sentence = start..end;
+            start = next;
+            (sentence.start < sentence.end).then_some(sentence)
+        })
+        .map(|r| n.to_original(r))
+        .filter(|r| r.start < r.end && r.end <= doc.text.len())
+        .filter(|r| super::super::in_sections(doc, sections, r.start))
+    }
+
+    fn regex(source: &str) -> crate::rules::scan::PackRegex {
+        crate::rules::scan::Registry::default().regex(crate::rules::scan::Spec {
+            source: source.to_string(),
+            limited: true,
+            compiled: None,
+            scanned: false,
+        })
+    }
+
+    fn text_check(kind: Kind, sections: Vec<usize>, template: &[&str]) -> TextCheck {
+        TextCheck {
+            kind,
+            pattern: None,
+            sections,
+            threshold: 0.5,
+            template: Boilerplate::new(template.iter().map(|t| regex(t)).collect()),
+            not_with: Some(regex("同比|较上年|以来")),
+            summary: String::new(),
+        }
+    }
+
+    /// Reports made from the repository's examples by inserting mandated wordings,
+    /// years, figures and breaks at random places, with several kinds of regexes
+    /// (literal prefixes, an anchored one, one without any literal, one that never
+    /// matches): the shared, prefiltered facts equal the straightforward ones.
+    #[test]
+    fn shared_sentences_and_prefilter_give_the_plain_facts() {
+        let pack = crate::Pack::national().expect("national pack");
+        let templates = &pack.templates;
+        let problems = templates
+            .section_index("problems")
+            .into_iter()
+            .collect::<Vec<_>>();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let bases: Vec<String> = [
+            "examples/report-2024.txt",
+            "examples/report-with-defects.txt",
+            "tests/fixtures/layout-columns.txt",
+            "tests/fixtures/layout-one-cell-per-line.txt",
+        ]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(format!("{root}/{p}")).ok())
+        .collect();
+        assert_eq!(bases.len(), 4);
+        let national = [
+            "^\\s*[（(]?[一二三四五六七八九十\\d]+[）)、.]?\\s*存在的主要问题",
+            "本报告.{0,40}(?:编制|编写|根据)",
+            "统计(?:期限|时限|时间)",
+            "如对本报告有(?:任何)?疑问",
+            "(?:地址|邮编|电话|电子邮箱|联系)[:：]",
+        ];
+        let checks = [
+            text_check(Kind::Similarity, problems.clone(), &national[..1]),
+            text_check(Kind::Similarity, Vec::new(), &national[1..]),
+            text_check(Kind::Similarity, Vec::new(), &national),
+            // No literal (always asked), literal-less with one that has, never matching.
+            text_check(Kind::Similarity, Vec::new(), &["^.{0,3}[A-Za-z]", "公开"]),
+            text_check(Kind::Similarity, problems, &["[a&&b]", "^\\s*（"]),
+            // Literals starting at the same place, the first one's regex not matching.
+            text_check(
+                Kind::Similarity,
+                Vec::new(),
+                &["统计期限为\\d{4}年2月", "统计期.{0,12}至"],
+            ),
+            text_check(Kind::Similarity, Vec::new(), &[]),
+            text_check(Kind::StaleYear, Vec::new(), &[]),
+        ];
+        let inserts = [
+            "本报告根据《条例》编制。",
+            "统计期限为2024年1月1日至12月31日。",
+            "如对本报告有任何疑问，请联系。",
+            "联系电话：0591-1234567\n",
+            "（一）存在的主要问题\n",
+            "2023年，我局认真贯彻落实《条例》",
+            "2024年共收到申请12件；",
+            "与2023年同比增长5%。",
+            "ABC公开 ",
+            "\n",
+            "。",
+            "成效显著！",
+            "是否公开？",
+            "一是；二是",
+            "a;b!c?",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) as usize) % n
+        };
+        let mut compared = 0;
+        for round in 0..48 {
+            let mut text = bases[round % bases.len()].clone();
+            for _ in 0..next(40) {
+                let mut at = next(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, inserts[next(inserts.len())]);
+            }
+            let doc = Document::parse("g.txt", text, templates);
+            for check in &checks {
+                match check.kind {
+                    Kind::Similarity => {
+                        assert_eq!(
+                            check.fingerprint(&doc),
+                            check.fingerprint_plain(&doc),
+                            "round {round}"
+                        );
+                    }
+                    _ => assert_eq!(check.years(&doc), check.years_plain(&doc), "round {round}"),
+                }
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 48 * checks.len());
+    }
+
+    #[test]
+    fn letter_fast_path_agrees_with_unicode() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "U+{:04X}", c as u32);
+        }
     }
 }

@@ -365,6 +365,10 @@ impl DateCheck {
             .find_map(|l| {
                 let range = doc.lines.line_range(&doc.text, l);
                 let line = doc.text[range.clone()].trim();
+                // A full date ends in 日: a line without one is not searched.
+                if !line.contains('日') {
+                    return None;
+                }
                 let c = FULL_DATE.captures(line)?;
                 let whole = c.get(0)?;
                 // The line is only the date (maybe with the body's name before it).
@@ -393,18 +397,22 @@ impl DateCheck {
         meta.or_else(|| Self::publication(doc).map(|(span, date)| (span, date, "落款日期")))
     }
 
-    fn full_dates(doc: &Document) -> Vec<(Range<usize>, Date)> {
-        let n = &doc.narrative;
-        FULL_DATE
-            .captures_iter(&n.text)
-            .filter_map(|c| {
-                let whole = c.get(0)?;
-                if damaged(whole.as_str()) {
-                    return None;
-                }
-                Some((n.to_original(whole.range()), parse_date(&c, None)?))
-            })
-            .collect()
+    /// The full dates of the narrative, found once per document for the checks that
+    /// read them (`after_publication`, `far_future`: `Document::memo`).
+    fn full_dates(doc: &Document) -> std::sync::Arc<Vec<(Range<usize>, Date)>> {
+        doc.memo.get_or_insert("date_check\u{1f}full dates", || {
+            let n = &doc.narrative;
+            FULL_DATE
+                .captures_iter(&n.text)
+                .filter_map(|c| {
+                    let whole = c.get(0)?;
+                    if damaged(whole.as_str()) {
+                        return None;
+                    }
+                    Some((n.to_original(whole.range()), parse_date(&c, None)?))
+                })
+                .collect()
+        })
     }
 }
 
@@ -421,10 +429,10 @@ impl Check for DateCheck {
                 let Some((pub_span, published)) = Self::publication(cx.doc) else {
                     return;
                 };
-                for (span, date) in Self::full_dates(cx.doc) {
-                    if date > published && span.start < pub_span.start {
+                for (span, date) in Self::full_dates(cx.doc).iter() {
+                    if *date > published && span.start < pub_span.start {
                         let d = cx
-                            .diagnostic(span, format!("{date}晚于报告落款日期{published}"))
+                            .diagnostic(span.clone(), format!("{date}晚于报告落款日期{published}"))
                             .primary_label("晚于落款日期")
                             .label(pub_span.clone(), "落款日期")
                             .help("核对此日期或落款日期");
@@ -448,10 +456,13 @@ impl Check for DateCheck {
                 }
             }
             Kind::FarFuture => {
-                for (span, date) in Self::full_dates(cx.doc) {
+                for (span, date) in Self::full_dates(cx.doc).iter() {
                     if date.y >= year + 2 {
                         let d = cx
-                            .diagnostic(span, format!("{date}比报告年度（{year}年）晚两年以上"))
+                            .diagnostic(
+                                span.clone(),
+                                format!("{date}比报告年度（{year}年）晚两年以上"),
+                            )
                             .primary_label("日期可疑")
                             .help("核对年份是否写错");
                         cx.push(d);

@@ -172,10 +172,11 @@ impl Check for Equation {
         for &row in &rows {
             for &col in &cols {
                 let b = Binding { row, col };
-                let (Some(lhs), Some(rhs)) = (
-                    expr::eval(&self.lhs, b, &doc.tables, cx.templates),
-                    expr::eval(&self.rhs, b, &doc.tables, cx.templates),
-                ) else {
+                // The right side only when the left one could be read.
+                let Some(lhs) = expr::eval(&self.lhs, b, &doc.tables, cx.templates) else {
+                    continue;
+                };
+                let Some(rhs) = expr::eval(&self.rhs, b, &doc.tables, cx.templates) else {
                     continue;
                 };
                 if lhs.operands.is_empty() && rhs.operands.is_empty() {
@@ -184,14 +185,7 @@ impl Check for Equation {
                 let holds = self.op.holds(lhs.total, rhs.total);
                 // An equality is also recorded as data, for `check::merge`.
                 let relation = (self.op == Op::Eq)
-                    .then(|| {
-                        relation::build(
-                            relation::terms(&lhs, cx.templates, !holds),
-                            relation::terms(&rhs, cx.templates, !holds),
-                            lhs.total,
-                            rhs.total,
-                        )
-                    })
+                    .then(|| relation::of_sides(&lhs, &rhs, cx.templates, !holds))
                     .flatten();
                 if holds {
                     if let Some(r) = relation {

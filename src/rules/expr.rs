@@ -49,7 +49,7 @@ pub fn eval(
     templates: &Templates,
 ) -> Option<Side> {
     {
-        let mut operands = Vec::new();
+        let mut operands = Vec::with_capacity(terms.len());
         for t in terms {
             match t.kind {
                 TermKind::Const(n) => operands.push(Operand {

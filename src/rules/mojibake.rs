@@ -78,43 +78,57 @@ fn is_debris(c: char) -> bool {
 
 /// Byte ranges of mojibake runs in `text`.
 pub fn runs(text: &str) -> Vec<Range<usize>> {
-    // Han characters with their offsets, split where anything but Han or debris comes.
     let mut out: Vec<Range<usize>> = Vec::new();
-    let mut han: Vec<(usize, char, bool)> = Vec::new();
-    let flush = |han: &mut Vec<(usize, char, bool)>, out: &mut Vec<Range<usize>>| {
-        if han.len() >= WINDOW.min(4) {
-            let mut i = 0;
-            while i < han.len() {
-                let end = (i + WINDOW).min(han.len());
-                let rare = han[i..end].iter().filter(|h| h.2).count();
-                if rare >= MIN_RARE {
-                    // From the first to the last rare character of the window.
-                    let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
-                    let last = han[i..end]
-                        .iter()
-                        .rev()
-                        .find(|h| h.2)
-                        .map(|h| h.0 + h.1.len_utf8());
-                    if let (Some(a), Some(b)) = (first, last) {
-                        match out.last_mut() {
-                            Some(r) if r.end >= a => r.end = r.end.max(b),
-                            _ => out.push(a..b),
-                        }
-                    }
+    // Stretches of Han characters (and debris), split where anything else comes. Only
+    // their extent and counts are kept as the scan goes: a stretch with fewer than
+    // `MIN_RARE` rare characters has no window with as many (most prose), and only
+    // the others are decoded again and looked at window by window.
+    let mut start: Option<usize> = None;
+    let (mut han, mut rare) = (0usize, 0usize);
+    let common: &[u64] = &COMMON;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // The characters are told apart by their UTF-8 bytes (a `&str` is valid UTF-8):
+        // Han characters and U+FFFD are three bytes long, ASCII one, and nothing of
+        // another length is Han or debris.
+        let b = bytes[i];
+        let (width, kind) = match b {
+            0x00..=0x7F => (1, Kind::of_ascii(b)),
+            0xE0..=0xEF => {
+                let code = (u32::from(b & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                (3, Kind::of_three_bytes(code, common))
+            }
+            0xC0..=0xDF => (2, Kind::Other),
+            _ => (4, Kind::Other),
+        };
+        match kind {
+            Kind::Han(is_rare) => {
+                start.get_or_insert(i);
+                han += 1;
+                rare += usize::from(is_rare);
+            }
+            Kind::Debris => {}
+            Kind::Other => {
+                if let Some(s) = start.take()
+                    && han >= WINDOW.min(4)
+                    && rare >= MIN_RARE
+                {
+                    windows(text, s..i, &mut out);
                 }
-                i += 1;
+                (han, rare) = (0, 0);
             }
         }
-        han.clear();
-    };
-    for (i, c) in text.char_indices() {
-        if is_han(c) {
-            han.push((i, c, is_rare(c)));
-        } else if !is_debris(c) {
-            flush(&mut han, &mut out);
-        }
+        i += width;
     }
-    flush(&mut han, &mut out);
+    if let Some(s) = start
+        && han >= WINDOW.min(4)
+        && rare >= MIN_RARE
+    {
+        windows(text, s..text.len(), &mut out);
+    }
     // A decoder's debris just before a run (`?!敝贫龋袑…`) is where it starts.
     for r in &mut out {
         let before: Vec<(usize, char)> = text[..r.start]
@@ -132,6 +146,69 @@ pub fn runs(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// What a character is to the scan of `runs`.
+enum Kind {
+    /// Han, rare or not.
+    Han(bool),
+    /// Debris a decoder leaves (`is_debris`).
+    Debris,
+    Other,
+}
+
+impl Kind {
+    fn of_ascii(b: u8) -> Kind {
+        if is_debris(char::from(b)) {
+            Kind::Debris
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// A three-byte character by its code point (`is_han`, `is_rare`, `is_debris`
+    /// on the number).
+    fn of_three_bytes(code: u32, common: &[u64]) -> Kind {
+        match code {
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => {
+                let rare = (code as usize)
+                    .checked_sub(COMMON_FIRST)
+                    .is_none_or(|i| common.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0));
+                Kind::Han(rare)
+            }
+            0xFFFD => Kind::Debris,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// The windows of one stretch (`stretch`: from its first Han character to what ends
+/// it) with at least `MIN_RARE` rare characters: from the first to the last rare
+/// character of each, merged with the run before when they touch.
+fn windows(text: &str, stretch: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let han: Vec<(usize, char, bool)> = text[stretch.clone()]
+        .char_indices()
+        .filter(|&(_, c)| is_han(c))
+        .map(|(i, c)| (stretch.start + i, c, is_rare(c)))
+        .collect();
+    for i in 0..han.len() {
+        let end = (i + WINDOW).min(han.len());
+        let rare = han[i..end].iter().filter(|h| h.2).count();
+        if rare >= MIN_RARE {
+            let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
+            let last = han[i..end]
+                .iter()
+                .rev()
+                .find(|h| h.2)
+                .map(|h| h.0 + h.1.len_utf8());
+            if let (Some(a), Some(b)) = (first, last) {
+                match out.last_mut() {
+                    Some(r) if r.end >= a => r.end = r.end.max(b),
+                    _ => out.push(a..b),
+                }
+            }
+        }
+    }
 }
 
 /// True when `hit` is inside a run, or next to one with only Han characters and
@@ -186,5 +263,107 @@ mod tests {
         ] {
             assert!(runs(good).is_empty(), "{good}: {:?}", runs(good));
         }
+    }
+    /// `runs` as it was, every window of every stretch looked at: what `runs` must equal.
+    fn runs_plain(text: &str) -> Vec<Range<usize>> {
+        // Han characters with their offsets, split where anything but Han or debris comes.
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut han: Vec<(usize, char, bool)> = Vec::new();
+        let flush = |han: &mut Vec<(usize, char, bool)>, out: &mut Vec<Range<usize>>| {
+            if han.len() >= WINDOW.min(4) {
+                let mut i = 0;
+                while i < han.len() {
+                    let end = (i + WINDOW).min(han.len());
+                    let rare = han[i..end].iter().filter(|h| h.2).count();
+                    if rare >= MIN_RARE {
+                        // From the first to the last rare character of the window.
+                        let first = han[i..end].iter().find(|h| h.2).map(|h| h.0);
+                        let last = han[i..end]
+                            .iter()
+                            .rev()
+                            .find(|h| h.2)
+                            .map(|h| h.0 + h.1.len_utf8());
+                        if let (Some(a), Some(b)) = (first, last) {
+                            match out.last_mut() {
+                                Some(r) if r.end >= a => r.end = r.end.max(b),
+                                _ => out.push(a..b),
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            han.clear();
+        };
+        for (i, c) in text.char_indices() {
+            if is_han(c) {
+                han.push((i, c, is_rare(c)));
+            } else if !is_debris(c) {
+                flush(&mut han, &mut out);
+            }
+        }
+        flush(&mut han, &mut out);
+        // A decoder's debris just before a run (`?!敝贫龋袑…`) is where it starts.
+        for r in &mut out {
+            let before: Vec<(usize, char)> = text[..r.start]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| is_han(c) || is_debris(c))
+                .take(WINDOW)
+                .collect();
+            if let Some(&(i, _)) = before
+                .iter()
+                .rev()
+                .find(|(_, c)| *c == '?' || *c == '\u{FFFD}')
+            {
+                r.start = i;
+            }
+        }
+        out
+    }
+
+    /// Generated texts of common and rare Han characters, debris, punctuation and
+    /// characters of every UTF-8 length, with stretches of every number of rare
+    /// characters: the same runs as the plain scan (by characters, every window).
+    #[test]
+    fn scanning_stretches_by_their_counts_changes_nothing() {
+        // Common Han, rare Han of each block (GB2312 level 2, CJK extension A,
+        // compatibility ideographs), debris, and characters of every UTF-8 length.
+        let common: Vec<char> = "的是在公开信息敝贫龋眯".chars().collect();
+        let rare: Vec<char> = "袑嵶\u{F900}\u{3400}".chars().collect();
+        let other: Vec<char> = "l?!，。\u{FFFD}é𠀀 (\n".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) as usize) % n
+        };
+        let mut found = 0;
+        for text in [
+            "袑嵶\u{F900}嵶",
+            "\u{3400}\u{3400}袑嵶",
+            "袑嵶é袑嵶",
+            "袑?嵶\u{FFFD}袑嵶",
+            "的袑嵶\u{F900}的",
+            "袑嵶𠀀袑嵶",
+        ] {
+            assert_eq!(runs(text), runs_plain(text), "{text}");
+            found += runs(text).len();
+        }
+        for round in 0..400 {
+            let len = next(80);
+            // Few rare characters in some rounds, many in others.
+            let one_in = 2 + round % 8;
+            let text: String = (0..len)
+                .map(|_| match next(10) {
+                    0 => other[next(other.len())],
+                    _ if next(one_in) == 0 => rare[next(rare.len())],
+                    _ => common[next(common.len())],
+                })
+                .collect();
+            let got = runs(&text);
+            assert_eq!(got, runs_plain(&text), "{text}");
+            found += got.len();
+        }
+        assert!(found > 20, "{found}");
     }
 }

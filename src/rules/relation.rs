@@ -22,22 +22,25 @@ pub struct Term {
 /// The terms of an evaluated side: every operand that is a cell with a span
 /// (constants have no place to change). Names are computed only when `named`.
 pub fn terms(side: &Side, templates: &Templates, named: bool) -> Vec<Term> {
-    side.operands
-        .iter()
-        .filter(|o| !o.constant)
-        .filter_map(|o| {
-            Some(Term {
-                span: o.span.clone()?,
-                name: if named {
-                    operand_name(o, templates)
-                } else {
-                    String::new()
-                },
-                value: o.value,
-                sign: o.sign,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(side.operands.len());
+    out.extend(
+        side.operands
+            .iter()
+            .filter(|o| !o.constant)
+            .filter_map(|o| {
+                Some(Term {
+                    span: o.span.clone()?,
+                    name: if named {
+                        operand_name(o, templates)
+                    } else {
+                        String::new()
+                    },
+                    value: o.value,
+                    sign: o.sign,
+                })
+            }),
+    );
+    out
 }
 
 /// The relation `Σ lhs = Σ rhs`, given the evaluated totals of both sides. A figure
@@ -45,27 +48,83 @@ pub fn terms(side: &Side, templates: &Templates, named: bool) -> Vec<Term> {
 /// that coefficient is ±1 and the fixed value is not negative (counts never are).
 pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> Option<Relation> {
     let imbalance = lhs_total.checked_sub(rhs_total)?;
-    let mut figures: Vec<(RelationFigure, i64)> = Vec::new();
+    // The figures and, beside them, each one's coefficient: two allocations of the
+    // right size (a relation is built for every row an equation checks).
+    let n = lhs.len() + rhs.len();
+    let mut figures: Vec<RelationFigure> = Vec::with_capacity(n);
+    let mut coefs: Vec<i64> = Vec::with_capacity(n);
     let all = lhs
         .into_iter()
         .map(|t| (t, 1))
         .chain(rhs.into_iter().map(|t| (t, -1)));
     for (t, side) in all {
         let coef = t.sign * side;
-        match figures.iter_mut().find(|(f, _)| f.span == t.span) {
-            Some((_, c)) => *c += coef,
-            None => figures.push((
-                RelationFigure {
+        match figures.iter().position(|f| f.span == t.span) {
+            Some(i) => coefs[i] += coef,
+            None => {
+                figures.push(RelationFigure {
                     span: t.span,
                     name: t.name,
                     value: t.value,
                     fix: None,
-                },
-                coef,
-            )),
+                });
+                coefs.push(coef);
+            }
         }
     }
-    for (f, coef) in &mut figures {
+    set_fixes(&mut figures, &coefs, imbalance);
+    Some(Relation {
+        figures,
+        rule: String::new(),
+    })
+}
+
+/// `build(terms(lhs), terms(rhs), lhs.total, rhs.total)` without the intermediate
+/// terms: the figures are taken from the operands directly (an equation builds one
+/// relation per row and column it checks, most of them holding). Names are computed
+/// only when `named`.
+pub fn of_sides(lhs: &Side, rhs: &Side, templates: &Templates, named: bool) -> Option<Relation> {
+    let imbalance = lhs.total.checked_sub(rhs.total)?;
+    let n = lhs.operands.len() + rhs.operands.len();
+    let mut figures: Vec<RelationFigure> = Vec::with_capacity(n);
+    let mut coefs: Vec<i64> = Vec::with_capacity(n);
+    let all = lhs
+        .operands
+        .iter()
+        .map(|o| (o, 1))
+        .chain(rhs.operands.iter().map(|o| (o, -1)));
+    for (o, side) in all {
+        let Some(span) = o.span.as_ref().filter(|_| !o.constant) else {
+            continue;
+        };
+        let coef = o.sign * side;
+        match figures.iter().position(|f| f.span == *span) {
+            Some(i) => coefs[i] += coef,
+            None => {
+                figures.push(RelationFigure {
+                    span: span.clone(),
+                    name: if named {
+                        operand_name(o, templates)
+                    } else {
+                        String::new()
+                    },
+                    value: o.value,
+                    fix: None,
+                });
+                coefs.push(coef);
+            }
+        }
+    }
+    set_fixes(&mut figures, &coefs, imbalance);
+    Some(Relation {
+        figures,
+        rule: String::new(),
+    })
+}
+
+/// Each figure's fix: the value that makes the relation hold if it alone changes.
+fn set_fixes(figures: &mut [RelationFigure], coefs: &[i64], imbalance: Num) {
+    for (f, coef) in figures.iter_mut().zip(coefs) {
         // Changing the figure by d changes lhs − rhs by coef·d; it must become 0.
         let d = match *coef {
             1 => Num::ZERO.checked_sub(imbalance),
@@ -76,10 +135,6 @@ pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> 
             .and_then(|d| f.value.checked_add(d))
             .filter(|v| !v.is_negative());
     }
-    Some(Relation {
-        figures: figures.into_iter().map(|(f, _)| f).collect(),
-        rule: String::new(),
-    })
 }
 
 #[cfg(test)]
@@ -92,6 +147,59 @@ mod tests {
             name: format!("c{span}"),
             value: Num::from_int(value),
             sign,
+        }
+    }
+
+    /// Sides of operands on cells of the national tables (some constant, some without
+    /// a span, some written twice, with both signs): `of_sides` gives what
+    /// `build(terms(…), terms(…), …)` gives, named and not.
+    #[test]
+    fn relations_from_sides_equal_relations_from_terms() {
+        use super::super::expr::Operand;
+        let pack = crate::Pack::national().expect("national pack");
+        let templates = &pack.templates;
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) as usize) % n
+        };
+        let side = |next: &mut dyn FnMut(usize) -> usize| {
+            let operands: Vec<Operand> = (0..next(25))
+                .map(|_| {
+                    let table = next(templates.tables.len());
+                    let tpl = &templates.tables[table];
+                    let at = next(12);
+                    Operand {
+                        sign: if next(4) == 0 { -1 } else { 1 },
+                        value: Num::from_int(next(30) as i64),
+                        table,
+                        row: next(tpl.rows.len()),
+                        col: next(tpl.columns.len()),
+                        span: (next(8) != 0).then_some(at..at + 1),
+                        constant: next(8) == 0,
+                    }
+                })
+                .collect();
+            let total = operands.iter().fold(Num::ZERO, |t, o| {
+                t.checked_add(o.value.checked_mul_int(o.sign).unwrap_or(Num::ZERO))
+                    .unwrap_or(t)
+            });
+            Side { total, operands }
+        };
+        for round in 0..300 {
+            let (lhs, rhs) = (side(&mut next), side(&mut next));
+            let named = round % 2 == 0;
+            let want = build(
+                terms(&lhs, templates, named),
+                terms(&rhs, templates, named),
+                lhs.total,
+                rhs.total,
+            );
+            assert_eq!(
+                of_sides(&lhs, &rhs, templates, named),
+                want,
+                "round {round}"
+            );
         }
     }
 

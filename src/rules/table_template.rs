@@ -331,11 +331,8 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
     for (ri, row) in tpl.rows.iter().enumerate() {
         let reading = &table.rows[ri];
         let n = row.columns.len();
-        let name = if row.unlabeled {
-            format!("{}数据行", tpl.name)
-        } else {
-            format!("{}「{}」行", tpl.name, row.short)
-        };
+        // Named only for a finding (most rows have none).
+        let name = || row_name(tpl, ri);
         let Some(anchor) = reading.anchor.clone() else {
             continue;
         };
@@ -362,7 +359,7 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
                 };
                 cx.diagnostic(
                     values_span,
-                    format!("{name}只有 {found} 个数值，应为 {n} 个"),
+                    format!("{}只有 {found} 个数值，应为 {n} 个", name()),
                 )
                 .primary_label(label)
                 .note(note)
@@ -371,7 +368,7 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
             RowShape::Long { found, extra } => cx
                 .diagnostic(
                     extra.clone(),
-                    format!("{name}有 {found} 个数值，多于 {n} 列"),
+                    format!("{}有 {found} 个数值，多于 {n} 列", name()),
                 )
                 .primary_label("多出的数值")
                 .note("数值个数与列数不符时无法确定每个数值属于哪一列，此行不参与合计核对")
@@ -381,7 +378,7 @@ fn row_shapes(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {
             RowShape::Glued { digits, span } => cx
                 .diagnostic(
                     span.clone(),
-                    format!("{name}的数字粘连在一起（{digits}），无法判断各列的数值"),
+                    format!("{}的数字粘连在一起（{digits}），无法判断各列的数值", name()),
                 )
                 .primary_label(format!("{n} 列的数值连写在一起"))
                 .note("nianbao 不猜测粘连数字的拆分方式，此行不参与合计核对")
