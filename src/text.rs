@@ -435,8 +435,10 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.starts.get(line).copied().unwrap_or(0).min(offset);
-        // The checkpoints belong to the text the index was built from.
-        let column = if text.len() == self.len {
+        // A line of a report is short: its characters are counted from its start. On a
+        // long line (a page saved as one line), the checkpoints, which belong to the
+        // text the index was built from, spare counting from the start of it.
+        let column = if text.len() == self.len && offset - start > CHUNK {
             self.chars_before(text, offset) - self.chars_before(text, start)
         } else {
             text.get(start..offset).map_or(0, |s| s.chars().count())

@@ -304,8 +304,10 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
     let pieces = &mut scratch.pipes;
     pieces.clear();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if c == '|' {
+    // `|` is one byte that is never part of another character's UTF-8 form: found
+    // among the bytes, nothing is decoded.
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == b'|' {
             pieces.push((start..i, Some(i)));
             start = i + 1;
         }
