@@ -89,8 +89,63 @@ const PLACEHOLDERS: &[&str] = &[
 
 /// True for page numbers and similar lines that PDF extraction leaves in tables.
 pub fn is_page_furniture(line: &str) -> bool {
-    let t = line.trim().trim_matches('\u{c}');
+    is_trimmed_furniture(trim_ws(line))
+}
+
+/// `is_page_furniture` of a line already trimmed of whitespace.
+fn is_trimmed_furniture(t: &str) -> bool {
+    let t = t.trim_matches('\u{c}');
     may_be_furniture(t) && PAGE_FURNITURE.is_match(t)
+}
+
+/// True for the ASCII bytes `char::is_whitespace` accepts (tab, line feed, vertical
+/// tab, form feed, carriage return, space; not `u8::is_ascii_whitespace`, which
+/// leaves out the vertical tab).
+#[inline]
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
+/// `str::trim_start`, looking at ASCII bytes directly: table lines are mostly ASCII
+/// spaces around text, and `trim_start` decodes every character it looks at. When the
+/// first byte left is not ASCII (U+3000 and other Unicode spaces may follow), the
+/// rest goes to `trim_start` itself.
+#[inline]
+fn trim_start_ws(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut n = 0;
+    while n < b.len() && is_ascii_ws(b[n]) {
+        n += 1;
+    }
+    // Cut after ASCII bytes only: a character boundary.
+    let t = &s[n..];
+    if t.as_bytes().first().is_some_and(|&c| c >= 0x80) {
+        t.trim_start()
+    } else {
+        t
+    }
+}
+
+/// `str::trim_end`, the same way as `trim_start_ws`.
+#[inline]
+fn trim_end_ws(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut n = b.len();
+    while n > 0 && is_ascii_ws(b[n - 1]) {
+        n -= 1;
+    }
+    let t = &s[..n];
+    if t.as_bytes().last().is_some_and(|&c| c >= 0x80) {
+        t.trim_end()
+    } else {
+        t
+    }
+}
+
+/// `str::trim` (see `trim_start_ws`).
+#[inline]
+fn trim_ws(s: &str) -> &str {
+    trim_end_ws(trim_start_ws(s))
 }
 
 /// Cheap test before `PAGE_FURNITURE` (run on every line of every table region): the
@@ -134,7 +189,7 @@ pub fn tokenize(
             continue;
         }
         let s = &text[seg.clone()];
-        let t = s.trim();
+        let t = trim_ws(s);
         if cells && t.is_empty() {
             // A line of spaces between cell lines is an empty cell.
             let at = seg.start;
@@ -146,10 +201,10 @@ pub fn tokenize(
             });
             continue;
         }
-        if t.is_empty() || is_page_furniture(s) {
+        if t.is_empty() || is_trimmed_furniture(t) {
             continue;
         }
-        if cells && is_cell_line(s) {
+        if cells && is_trimmed_cell_line(t) {
             out.push(Token {
                 kind: classify(t),
                 span: trimmed(s, seg.start),
@@ -161,7 +216,7 @@ pub fn tokenize(
         if t == "|" && s.starts_with(char::is_whitespace) {
             // ` |`: an empty cell of a table written one cell per line, each ending in
             // ` |` (a bare `|` between cell lines is only a separator).
-            let at = seg.start + s.len() - s.trim_start().len();
+            let at = seg.start + s.len() - trim_start_ws(s).len();
             out.push(Token {
                 kind: TokenKind::Blank,
                 span: at..at + 1,
@@ -193,7 +248,11 @@ const MIN_CELL_FIGURES: usize = 6;
 
 /// A line that holds one cell: no `|`, no gap of several spaces, not long.
 fn is_cell_line(s: &str) -> bool {
-    let t = s.trim();
+    is_trimmed_cell_line(trim_ws(s))
+}
+
+/// `is_cell_line` of a line already trimmed of whitespace.
+fn is_trimmed_cell_line(t: &str) -> bool {
     !t.is_empty()
         && !t.contains('|')
         && !t.contains("  ")
@@ -217,24 +276,41 @@ fn one_cell_per_line(text: &str, segs: impl Iterator<Item = Range<usize>>) -> bo
         if s.contains('|') {
             continue;
         }
-        if !s.is_empty() && s.trim().is_empty() {
+        let t = trim_ws(s);
+        if !s.is_empty() && t.is_empty() {
             blanks += 1;
             continue;
         }
-        let figures = s
+        // A figure needs a digit: most label lines are passed over without splitting.
+        if !has_digit(t) {
+            continue;
+        }
+        let figures = t
             .split_whitespace()
-            .filter(|w| parse_number(w).is_some())
+            .filter(|w| may_be_number(w) && parse_number(w).is_some())
             .count();
         if figures == 0 {
             continue;
         }
-        if is_cell_line(s) && figures == 1 && parse_number(s.trim()).is_some() {
+        if is_trimmed_cell_line(t) && figures == 1 && parse_number(t).is_some() {
             alone += 1;
         } else {
             shared += 1;
         }
     }
     alone >= 1 && alone + blanks >= MIN_CELL_FIGURES && alone >= 4 * shared
+}
+
+/// True when `s` holds a character `parse_number` reads as a digit: an ASCII digit or a
+/// full-width one (U+FF10..=U+FF19, UTF-8 `EF BC 90..=99`), found among the bytes.
+fn has_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c.is_ascii_digit()
+            || (c == 0xEF
+                && b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d)))
+    })
 }
 
 /// Cheap test before looking for glued labels: a long line with a digit right after
@@ -287,20 +363,21 @@ fn may_be_number(cell: &str) -> bool {
 
 /// Byte range of `piece` trimmed, offset by `base`.
 fn trimmed(piece: &str, base: usize) -> Range<usize> {
-    let start = base + (piece.len() - piece.trim_start().len());
-    let end = base + piece.trim_end().len();
+    let start = base + (piece.len() - trim_start_ws(piece).len());
+    let end = base + trim_end_ws(piece).len();
     start..end.max(start)
 }
 
 /// Buffers the line splitters reuse: allocated once per table region, not per line.
 #[derive(Default)]
 struct Scratch {
-    pipes: Vec<(Range<usize>, Option<usize>)>,
+    pipes: Vec<PipePiece>,
     columns: Vec<Range<usize>>,
 }
 
 fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch: &mut Scratch) {
-    // Pieces between pipes, with the byte offset of each and of its closing pipe.
+    // Pieces between pipes: the byte range of each, of its text trimmed (each piece is
+    // trimmed once, here), and the offset of its closing pipe.
     let pieces = &mut scratch.pipes;
     pieces.clear();
     let mut start = 0;
@@ -308,36 +385,32 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
     // among the bytes, nothing is decoded.
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if b == b'|' {
-            pieces.push((start..i, Some(i)));
+            pieces.push(PipePiece::new(s, start..i, Some(i)));
             start = i + 1;
         }
     }
-    pieces.push((start..s.len(), None));
-    if s[pieces[0].0.clone()].trim().is_empty() && s.trim_start().starts_with('|') {
+    pieces.push(PipePiece::new(s, start..s.len(), None));
+    // A leading piece of spaces before the first pipe is no cell.
+    if pieces[0].cell.is_empty() && pieces[0].pipe.is_some() {
         pieces.remove(0);
     }
-    if pieces
-        .last()
-        .is_some_and(|(r, _)| s[r.clone()].trim().is_empty())
-    {
+    if pieces.last().is_some_and(|p| p.cell.is_empty()) {
         pieces.pop();
     }
     // A Markdown separator row: |---|:---:|
     let is_separator = !pieces.is_empty()
-        && pieces.iter().all(|(r, _)| {
-            let t = s[r.clone()].trim();
+        && pieces.iter().all(|p| {
+            let t = &s[p.cell.clone()];
             t.len() >= 3 && t.trim_matches(':').chars().all(|c| c == '-')
         });
     if is_separator {
         return;
     }
-    for (range, pipe) in pieces.drain(..) {
-        let piece = &s[range.clone()];
-        let cell = piece.trim();
-        if cell.is_empty() {
-            let span = match pipe {
-                Some(p) => base + p..base + p + 1,
-                None => base + range.start..base + range.end,
+    for p in pieces.drain(..) {
+        if p.cell.is_empty() {
+            let span = match p.pipe {
+                Some(at) => base + at..base + at + 1,
+                None => base + p.range.start..base + p.range.end,
             };
             out.push(Token {
                 kind: TokenKind::Blank,
@@ -347,11 +420,33 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
             });
         } else {
             out.push(Token {
-                kind: classify(cell),
-                span: trimmed(piece, base + range.start),
+                kind: classify(&s[p.cell.clone()]),
+                span: base + p.cell.start..base + p.cell.end,
                 line,
                 layout: Layout::Pipe,
             });
+        }
+    }
+}
+
+/// One piece of a pipe row (byte offsets in the line).
+struct PipePiece {
+    range: Range<usize>,
+    /// `range` without its leading and trailing whitespace (empty for a blank cell).
+    cell: Range<usize>,
+    /// The pipe closing the piece; `None` for the text after the last pipe.
+    pipe: Option<usize>,
+}
+
+impl PipePiece {
+    fn new(s: &str, range: Range<usize>, pipe: Option<usize>) -> PipePiece {
+        let piece = &s[range.clone()];
+        let start = range.start + (piece.len() - trim_start_ws(piece).len());
+        let end = start + trim_end_ws(&s[start..range.end]).len();
+        PipePiece {
+            range,
+            cell: start..end,
+            pipe,
         }
     }
 }
@@ -573,6 +668,60 @@ mod tests {
             }
         }
         assert!(numbers > 500, "{numbers}");
+    }
+
+    /// Pieces of generated lines: ASCII and Unicode spaces (vertical tab, U+3000,
+    /// no-break space, U+2003, U+0085), a non-space control byte, digits ASCII and
+    /// full-width (and neighbours of the full-width digits), pipes and labels.
+    const LINE_PIECES: &[&str] = &[
+        " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1c}", "\u{3000}", "\u{a0}", "\u{2003}",
+        "\u{85}", "0", "7", "０", "９", "\u{ff0f}", "\u{ff1a}", "\u{fc90}", "|", "规章", "a", "-",
+    ];
+
+    fn generated_lines(mut seed: u64, count: usize) -> Vec<String> {
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let len = next(8);
+                (0..len)
+                    .map(|_| LINE_PIECES[next(LINE_PIECES.len())])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_byte_trims_are_the_str_trims() {
+        for line in generated_lines(0x1234_5678_9ABC_DEF1, 30_000) {
+            assert_eq!(trim_ws(&line), line.trim(), "{line:?}");
+            assert_eq!(trim_start_ws(&line), line.trim_start(), "{line:?}");
+            assert_eq!(trim_end_ws(&line), line.trim_end(), "{line:?}");
+        }
+        for b in 0..=127u8 {
+            assert_eq!(is_ascii_ws(b), char::from(b).is_whitespace(), "{b}");
+        }
+    }
+
+    #[test]
+    fn the_digit_prefilter_is_the_folded_digit_test() {
+        let mut with = 0;
+        for line in generated_lines(0x0F1E_2D3C_4B5A_6978, 30_000) {
+            let slow = line
+                .chars()
+                .any(|c| crate::text::fold_char(c).is_ascii_digit());
+            assert_eq!(has_digit(&line), slow, "{line:?}");
+            with += usize::from(slow);
+            // A line without a digit holds no figure.
+            if !slow {
+                assert!(line.split_whitespace().all(|w| parse_number(w).is_none()));
+            }
+        }
+        assert!(with > 1000, "{with}");
     }
 
     #[test]
