@@ -247,11 +247,8 @@ const MAX_CELL_CHARS: usize = 60;
 const MIN_CELL_FIGURES: usize = 6;
 
 /// A line that holds one cell: no `|`, no gap of several spaces, not long.
-fn is_cell_line(s: &str) -> bool {
-    is_trimmed_cell_line(trim_ws(s))
-}
-
-/// `is_cell_line` of a line already trimmed of whitespace.
+///
+/// Takes the line trimmed of whitespace.
 fn is_trimmed_cell_line(t: &str) -> bool {
     !t.is_empty()
         && !t.contains('|')
