@@ -999,15 +999,21 @@ fn adopt_orphans(
 /// True when the region holds Markdown tables (a delimiter row `|---|---|`), as OCR
 /// writes them.
 fn is_markdown(text: &str, region: &Range<usize>) -> bool {
-    text.get(region.clone()).is_some_and(|r| {
-        r.lines().any(|l| {
-            let t = l.trim();
-            // The cheap character test first: most pipe lines fail at their second
-            // character.
-            t.starts_with('|')
-                && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
-                && t.contains("---")
-        })
+    // A delimiter row holds `---`: a region without it (one substring search, most
+    // regions) is not walked line by line.
+    text.get(region.clone())
+        .is_some_and(|r| r.contains("---") && has_delimiter_row(r))
+}
+
+/// True when a line of `r` is a Markdown delimiter row (`|---|:---:|`).
+fn has_delimiter_row(r: &str) -> bool {
+    r.lines().any(|l| {
+        let t = l.trim();
+        // The cheap character test first: most pipe lines fail at their second
+        // character.
+        t.starts_with('|')
+            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+            && t.contains("---")
     })
 }
 
@@ -1396,4 +1402,34 @@ fn majority_layout(tokens: &[Token], used: &[bool]) -> Layout {
         }
     }
     ORDER[best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_markdown_prefilter_is_the_line_walk() {
+        let pieces = [
+            "|", "-", "---", ":", " ", "\n", "规章", "1", "\u{3000}", "—",
+        ];
+        let mut seed: u64 = 0x5DEE_CE66_D1CE_4E5B;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut rows = 0;
+        for _ in 0..20_000 {
+            let len = next(12);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let slow = has_delimiter_row(&text);
+            assert_eq!(is_markdown(&text, &(0..text.len())), slow, "{text:?}");
+            rows += usize::from(slow);
+        }
+        assert!(rows > 100, "{rows}");
+        assert!(is_markdown("| a | 1 |\n|---|---|\n", &(0..19)));
+        assert!(!is_markdown("| a | 1 |\n| - | - |\n", &(0..19)));
+    }
 }
