@@ -33,6 +33,12 @@ pub fn normalize(s: &str) -> String {
     // Start of the run of characters kept unchanged, not yet copied.
     let mut run = 0;
     for (i, ch) in s.char_indices() {
+        // Chinese characters, most of every label, are kept as they are and end a
+        // number: told by one range test instead of the folding and whitespace tests.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&ch) {
+            prev_digit = false;
+            continue;
+        }
         let c = fold_char(ch);
         let dropped = is_dropped(c);
         let to_dot = !dropped && prev_digit && c == '、';
@@ -556,7 +562,7 @@ mod tests {
     #[test]
     fn normalize_is_the_character_by_character_form() {
         let alphabet: Vec<char> =
-            "1０9.．、,，（）() \t\u{3000}\u{a0}\u{200B}\u{FEFF}\u{2028}\u{3001}\u{3002}“”’规章a"
+            "1０9.．、,，（）() \t\u{3000}\u{a0}\u{200B}\u{FEFF}\u{2028}\u{3001}\u{3002}“”’规章a\u{4E00}\u{9FFF}\u{4DFF}\u{A000}"
                 .chars()
                 .collect();
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
