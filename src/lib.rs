@@ -32,6 +32,8 @@ pub mod series;
 pub mod server;
 pub mod suppress;
 pub mod template;
+#[cfg(test)]
+mod test_rng;
 pub mod text;
 
 pub use load::{Input, LoadError, LoadErrorKind, LoadOptions, Loaded, SourceInfo};

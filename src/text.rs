@@ -565,13 +565,7 @@ mod tests {
             "1０9.．、,，（）() \t\u{3000}\u{a0}\u{200B}\u{FEFF}\u{2028}\u{3001}\u{3002}“”’规章a\u{4E00}\u{9FFF}\u{4DFF}\u{A000}"
                 .chars()
                 .collect();
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         for _ in 0..5000 {
             let len = next(12);
             let s: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
@@ -640,13 +634,7 @@ mod tests {
         // Strings over a small alphabet, so that pairs share prefixes, suffixes and
         // characters in every proportion.
         let alphabet: Vec<char> = "政府信息公开申请1.()其他".chars().collect();
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         let strings: Vec<String> = (0..300)
             .map(|_| {
                 let len = next(24);
@@ -754,13 +742,7 @@ mod tests {
     #[test]
     fn line_starts_are_those_of_every_break() {
         let pieces = ["a", "规章", "\n", "\r", "\r\n", "\n\n", " "];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         for _ in 0..2000 {
             let len = next(10);
             let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();

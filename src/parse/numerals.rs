@@ -205,13 +205,7 @@ mod tests {
             "9", "12", "总体", "情况", " ", "\n", "|", "a", "。",
         ];
         let (sections_re, parts_re) = (reference(false), reference(true));
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         let (mut found_sections, mut found_parts) = (0, 0);
         for _ in 0..3000 {
             let len = next(16);

@@ -772,16 +772,6 @@ mod tests {
     use super::*;
     use crate::text::similarity_at_least;
 
-    /// Deterministic xorshift numbers below `n`.
-    fn rng(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n.max(1) as u64) as usize
-        }
-    }
-
     /// `best_title` as written before the exact pass and the prepared forms: every
     /// form of every title, exact or fuzzy, in one loop.
     fn reference_best_title<'a>(
@@ -855,7 +845,7 @@ mod tests {
             .collect();
         let alphabet: Vec<char> = forms.iter().flat_map(|f| f.chars()).collect();
         let tails = ["", "；二、", "，", " 2024年", "\n", "情况", "、", "：本年"];
-        let mut next = rng(0x9E37_79B9_7F4A_7C15);
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         let (mut exact, mut fuzzy) = (0, 0);
         for _ in 0..3000 {
             let mut chars: Vec<char> = forms[next(forms.len())].chars().collect();

@@ -1413,13 +1413,7 @@ mod tests {
         let pieces = [
             "|", "-", "---", ":", " ", "\n", "规章", "1", "\u{3000}", "—",
         ];
-        let mut seed: u64 = 0x5DEE_CE66_D1CE_4E5B;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x5DEE_CE66_D1CE_4E5B);
         let mut rows = 0;
         for _ in 0..20_000 {
             let len = next(12);

@@ -627,13 +627,7 @@ mod tests {
             "-", "—", "–", "－", "~", "第", "页", "共", "/", "，", ",", " ", "\u{c}", "1", "23",
             "０", "٣", "规章", "|", "a",
         ];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         let mut matched = 0;
         for _ in 0..20_000 {
             let len = 1 + next(7);
@@ -653,13 +647,7 @@ mod tests {
         let pieces = [
             "1", "０", "9", "-", "−", ",", "，", ".", "．", " ", "\u{3000}", "规章", "/", "a", "+",
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         let mut numbers = 0;
         for _ in 0..20_000 {
             let len = 1 + next(6);
@@ -680,13 +668,8 @@ mod tests {
         "\u{85}", "0", "7", "０", "９", "\u{ff0f}", "\u{ff1a}", "\u{fc90}", "|", "规章", "a", "-",
     ];
 
-    fn generated_lines(mut seed: u64, count: usize) -> Vec<String> {
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+    fn generated_lines(seed: u64, count: usize) -> Vec<String> {
+        let mut next = crate::test_rng::below(seed);
         (0..count)
             .map(|_| {
                 let len = next(8);
@@ -709,13 +692,7 @@ mod tests {
             t.trim_matches('*').trim()
         }
         let pieces = ["#", "*", " ", "\u{3000}", "规章", "a", "1", "\t"];
-        let mut seed: u64 = 0x7F4A_7C15_9E37_79B9;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x7F4A_7C15_9E37_79B9);
         for _ in 0..20_000 {
             let len = next(7);
             let cell: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();

@@ -603,13 +603,7 @@ mod tests {
         let alphabet: Vec<char> = "行政规范性文件本年新收申请数量(三)不予公开1.属于国家秘密其他"
             .chars()
             .collect();
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         let mut found: Vec<String> = labels.iter().flat_map(|l| l.norms.clone()).collect();
         for _ in 0..400 {
             let base = &found[next(found.len())];
