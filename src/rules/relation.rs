@@ -48,35 +48,13 @@ pub fn terms(side: &Side, templates: &Templates, named: bool) -> Vec<Term> {
 /// that coefficient is ±1 and the fixed value is not negative (counts never are).
 pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> Option<Relation> {
     let imbalance = lhs_total.checked_sub(rhs_total)?;
-    // The figures and, beside them, each one's coefficient: two allocations of the
-    // right size (a relation is built for every row an equation checks).
     let n = lhs.len() + rhs.len();
-    let mut figures: Vec<RelationFigure> = Vec::with_capacity(n);
-    let mut coefs: Vec<i64> = Vec::with_capacity(n);
     let all = lhs
         .into_iter()
         .map(|t| (t, 1))
-        .chain(rhs.into_iter().map(|t| (t, -1)));
-    for (t, side) in all {
-        let coef = t.sign * side;
-        match figures.iter().position(|f| f.span == t.span) {
-            Some(i) => coefs[i] += coef,
-            None => {
-                figures.push(RelationFigure {
-                    span: t.span,
-                    name: t.name,
-                    value: t.value,
-                    fix: None,
-                });
-                coefs.push(coef);
-            }
-        }
-    }
-    set_fixes(&mut figures, &coefs, imbalance);
-    Some(Relation {
-        figures,
-        rule: String::new(),
-    })
+        .chain(rhs.into_iter().map(|t| (t, -1)))
+        .map(|(t, side)| (t.span, t.sign * side, t.value, move || t.name));
+    Some(collect(imbalance, n, all))
 }
 
 /// `build(terms(lhs), terms(rhs), lhs.total, rhs.total)` without the intermediate
@@ -86,29 +64,45 @@ pub fn build(lhs: Vec<Term>, rhs: Vec<Term>, lhs_total: Num, rhs_total: Num) -> 
 pub fn of_sides(lhs: &Side, rhs: &Side, templates: &Templates, named: bool) -> Option<Relation> {
     let imbalance = lhs.total.checked_sub(rhs.total)?;
     let n = lhs.operands.len() + rhs.operands.len();
-    let mut figures: Vec<RelationFigure> = Vec::with_capacity(n);
-    let mut coefs: Vec<i64> = Vec::with_capacity(n);
     let all = lhs
         .operands
         .iter()
         .map(|o| (o, 1))
-        .chain(rhs.operands.iter().map(|o| (o, -1)));
-    for (o, side) in all {
-        let Some(span) = o.span.as_ref().filter(|_| !o.constant) else {
-            continue;
-        };
-        let coef = o.sign * side;
-        match figures.iter().position(|f| f.span == *span) {
+        .chain(rhs.operands.iter().map(|o| (o, -1)))
+        .filter_map(|(o, side)| {
+            let span = o.span.as_ref().filter(|_| !o.constant)?;
+            let name = move || {
+                if named {
+                    operand_name(o, templates)
+                } else {
+                    String::new()
+                }
+            };
+            Some((span.clone(), o.sign * side, o.value, name))
+        });
+    Some(collect(imbalance, n, all))
+}
+
+/// The relation of figures given as (span, coefficient, value, name), `n` at most: a
+/// figure written several times counts once, with the sum of its coefficients (its
+/// name is made only the first time). The figures and, beside them, each one's
+/// coefficient: two allocations of the right size (a relation is built for every row
+/// an equation checks).
+fn collect<F: FnOnce() -> String>(
+    imbalance: Num,
+    n: usize,
+    all: impl Iterator<Item = (Range<usize>, i64, Num, F)>,
+) -> Relation {
+    let mut figures: Vec<RelationFigure> = Vec::with_capacity(n);
+    let mut coefs: Vec<i64> = Vec::with_capacity(n);
+    for (span, coef, value, name) in all {
+        match figures.iter().position(|f| f.span == span) {
             Some(i) => coefs[i] += coef,
             None => {
                 figures.push(RelationFigure {
-                    span: span.clone(),
-                    name: if named {
-                        operand_name(o, templates)
-                    } else {
-                        String::new()
-                    },
-                    value: o.value,
+                    span,
+                    name: name(),
+                    value,
                     fix: None,
                 });
                 coefs.push(coef);
@@ -116,10 +110,10 @@ pub fn of_sides(lhs: &Side, rhs: &Side, templates: &Templates, named: bool) -> O
         }
     }
     set_fixes(&mut figures, &coefs, imbalance);
-    Some(Relation {
+    Relation {
         figures,
         rule: String::new(),
-    })
+    }
 }
 
 /// Each figure's fix: the value that makes the relation hold if it alone changes.
