@@ -492,18 +492,11 @@ fn read_file(file: fs::File, len: u64, name: &str, limit: u64) -> Result<Vec<u8>
 
 /// True when the file begins as a zip archive does; the file is left at its start.
 fn starts_as_zip(file: &mut fs::File) -> std::io::Result<bool> {
-    let mut head = [0u8; 4];
-    let mut got = 0;
-    while got < head.len() {
-        match file.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    // `take` + `read_to_end`: short reads and interruptions are std's to handle.
+    let mut head = Vec::with_capacity(4);
+    file.by_ref().take(4).read_to_end(&mut head)?;
     file.seek(SeekFrom::Start(0))?;
-    Ok(is_zip(&head[..got]))
+    Ok(is_zip(&head))
 }
 
 /// A Word document read from its file (see `docx::load_from`), refused as
