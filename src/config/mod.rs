@@ -536,15 +536,27 @@ fn parse_raw(source: &Arc<PackSource>, errors: &mut Errors) -> Option<RawConfig>
 }
 
 /// Finds the configuration for each file: the closest `nianbao.toml` in the file's
-/// folder or above. Remembers what it found per folder.
+/// folder or above. Remembers what it found per folder, both as resolved and as
+/// named: the files of one folder resolve its path once, not once each (resolving
+/// costs a `readlink` per component of the path).
 #[derive(Default)]
 pub struct Resolver {
     cache: BTreeMap<PathBuf, Option<PathBuf>>,
+    named: BTreeMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Resolver {
     /// The configuration file that applies to files in `dir`, if any.
     pub fn find(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(hit) = self.named.get(dir) {
+            return hit.clone();
+        }
+        let found = self.find_resolved(dir);
+        self.named.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    fn find_resolved(&mut self, dir: &Path) -> Option<PathBuf> {
         let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut visited = Vec::new();
         let mut current = Some(dir.as_path());
@@ -581,6 +593,29 @@ impl Resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_resolver_finds_the_same_file_by_any_name_of_a_folder() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let inner = root.path().join("a").join("b");
+        fs::create_dir_all(&inner).expect("mkdir");
+        fs::write(root.path().join("a").join(FILE_NAME), "").expect("write");
+        let other = tempfile::tempdir().expect("tempdir");
+        let mut r = Resolver::default();
+        let expected = fs::canonicalize(root.path().join("a").join(FILE_NAME)).ok();
+        // By its path, again (from what is remembered), through `..`, and from a
+        // file inside: the same file each time.
+        assert_eq!(r.find(&inner), expected);
+        assert_eq!(r.find(&inner), expected);
+        assert_eq!(r.find(&inner.join("..").join("b")), expected);
+        assert_eq!(r.for_file(Some(&inner.join("x.txt"))), expected);
+        // A folder with no configuration above it in the temporary folder.
+        let found = r.find(other.path());
+        assert!(
+            found.as_ref().is_none_or(|f| !f.starts_with(other.path())),
+            "{found:?}"
+        );
+    }
 
     fn parse(text: &str) -> Result<Config, PackError> {
         Config::from_text(Path::new("/p/nianbao.toml"), text.to_string())

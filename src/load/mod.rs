@@ -415,14 +415,16 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         Input::Stdin => read_stdin(&name, limit)?,
         Input::File(path) => {
             let (mut file, len) = open_file(path, &name, limit)?;
-            // A Word document is read from the file, not from a copy of it: only its
-            // central directory and the parts read are ever in memory.
-            if matches!(opts.format, None | Some(Format::Docx))
-                && starts_as_zip(&mut file).map_err(|e| io_error(&name, e))?
+            let zip_allowed = matches!(opts.format, None | Some(Format::Docx));
+            match read_unless_zip(&mut file, len, limit, zip_allowed)
+                .map_err(|e| io_error(&name, e))?
             {
-                return load_zip_file(&name, file, limit);
+                // A Word document is read from the file, not from a copy of it: only
+                // its central directory and the parts read are ever in memory.
+                None => return load_zip_file(&name, file, limit),
+                Some(buf) if buf.len() as u64 > limit => return Err(too_large(&name, limit)),
+                Some(buf) => buf,
             }
-            read_file(file, len, &name, limit)?
         }
     };
     from_cow(&name, Cow::Owned(bytes), hint, opts)
@@ -476,31 +478,43 @@ fn open_file(path: &Path, name: &str, limit: u64) -> Result<(fs::File, u64), Loa
     Ok((file, meta.len()))
 }
 
-/// The whole of an open file (its length `len` as its metadata said), up to `limit`.
-fn read_file(file: fs::File, len: u64, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
-    let mut buf = Vec::new();
-    // Room for the whole file at once: no doubling while reading it.
-    buf.reserve_exact(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    file.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| io_error(name, e))?;
-    if buf.len() as u64 > limit {
-        return Err(too_large(name, limit));
+/// The whole of an open file (its length `len` as its metadata said), up to `limit`
+/// bytes and one more (to tell a file that grew past the cap); `None`, with the file
+/// back at its start, when `zip_allowed` and the file begins as a zip archive does.
+/// The first read takes up to `FIRST_READ` bytes, the whole of a typical report: one
+/// read and one to see the end, no separate look at the first bytes and no seek back.
+fn read_unless_zip(
+    file: &mut fs::File,
+    len: u64,
+    limit: u64,
+    zip_allowed: bool,
+) -> std::io::Result<Option<Vec<u8>>> {
+    // Room for the whole file at once (no doubling while reading it), but only for
+    // the first read until the file is known not to be a Word document.
+    let room = |bytes: u64| usize::try_from(bytes).unwrap_or(0).saturating_add(1);
+    let first = FIRST_READ.min(limit + 1);
+    let mut buf = Vec::with_capacity(room(len.min(first)));
+    // `take` + `read_to_end`: short reads and interruptions are std's to handle.
+    file.by_ref().take(first).read_to_end(&mut buf)?;
+    if zip_allowed && is_zip(&buf) {
+        file.seek(SeekFrom::Start(0))?;
+        return Ok(None);
     }
-    Ok(buf)
+    if buf.len() as u64 == first {
+        buf.reserve_exact(room(len.min(limit).saturating_sub(first)));
+        file.by_ref()
+            .take(limit + 1 - first)
+            .read_to_end(&mut buf)?;
+    }
+    Ok(Some(buf))
 }
 
-/// True when the file begins as a zip archive does; the file is left at its start.
-fn starts_as_zip(file: &mut fs::File) -> std::io::Result<bool> {
-    // `take` + `read_to_end`: short reads and interruptions are std's to handle.
-    let mut head = Vec::with_capacity(4);
-    file.by_ref().take(4).read_to_end(&mut head)?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(is_zip(&head))
-}
+/// The most read before a file is known not to be a zip archive (a Word document
+/// is then read from the file, in small pieces).
+const FIRST_READ: u64 = 64 << 10;
 
 /// A Word document read from its file (see `docx::load_from`), refused as
-/// `read_file` would refuse its bytes.
+/// `read_unless_zip` would refuse its bytes.
 fn load_zip_file(name: &str, mut file: fs::File, limit: u64) -> Result<Loaded, LoadError> {
     // The length now, not when its metadata was read: the archive is read to its end.
     let len = file

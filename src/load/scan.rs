@@ -170,7 +170,11 @@ pub fn discover_all<P: AsRef<OsStr>>(paths: &[P], globs: &[String]) -> Discovery
 /// being opened.
 pub fn discover_with<P: AsRef<OsStr>>(paths: &[P], options: &ScanOptions) -> Discovery {
     let mut out = Discovery::default();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    // A file can be met twice only when several paths are named (a file twice, a file
+    // and its folder, nested folders): one folder's walk, which follows no links,
+    // yields every file once. Only then are paths resolved to be compared: resolving
+    // costs a `readlink` per component of every path of a batch.
+    let mut seen: Option<HashSet<PathBuf>> = (paths.len() > 1).then(HashSet::new);
     let mut stdin_taken = false;
     for p in paths {
         let p = p.as_ref();
@@ -213,22 +217,23 @@ pub fn discover_with<P: AsRef<OsStr>>(paths: &[P], options: &ScanOptions) -> Dis
 }
 
 /// Adds a file unless it was taken already (named twice, or named and inside a named
-/// folder): each file is checked once.
-fn take(out: &mut Discovery, seen: &mut HashSet<PathBuf>, path: PathBuf) -> bool {
-    let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    if seen.insert(key) {
-        out.inputs.push(Input::File(path));
-        true
-    } else {
-        false
+/// folder): each file is checked once. `seen` is `None` when no file can come twice.
+fn take(out: &mut Discovery, seen: &mut Option<HashSet<PathBuf>>, path: PathBuf) -> bool {
+    if let Some(seen) = seen {
+        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if !seen.insert(key) {
+            return false;
+        }
     }
+    out.inputs.push(Input::File(path));
+    true
 }
 
 fn scan_folder(
     root: &Path,
     options: &ScanOptions,
     out: &mut Discovery,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut Option<HashSet<PathBuf>>,
 ) {
     let shown = root.display().to_string();
     let mut walker = ignore::WalkBuilder::new(root);

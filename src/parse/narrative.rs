@@ -90,6 +90,11 @@ impl Narrative {
         };
         let mut next_exclusion = 0;
         let mut previous_was_heading = false;
+        // What is left of the current line outside the tables, and a scratch buffer:
+        // both reused from line to line (a line's own pair of vectors was two
+        // allocations per line of every report).
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        let mut cut: Vec<Range<usize>> = Vec::new();
         for line in 0..lines.line_count() {
             let range = lines.line_range(text, line);
             while excluded
@@ -101,22 +106,26 @@ impl Narrative {
             let overlapping = excluded[next_exclusion.min(excluded.len())..]
                 .iter()
                 .take_while(|r| r.start < range.end.max(range.start + 1));
-            let mut pieces = vec![range.clone()];
+            pieces.clear();
+            pieces.push(range.clone());
             let mut partial = false;
             for r in overlapping {
                 partial = true;
-                pieces = pieces
-                    .into_iter()
-                    .flat_map(|p| {
-                        [
-                            p.start..r.start.clamp(p.start, p.end),
-                            r.end.clamp(p.start, p.end)..p.end,
-                        ]
-                    })
-                    .filter(|p| !p.is_empty())
-                    .collect();
+                cut.clear();
+                cut.extend(
+                    pieces
+                        .iter()
+                        .flat_map(|p| {
+                            [
+                                p.start..r.start.clamp(p.start, p.end),
+                                r.end.clamp(p.start, p.end)..p.end,
+                            ]
+                        })
+                        .filter(|p| !p.is_empty()),
+                );
+                std::mem::swap(&mut pieces, &mut cut);
             }
-            for (i, piece) in pieces.into_iter().enumerate() {
+            for (i, piece) in pieces.iter().cloned().enumerate() {
                 let raw = &text[piece.clone()];
                 let trimmed = raw.trim();
                 if trimmed.is_empty()
