@@ -2,6 +2,10 @@
 //! national pack and the province packs) into the binary, so that `nianbao check
 //! --pack fujian` works from any folder with no files around it. Only the `*.toml`
 //! files of a pack are embedded; its `tests/` fixtures stay in the repository.
+//!
+//! Also tabulates, from the `fast2s` crate the reader uses, which characters its
+//! traditional → simplified conversion can change (`load::hanzi`): every report is
+//! first looked at with this table, a bit per character, rather than converted.
 
 use std::env;
 use std::fmt::Write as _;
@@ -49,6 +53,40 @@ fn main() {
     }
     code.push_str("];\n");
 
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_pack.rs");
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out = Path::new(&out_dir).join("embedded_pack.rs");
     fs::write(out, code).expect("cannot write embedded_pack.rs");
+    fs::write(
+        Path::new(&out_dir).join("t2s_changeable.rs"),
+        t2s_changeable(),
+    )
+    .expect("cannot write t2s_changeable.rs");
+}
+
+/// Characters `fast2s` converts only next to certain others (its table of special
+/// words, as of 0.3): a character alone does not show them.
+const T2S_IN_CONTEXT: [char; 7] = ['藉', '著', '苧', '闔', '鍾', '讎', '畫'];
+
+/// A bit per character of the Basic Multilingual Plane, set for each character
+/// `fast2s::convert` changes (it converts only three-byte characters, all in that
+/// plane), as the source of a `[u64; 1024]`.
+fn t2s_changeable() -> String {
+    let mut bits = [0u64; 1024];
+    let mut set = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+    for code in 0x800u32..=0xFFFF {
+        let Some(c) = char::from_u32(code) else {
+            continue;
+        };
+        let one = c.to_string();
+        if fast2s::convert(&one) != one {
+            set(c);
+        }
+    }
+    T2S_IN_CONTEXT.iter().copied().for_each(&mut set);
+    let mut out = String::from("[\n");
+    for word in bits {
+        writeln!(out, "    {word:#x},").expect("writing to a String cannot fail");
+    }
+    out.push_str("]\n");
+    out
 }

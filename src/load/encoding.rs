@@ -190,7 +190,9 @@ fn strict(name: &str, bytes: &[u8], enc: &'static Encoding) -> Result<Decoded, L
 /// spaces, line breaks) at every other position. Reports always have some.
 fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
     let pairs = head.len() / 2;
-    if pairs < 4 {
+    // Without a zero byte both counts below are zero: no pair needs counting (a
+    // search for one zero byte is far faster than the count, and every file asks).
+    if pairs < 4 || !head.contains(&0) {
         return None;
     }
     let (mut even, mut odd) = (0usize, 0usize);

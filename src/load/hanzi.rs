@@ -13,7 +13,12 @@ pub fn simplify(text: &str) -> Option<String> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    if changed_chars(&text[..end]) < MIN_SAMPLE_CHANGED {
+    let sample = &text[..end];
+    // A bound first, a bit per character: a simplified text has hardly any character
+    // the conversion could change, and is let go without converting its sample.
+    if sample.chars().filter(|&c| may_change(c)).count() < MIN_SAMPLE_CHANGED
+        || changed_chars(sample) < MIN_SAMPLE_CHANGED
+    {
         return None;
     }
     let converted = fast2s::convert(text);
@@ -48,6 +53,19 @@ const SAMPLE_BYTES: usize = 1024;
 /// Converted characters the sample must have (a few occur in simplified text too).
 const MIN_SAMPLE_CHANGED: usize = 3;
 
+/// A bit per character of the Basic Multilingual Plane: set for each one `fast2s`
+/// can change (tabulated from it by `build.rs`). Every character it changes in a text
+/// has its bit set, so the characters with a bit set bound those it changes.
+static CHANGEABLE: [u64; 1024] = include!(concat!(env!("OUT_DIR"), "/t2s_changeable.rs"));
+
+/// Whether `fast2s` can change `c` (in some text).
+fn may_change(c: char) -> bool {
+    let code = c as usize;
+    CHANGEABLE
+        .get(code / 64)
+        .is_some_and(|word| word >> (code % 64) & 1 == 1)
+}
+
 /// Characters of `sample` the conversion changes.
 fn changed_chars(sample: &str) -> usize {
     let converted = fast2s::convert(sample);
@@ -65,6 +83,87 @@ fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character `fast2s` changes has its bit set: alone, and between the
+    /// characters of the words its special cases look at (and between others).
+    #[test]
+    fn the_table_bounds_what_the_conversion_changes() {
+        let neighbours = [
+            '0', '一', '的', '口', '憑', '看', '麻', '家', '書', '校', '定', '仇', '計', '企',
+            '寬', '答', '批', '回', '甚', '慰', '狼', '望', '幺', '樊', '隆', '坤', '卦', '兒',
+            '藉', '著', '苧', '闔', '鍾', '讎', '畫', '覆', '夥', '瞭', '麽', '於', '乾',
+        ];
+        let mut set = 0;
+        for code in 0x800u32..=0xFFFF {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for &(before, after) in &[('0', '0'), (neighbours[1], neighbours[2])] {
+                let s: String = [before, c, after].iter().collect();
+                let changed = fast2s::convert(&s).chars().nth(1) != Some(c);
+                assert!(
+                    !changed || may_change(c),
+                    "{c} (U+{code:04X}) changed, bit unset"
+                );
+            }
+            set += usize::from(may_change(c));
+        }
+        for &c in &neighbours {
+            for &d in &neighbours {
+                for s in [[c, d, '0'], ['0', c, d]] {
+                    let s: String = s.iter().collect();
+                    let converted = fast2s::convert(&s);
+                    for (a, b) in s.chars().zip(converted.chars()) {
+                        assert!(a == b || may_change(a), "{a} changed in {s}, bit unset");
+                    }
+                }
+            }
+        }
+        // The table is the conversion's, not everything: about 2,700 characters.
+        assert!((2_000..4_000).contains(&set), "{set} characters set");
+        assert!(may_change('總') && may_change('著') && !may_change('总') && !may_change('a'));
+    }
+
+    /// `simplify` as it was before the table: the sample converted every time.
+    fn reference_simplify(text: &str) -> Option<String> {
+        let mut end = text.len().min(SAMPLE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if changed_chars(&text[..end]) < MIN_SAMPLE_CHANGED {
+            return None;
+        }
+        simplify(text)
+    }
+
+    #[test]
+    fn the_table_decides_as_the_conversion_did() {
+        let simplified: Vec<char> = "一、总体情况本年度收到申请件办结予以公开政府信息主动公开发布"
+            .chars()
+            .collect();
+        let traditional: Vec<char> = "總體情況年度收到申請辦結予以公開政府資訊發佈著藉畫"
+            .chars()
+            .collect();
+        let mut traditional_seen = 0;
+        for seed in 0..400u64 {
+            let mut rng = crate::test_rng::below(seed * 7919 + 1);
+            let share = rng(6);
+            let len = 50 + rng(600);
+            let text: String = (0..len)
+                .map(|_| {
+                    if rng(10) < share {
+                        traditional[rng(traditional.len())]
+                    } else {
+                        simplified[rng(simplified.len())]
+                    }
+                })
+                .collect();
+            let got = simplify(&text);
+            traditional_seen += usize::from(got.is_some());
+            assert_eq!(got, reference_simplify(&text), "{text}");
+        }
+        assert!(traditional_seen > 0, "no generated text was traditional");
+    }
 
     #[test]
     fn traditional_text_gets_a_simplified_copy_of_the_same_length() {

@@ -184,11 +184,15 @@ fn normalize_lone_cr(s: &mut String) {
 }
 
 /// The encoding named by `<meta charset=…>` or `http-equiv` in the first bytes.
+/// Every text file is asked (a page saved as `.txt`): only the few `=` signs of its
+/// opening are looked at (found by `memchr`), and the opening is not copied.
 pub(super) fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
-    let rest = &lower[at..];
+    // The first `charset=`, in any case: an `=` after the seven letters.
+    let at = memchr::memchr_iter(b'=', head)
+        .find(|&i| i >= 7 && head[i - 7..i].eq_ignore_ascii_case(b"charset"))?
+        + 1;
+    let rest = &head[at..];
     let rest = rest
         .strip_prefix(b"\"")
         .or_else(|| rest.strip_prefix(b"'"))
@@ -197,6 +201,7 @@ pub(super) fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         .iter()
         .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')))
         .unwrap_or(rest.len());
+    // Labels are matched without regard to ASCII case.
     let enc = Encoding::for_label(&rest[..end])?;
     // A page that says UTF-16 in ASCII cannot be UTF-16 (the HTML standard's rule).
     if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
@@ -650,6 +655,72 @@ mod tests {
             (first.text.clone(), &first.origin),
             (0..run.len(), &Origin::Exact(3))
         );
+    }
+
+    /// `meta_charset` as it was: the opening lowercased into a copy, searched with
+    /// windows.
+    fn reference_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+        let head = &bytes[..bytes.len().min(4096)];
+        let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+        let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
+        let rest = &lower[at..];
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or_else(|| rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')))
+            .unwrap_or(rest.len());
+        let enc = Encoding::for_label(&rest[..end])?;
+        if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            return Some(encoding_rs::UTF_8);
+        }
+        Some(enc)
+    }
+
+    #[test]
+    fn meta_charset_finds_what_the_lowercased_copy_found() {
+        let pieces: [&[u8]; 16] = [
+            b"charset=",
+            b"CharSet=",
+            b"CHARSET",
+            b"=",
+            b"charse",
+            b"t=",
+            b"\"",
+            b"'",
+            b"gbk",
+            b"GB2312",
+            b"utf-16",
+            b"UTF-8",
+            b"x-nonsense",
+            b" ",
+            "\u{4e00}收到".as_bytes(),
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; ",
+        ];
+        let mut rng = crate::test_rng::below(0x9E37_79B9);
+        for _ in 0..20_000 {
+            let mut bytes = Vec::new();
+            for _ in 0..rng(12) {
+                bytes.extend_from_slice(pieces[rng(pieces.len())]);
+            }
+            assert_eq!(
+                meta_charset(&bytes).map(Encoding::name),
+                reference_meta_charset(&bytes).map(Encoding::name),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        // Past the opening's 4 KB, and across its edge.
+        let mut long = vec![b'a'; 4090];
+        long.extend_from_slice(b"charset=gbk");
+        assert_eq!(meta_charset(&long), None);
+        assert_eq!(reference_meta_charset(&long), None);
+        let mut long = vec![b'a'; 4080];
+        long.extend_from_slice(b"charset=gbk");
+        assert_eq!(meta_charset(&long), reference_meta_charset(&long));
+        assert_eq!(meta_charset(&long), Some(encoding_rs::GBK));
     }
 
     #[test]
