@@ -373,8 +373,9 @@ pub struct Position {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
+        let mut starts;
         if bytes.contains(&b'\r') {
+            starts = vec![0];
             starts.extend(
                 memchr_breaks(bytes)
                     .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
@@ -382,9 +383,12 @@ impl LineIndex {
             );
         } else {
             // No `\r` (the parser turns lone ones into `\n` first): the line ends are
-            // the `\n`s, found by the standard library's memchr search rather than a
-            // test of every byte.
-            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            // the `\n`s, found by `memchr` (a vector search; `str::match_indices`
+            // costs a call per line), counted first so that the starts are allocated
+            // once, at their size.
+            starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         }
         let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
         let mut count = 0;
@@ -458,11 +462,7 @@ impl LineIndex {
 
 /// Offsets of `\n` and `\r` bytes.
 fn memchr_breaks(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'\n' | b'\r'))
-        .map(|(i, _)| i)
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
 }
 
 /// Replaces every lone `\r` (a line ending of old Mac files) with `\n`, keeping every
