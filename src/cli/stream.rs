@@ -4,12 +4,15 @@
 //!
 //! Workers take files in order; a worker does not start a file more than `WINDOW`
 //! files ahead of the one being written, so at most `WINDOW` checked documents wait in
-//! the reordering buffer, whatever the number of files or findings. The writer can
-//! stop the run (a closed pipe): workers finish the file they are on and stop.
+//! the reordering buffer, whatever the number of files or findings. The worker that
+//! finishes the file next in order writes it, and the ones after it that are ready: no
+//! thread sleeps waiting for results and is woken for each file (on two cores a
+//! writing thread of its own cost a wake-up and a context switch per file). The writer
+//! can stop the run (a closed pipe): workers finish the file they are on and stop.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, mpsc};
+use std::sync::{Condvar, Mutex};
 
 /// Files checked ahead of the one being written, at most.
 pub const WINDOW: usize = 16;
@@ -21,31 +24,43 @@ pub enum Flow {
     Stop,
 }
 
+/// What the workers share for writing: results waiting for the ones before them,
+/// the index of the next to write, and the writer.
+struct Writing<R, W> {
+    waiting: BTreeMap<usize, R>,
+    next: usize,
+    write: W,
+    flow: Flow,
+    /// Workers waiting for the window to move (woken only when there are some).
+    sleepers: usize,
+}
+
 /// Runs `work` over `items` on `threads` threads and calls `write` with each result in
-/// the order of `items`, on the calling thread. Returns `Flow::Stop` when `write`
-/// stopped the run.
+/// the order of `items` (on whichever worker finished the result next in order; one
+/// call at a time). Returns `Flow::Stop` when `write` stopped the run.
 pub fn in_order<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
     work: impl Fn(&T) -> R + Sync,
-    mut write: impl FnMut(R) -> Flow,
+    write: impl FnMut(R) -> Flow + Send,
 ) -> Flow {
     if items.is_empty() {
         return Flow::Continue;
     }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    // Index of the next result to write: a worker waits while its file is WINDOW
-    // files ahead of it.
-    let written = Mutex::new(0usize);
+    let writing = Mutex::new(Writing {
+        waiting: BTreeMap::new(),
+        next: 0,
+        write,
+        flow: Flow::Continue,
+        sleepers: 0,
+    });
     let advanced = Condvar::new();
-    let (send, receive) = mpsc::channel::<(usize, R)>();
     let threads = threads.clamp(1, items.len());
-    let mut flow = Flow::Continue;
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            let send = send.clone();
-            let (next, stop, written, advanced, work) = (&next, &stop, &written, &advanced, &work);
+            let (next, stop, writing, advanced, work) = (&next, &stop, &writing, &advanced, &work);
             scope.spawn(move || {
                 loop {
                     if stop.load(Ordering::Relaxed) {
@@ -54,47 +69,46 @@ pub fn in_order<T: Sync, R: Send>(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { return };
                     {
-                        let Ok(mut w) = written.lock() else { return };
-                        while i >= *w + WINDOW && !stop.load(Ordering::Relaxed) {
+                        let Ok(mut w) = writing.lock() else { return };
+                        while i >= w.next + WINDOW && !stop.load(Ordering::Relaxed) {
+                            w.sleepers += 1;
                             w = match advanced.wait(w) {
                                 Ok(w) => w,
                                 Err(_) => return,
                             };
+                            w.sleepers -= 1;
                         }
                     }
-                    if stop.load(Ordering::Relaxed) || send.send((i, work(item))).is_err() {
+                    if stop.load(Ordering::Relaxed) {
                         return;
+                    }
+                    let result = work(item);
+                    let Ok(mut guard) = writing.lock() else {
+                        return;
+                    };
+                    let w = &mut *guard;
+                    if w.flow == Flow::Stop {
+                        return;
+                    }
+                    w.waiting.insert(i, result);
+                    let before = w.next;
+                    while let Some(result) = w.waiting.remove(&w.next) {
+                        w.next += 1;
+                        if (w.write)(result) == Flow::Stop {
+                            w.flow = Flow::Stop;
+                            stop.store(true, Ordering::Relaxed);
+                            w.waiting.clear();
+                            break;
+                        }
+                    }
+                    if w.sleepers > 0 && (w.next != before || w.flow == Flow::Stop) {
+                        advanced.notify_all();
                     }
                 }
             });
         }
-        drop(send);
-        let mut waiting: BTreeMap<usize, R> = BTreeMap::new();
-        let mut expected = 0usize;
-        for (i, result) in receive.iter() {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&expected) {
-                expected += 1;
-                if let Ok(mut w) = written.lock() {
-                    *w = expected;
-                }
-                advanced.notify_all();
-                if write(result) == Flow::Stop {
-                    flow = Flow::Stop;
-                    stop.store(true, Ordering::Relaxed);
-                    advanced.notify_all();
-                    waiting.clear();
-                    break;
-                }
-            }
-            if flow == Flow::Stop || expected == items.len() {
-                break;
-            }
-        }
-        // Dropping the receiver makes a worker's next send fail: it stops.
-        drop(receive);
     });
-    flow
+    writing.into_inner().map_or(Flow::Stop, |w| w.flow)
 }
 
 #[cfg(test)]
@@ -154,6 +168,28 @@ mod tests {
         assert_eq!(flow, Flow::Stop);
         assert_eq!(seen, 3);
         assert!(done.load(Ordering::SeqCst) <= 3 + WINDOW + 2);
+    }
+
+    #[test]
+    fn the_writer_runs_once_at_a_time_on_the_workers() {
+        let items: Vec<usize> = (0..2_000).collect();
+        let inside = AtomicBool::new(false);
+        let caller = std::thread::current().id();
+        let mut written = Vec::new();
+        let flow = in_order(
+            &items,
+            3,
+            |&i| i,
+            |r| {
+                assert!(!inside.swap(true, Ordering::SeqCst), "two writes at once");
+                assert_ne!(std::thread::current().id(), caller);
+                written.push(r);
+                inside.store(false, Ordering::SeqCst);
+                Flow::Continue
+            },
+        );
+        assert_eq!(flow, Flow::Continue);
+        assert_eq!(written, items);
     }
 
     #[test]

@@ -155,8 +155,9 @@ impl Summary {
     }
 }
 
-/// One output format.
-pub trait Emitter {
+/// One output format. `Send`: the command line's checking threads take turns writing
+/// (`cli::stream`), each file's output on the thread that finished it.
+pub trait Emitter: Send {
     /// Before the first document (an opening bracket, a header).
     fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
