@@ -358,12 +358,14 @@ impl Facts {
 /// FNV-1a, 64 bits: stable across runs (a fingerprint may be compared with one made
 /// by another process).
 fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    bytes.into_iter().fold(FNV_START, fnv_step)
+}
+
+/// FNV-1a's starting value and one step (`fnv` a byte at a time).
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// The hash of one shingle (the UTF-8 bytes of its characters) kept in a sketch.
@@ -380,22 +382,12 @@ fn sentences<'a>(
 ) -> impl Iterator<Item = Range<usize>> + 'a {
     let n = &doc.narrative;
     let text = &n.text;
-    let bytes = text.as_bytes();
     let mut start = 0;
-    // The sentence ends 。！？； \n ! ? ; found by their UTF-8 bytes (E3 80 82 for 。,
-    // EF BC 81 / 9F / 9B for the full-width ones): no character is decoded.
-    let ends = (0..bytes.len())
-        .filter_map(move |i| match bytes[i] {
-            b'\n' | b'!' | b'?' | b';' => Some((i, i + 1)),
-            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => Some((i, i + 3)),
-            0xEF if bytes.get(i + 1) == Some(&0xBC)
-                && matches!(bytes.get(i + 2), Some(0x81 | 0x9F | 0x9B)) =>
-            {
-                Some((i, i + 3))
-            }
-            _ => None,
-        })
-        .chain(std::iter::once((text.len(), text.len())));
+    let ends = SentenceEnds {
+        bytes: text.as_bytes(),
+        at: 0,
+    }
+    .chain(std::iter::once((text.len(), text.len())));
     ends.filter_map(move |(end, next)| {
         let sentence = start..end;
         start = next;
@@ -404,6 +396,50 @@ fn sentences<'a>(
     .map(|r| n.to_original(r))
     .filter(|r| r.start < r.end && r.end <= doc.text.len())
     .filter(|r| super::in_sections(doc, sections, r.start))
+}
+
+/// Where the sentences of a text end: (start, end) of each 。！？； \n ! ? ; in order.
+/// The text is walked a character at a time by its UTF-8 lead bytes (one test per
+/// character, not per byte, and none decoded): the full-width ends are E3 80 82 (。)
+/// and EF BC 81 / 9F / 9B, and E3 / EF are never continuation bytes.
+/// `tests::sentence_ends_walk_agrees_with_chars` compares it with a walk over `chars`.
+struct SentenceEnds<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for SentenceEnds<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.bytes;
+        let mut i = self.at;
+        while let Some(&b) = bytes.get(i) {
+            let width = match b {
+                b'\n' | b'!' | b'?' | b';' => {
+                    self.at = i + 1;
+                    return Some((i, i + 1));
+                }
+                0..0x80 => 1,
+                0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => {
+                    self.at = i + 3;
+                    return Some((i, i + 3));
+                }
+                0xEF if bytes.get(i + 1) == Some(&0xBC)
+                    && matches!(bytes.get(i + 2), Some(0x81 | 0x9F | 0x9B)) =>
+                {
+                    self.at = i + 3;
+                    return Some((i, i + 3));
+                }
+                0x80..0xE0 => 2,
+                0xE0..0xF0 => 3,
+                _ => 4,
+            };
+            i += width;
+        }
+        self.at = i;
+        None
+    }
 }
 
 /// Han characters and letters of a sentence; figures masked as `#` when `mask`, else
@@ -433,8 +469,9 @@ fn clean_into(s: &str, mask: bool, out: &mut String) {
     }
 }
 
-/// `clean_into(s, true, out)`, noting where each character of `out` starts (one pass
-/// instead of decoding the cleaned text again).
+/// `clean_into(s, true, out)`, noting where each character of `out` starts: the
+/// straightforward `clean_sentence`.
+#[cfg(test)]
 fn clean_with_bounds(s: &str, out: &mut String, bounds: &mut Vec<usize>) {
     out.clear();
     let mut in_digits = false;
@@ -452,6 +489,65 @@ fn clean_with_bounds(s: &str, out: &mut String, bounds: &mut Vec<usize>) {
             bounds.push(out.len());
             out.push(c);
         }
+    }
+}
+
+/// `clean_with_bounds` into bytes, returning `fnv` of the cleaned sentence, in one walk
+/// over the sentence's bytes: ASCII, the ideographs U+5000–U+9FFF (lead bytes E5–E9:
+/// all letters) and the full-width digits (EF BC 90–99) are classified from their
+/// bytes; any other character is decoded and asked `is_letter`.
+/// `tests::byte_cleaning_agrees_with_chars` compares it with `clean_with_bounds`.
+fn clean_sentence(s: &str, out: &mut Vec<u8>, bounds: &mut Vec<usize>) -> u64 {
+    out.clear();
+    // A cleaned sentence is never longer than the sentence.
+    out.reserve(s.len());
+    let bytes = s.as_bytes();
+    let mut h = FNV_START;
+    let mut in_digits = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (width, digit, letter) = match b {
+            b'0'..=b'9' => (1, true, false),
+            0..0x80 => (1, false, b.is_ascii_alphabetic()),
+            0xE5..=0xE9 => (3, false, true),
+            0xEF if bytes.get(i + 1) == Some(&0xBC)
+                && matches!(bytes.get(i + 2), Some(0x90..=0x99)) =>
+            {
+                (3, true, false)
+            }
+            _ => match s.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c.len_utf8(), false, is_letter(c)),
+                None => (1, false, false),
+            },
+        };
+        if digit {
+            if !in_digits {
+                bounds.push(out.len());
+                out.push(b'#');
+                h = fnv_step(h, b'#');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            if letter {
+                bounds.push(out.len());
+                for &x in &bytes[i..i + width] {
+                    out.push(x);
+                    h = fnv_step(h, x);
+                }
+            }
+        }
+        i += width;
+    }
+    h
+}
+
+/// The hash of a 4-character shingle: `shingle_hash`, with the length of four
+/// ideographs (12 bytes) known to the compiler.
+fn shingle_hash_fast(bytes: &[u8]) -> u32 {
+    match <&[u8; 12]>::try_from(bytes) {
+        Ok(twelve) => (fnv(twelve.iter().copied()) >> 32) as u32,
+        Err(_) => shingle_hash(bytes),
     }
 }
 
@@ -519,29 +615,28 @@ impl Cleaned {
     fn build(doc: &Document) -> Cleaned {
         let mut list = Vec::new();
         let mut shingles = Vec::new();
-        let mut cleaned = String::new();
+        let mut cleaned: Vec<u8> = Vec::new();
         // The byte offset of each cleaned character, then the end: a shingle's
         // characters are consecutive, so its bytes are a slice of the cleaned text.
         let mut bounds: Vec<usize> = Vec::new();
         for r in sentences(doc, &[]) {
             bounds.clear();
-            clean_with_bounds(&doc.text[r.clone()], &mut cleaned, &mut bounds);
+            let hash = clean_sentence(&doc.text[r.clone()], &mut cleaned, &mut bounds);
             let chars = bounds.len();
             bounds.push(cleaned.len());
             let first = shingles.len();
             if chars >= MIN_SENTENCE_CHARS {
-                let bytes = cleaned.as_bytes();
                 shingles.extend(
                     bounds
                         .windows(SHINGLE + 1)
-                        .map(|w| shingle_hash(&bytes[w[0]..w[SHINGLE]])),
+                        .map(|w| shingle_hash_fast(&cleaned[w[0]..w[SHINGLE]])),
                 );
             }
             list.push(CleanSentence {
                 section: doc.section_at(r.start),
                 range: r,
                 chars,
-                hash: fnv(cleaned.bytes()),
+                hash,
                 shingles: first..shingles.len(),
             });
         }
@@ -1358,6 +1453,116 @@ mod tests {
             }
         }
         assert_eq!(compared, 48 * checks.len());
+    }
+
+    /// Characters the byte paths treat apart: ASCII digits, letters and ends, the
+    /// full-width digits and their neighbours, ideographs of every lead byte (U+4DC0
+    /// hexagrams are not letters), CJK and full-width punctuation (。！？； and the bytes
+    /// next to them), other scripts, 4-byte characters, whitespace.
+    const TRICKY: &[char] = &[
+        '0',
+        '9',
+        '5',
+        'a',
+        'Z',
+        '#',
+        ' ',
+        '\n',
+        '!',
+        '?',
+        ';',
+        '.',
+        ',',
+        '０',
+        '９',
+        '／',
+        '：',
+        'Ａ',
+        'ｚ',
+        '。',
+        '、',
+        '〃',
+        '！',
+        '？',
+        '；',
+        '，',
+        '＂',
+        '\u{FF5E}',
+        '一',
+        '龥',
+        '\u{9FFF}',
+        '\u{4DC0}',
+        '\u{4DFF}',
+        '\u{4DB5}',
+        '\u{4000}',
+        '\u{3400}',
+        '\u{5000}',
+        '年',
+        '件',
+        'é',
+        'ß',
+        'Ω',
+        'я',
+        'ا',
+        '\u{3000}',
+        '\u{00A0}',
+        '\u{2028}',
+        '“',
+        '”',
+        '\u{20000}',
+        '\u{1F600}',
+        '\u{E000}',
+        '\u{FFFD}',
+        'ｶ',
+        '\u{F900}',
+        '\u{3041}',
+    ];
+
+    fn generated(next: &mut impl FnMut(usize) -> usize) -> String {
+        (0..next(40)).map(|_| TRICKY[next(TRICKY.len())]).collect()
+    }
+
+    #[test]
+    fn byte_cleaning_agrees_with_chars() {
+        let mut next = crate::test_rng::below(0x5DEE_CE66_D1CE_4E5B);
+        let (mut want, mut want_bounds) = (String::new(), Vec::new());
+        let (mut got, mut got_bounds) = (Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let s = generated(&mut next);
+            want_bounds.clear();
+            clean_with_bounds(&s, &mut want, &mut want_bounds);
+            got_bounds.clear();
+            let h = clean_sentence(&s, &mut got, &mut got_bounds);
+            assert_eq!(got, want.as_bytes(), "{s:?}");
+            assert_eq!(got_bounds, want_bounds, "{s:?}");
+            assert_eq!(h, fnv(want.bytes()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_ends_walk_agrees_with_chars() {
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let s = generated(&mut next);
+            let want: Vec<(usize, usize)> = s
+                .char_indices()
+                .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+                .map(|(i, c)| (i, i + c.len_utf8()))
+                .collect();
+            let got: Vec<(usize, usize)> = SentenceEnds {
+                bytes: s.as_bytes(),
+                at: 0,
+            }
+            .collect();
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn twelve_byte_shingles_hash_as_any_other() {
+        for s in ["申请公开", "申请公#", "ab申请", "", "一二三四五"] {
+            assert_eq!(shingle_hash_fast(s.as_bytes()), shingle_hash(s.as_bytes()));
+        }
     }
 
     #[test]
