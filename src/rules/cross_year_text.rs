@@ -399,6 +399,26 @@ struct SentenceEnds<'a> {
     at: usize,
 }
 
+/// For each byte starting a character: 0 when the character may end a sentence (\n ! ?
+/// ; and the lead bytes E3 / EF of 。！？；, looked at closer), else its UTF-8 length. One
+/// load per character instead of a chain of comparisons.
+static SENTENCE_STEP: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'\n' | b'!' | b'?' | b';' | 0xE3 | 0xEF => 0,
+            0..0x80 => 1,
+            // Continuation bytes never start a character; any step is never taken.
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        b += 1;
+    }
+    table
+};
+
 impl Iterator for SentenceEnds<'_> {
     type Item = (usize, usize);
 
@@ -406,6 +426,11 @@ impl Iterator for SentenceEnds<'_> {
         let bytes = self.bytes;
         let mut i = self.at;
         while let Some(&b) = bytes.get(i) {
+            let step = SENTENCE_STEP[usize::from(b)];
+            if step != 0 {
+                i += usize::from(step);
+                continue;
+            }
             let width = match b {
                 b'\n' | b'!' | b'?' | b';' => {
                     self.at = i + 1;
