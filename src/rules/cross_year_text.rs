@@ -722,6 +722,18 @@ impl Sketch {
         self.values.push(v);
     }
 
+    /// `push` of each value, with the common case — no bound yet and room in the buffer
+    /// for all of them — one copy.
+    fn extend(&mut self, values: &[u32]) {
+        if self.bound.is_none() && self.values.len() + values.len() <= SKETCH_BUFFER {
+            self.values.extend_from_slice(values);
+            return;
+        }
+        for &v in values {
+            self.push(v);
+        }
+    }
+
     fn finish(mut self) -> Vec<u32> {
         keep_smallest(&mut self.values);
         self.values
@@ -992,9 +1004,7 @@ impl TextCheck {
             chars += s.chars;
             hashes.push(s.hash);
             kept.push((s.hash, s.range.clone()));
-            for &hv in &cleaned.shingles[s.shingles.clone()] {
-                sketch.push(hv);
-            }
+            sketch.extend(&cleaned.shingles[s.shingles.clone()]);
         }
         if chars < MIN_CHARS {
             return None;
@@ -1210,6 +1220,9 @@ mod tests {
             10 * SKETCH_BUFFER + 7,
         ] {
             let mut sketch = Sketch::new();
+            // The same values given in runs of 0 to 99 (`extend`).
+            let mut runs = Sketch::new();
+            let mut run = Vec::new();
             let mut tree = std::collections::BTreeSet::new();
             for _ in 0..n {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -1217,8 +1230,15 @@ mod tests {
                 let v = (seed >> 33) as u32 % if n % 2 == 0 { 3_000 } else { u32::MAX };
                 sketch.push(v);
                 tree.insert(v);
+                run.push(v);
+                if seed % 100 < run.len() as u64 {
+                    runs.extend(&run);
+                    run.clear();
+                }
             }
+            runs.extend(&run);
             let want: Vec<u32> = tree.into_iter().take(SKETCH).collect();
+            assert_eq!(runs.finish(), want, "{n} values in runs");
             assert_eq!(sketch.finish(), want, "{n} values");
         }
     }
