@@ -272,13 +272,10 @@ impl SeriesFacts for Facts {
             }
             Facts::Fingerprint(f) => {
                 w.u64(1);
-                // The sketch is sorted: small deltas (wrapping, so any order reads back).
+                // Fixed width: one copy of 2 KB instead of a varint loop per hash (the
+                // deltas of 512 hashes take nearly as many bytes).
                 w.usize(f.sketch.len());
-                let mut last = 0u32;
-                for &h in &f.sketch {
-                    w.u64(u64::from(h.wrapping_sub(last)));
-                    last = h;
-                }
+                w.fixed32s(&f.sketch);
                 w.usize(f.chars);
                 w.list(&f.hashes, |w, h| w.fixed64(*h));
                 w.list(&f.sentences, |w, (h, r)| {
@@ -323,14 +320,8 @@ impl Facts {
             })?),
             1 => {
                 let n = r.usize()?;
-                let mut sketch = Vec::with_capacity(n.min(SKETCH));
-                let mut last = 0u32;
-                for _ in 0..n {
-                    last = last.wrapping_add(u32::try_from(r.u64()?).ok()?);
-                    sketch.push(last);
-                }
                 Facts::Fingerprint(Fingerprint {
-                    sketch,
+                    sketch: r.fixed32s(n)?,
                     chars: r.usize()?,
                     hashes: r.list(Reader::fixed64)?,
                     sentences: r.list(|r| Some((r.fixed64()?, r.span()?)))?,
@@ -358,12 +349,14 @@ impl Facts {
 /// FNV-1a, 64 bits: stable across runs (a fingerprint may be compared with one made
 /// by another process).
 fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    bytes.into_iter().fold(FNV_START, fnv_step)
+}
+
+/// FNV-1a's starting value and one step (`fnv` a byte at a time).
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// The hash of one shingle (the UTF-8 bytes of its characters) kept in a sketch.
@@ -380,22 +373,12 @@ fn sentences<'a>(
 ) -> impl Iterator<Item = Range<usize>> + 'a {
     let n = &doc.narrative;
     let text = &n.text;
-    let bytes = text.as_bytes();
     let mut start = 0;
-    // The sentence ends 。！？； \n ! ? ; found by their UTF-8 bytes (E3 80 82 for 。,
-    // EF BC 81 / 9F / 9B for the full-width ones): no character is decoded.
-    let ends = (0..bytes.len())
-        .filter_map(move |i| match bytes[i] {
-            b'\n' | b'!' | b'?' | b';' => Some((i, i + 1)),
-            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => Some((i, i + 3)),
-            0xEF if bytes.get(i + 1) == Some(&0xBC)
-                && matches!(bytes.get(i + 2), Some(0x81 | 0x9F | 0x9B)) =>
-            {
-                Some((i, i + 3))
-            }
-            _ => None,
-        })
-        .chain(std::iter::once((text.len(), text.len())));
+    let ends = SentenceEnds {
+        bytes: text.as_bytes(),
+        at: 0,
+    }
+    .chain(std::iter::once((text.len(), text.len())));
     ends.filter_map(move |(end, next)| {
         let sentence = start..end;
         start = next;
@@ -404,6 +387,75 @@ fn sentences<'a>(
     .map(|r| n.to_original(r))
     .filter(|r| r.start < r.end && r.end <= doc.text.len())
     .filter(|r| super::in_sections(doc, sections, r.start))
+}
+
+/// Where the sentences of a text end: (start, end) of each 。！？； \n ! ? ; in order.
+/// The text is walked a character at a time by its UTF-8 lead bytes (one test per
+/// character, not per byte, and none decoded): the full-width ends are E3 80 82 (。)
+/// and EF BC 81 / 9F / 9B, and E3 / EF are never continuation bytes.
+/// `tests::sentence_ends_walk_agrees_with_chars` compares it with a walk over `chars`.
+struct SentenceEnds<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// For each byte starting a character: 0 when the character may end a sentence (\n ! ?
+/// ; and the lead bytes E3 / EF of 。！？；, looked at closer), else its UTF-8 length. One
+/// load per character instead of a chain of comparisons.
+static SENTENCE_STEP: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'\n' | b'!' | b'?' | b';' | 0xE3 | 0xEF => 0,
+            0..0x80 => 1,
+            // Continuation bytes never start a character; any step is never taken.
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        b += 1;
+    }
+    table
+};
+
+impl Iterator for SentenceEnds<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.bytes;
+        let mut i = self.at;
+        while let Some(&b) = bytes.get(i) {
+            let step = SENTENCE_STEP[usize::from(b)];
+            if step != 0 {
+                i += usize::from(step);
+                continue;
+            }
+            let width = match b {
+                b'\n' | b'!' | b'?' | b';' => {
+                    self.at = i + 1;
+                    return Some((i, i + 1));
+                }
+                0..0x80 => 1,
+                0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => {
+                    self.at = i + 3;
+                    return Some((i, i + 3));
+                }
+                0xEF if bytes.get(i + 1) == Some(&0xBC)
+                    && matches!(bytes.get(i + 2), Some(0x81 | 0x9F | 0x9B)) =>
+                {
+                    self.at = i + 3;
+                    return Some((i, i + 3));
+                }
+                0x80..0xE0 => 2,
+                0xE0..0xF0 => 3,
+                _ => 4,
+            };
+            i += width;
+        }
+        self.at = i;
+        None
+    }
 }
 
 /// Han characters and letters of a sentence; figures masked as `#` when `mask`, else
@@ -433,8 +485,9 @@ fn clean_into(s: &str, mask: bool, out: &mut String) {
     }
 }
 
-/// `clean_into(s, true, out)`, noting where each character of `out` starts (one pass
-/// instead of decoding the cleaned text again).
+/// `clean_into(s, true, out)`, noting where each character of `out` starts: the
+/// straightforward `clean_sentence`.
+#[cfg(test)]
 fn clean_with_bounds(s: &str, out: &mut String, bounds: &mut Vec<usize>) {
     out.clear();
     let mut in_digits = false;
@@ -453,6 +506,89 @@ fn clean_with_bounds(s: &str, out: &mut String, bounds: &mut Vec<usize>) {
             out.push(c);
         }
     }
+}
+
+/// `clean_with_bounds` into bytes, returning `fnv` of the cleaned sentence, in one walk
+/// over the sentence's bytes: ASCII, the ideographs U+4E00–U+9FFF (all letters) and
+/// the full-width digits (EF BC 90–99) are classified from their
+/// bytes; any other character is decoded and asked `is_letter`.
+/// `tests::byte_cleaning_agrees_with_chars` compares it with `clean_with_bounds`.
+fn clean_sentence(s: &str, out: &mut Vec<u8>, bounds: &mut Vec<usize>) -> u64 {
+    out.clear();
+    // A cleaned sentence is never longer than the sentence.
+    out.reserve(s.len());
+    let bytes = s.as_bytes();
+    let mut h = FNV_START;
+    let mut in_digits = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // Most characters: an ideograph of U+4E00–U+9FFF (lead E5–E9, or E4 then B8–BF).
+        let ideograph = match b {
+            0xE5..=0xE9 => true,
+            0xE4 => matches!(bytes.get(i + 1), Some(0xB8..=0xBF)),
+            _ => false,
+        };
+        if ideograph && let Some(&[x, y, z]) = bytes.get(i..i + 3) {
+            in_digits = false;
+            bounds.push(out.len());
+            out.extend_from_slice(&[x, y, z]);
+            h = fnv_step(fnv_step(fnv_step(h, x), y), z);
+            i += 3;
+            continue;
+        }
+        let (width, digit, letter) = match b {
+            b'0'..=b'9' => (1, true, false),
+            0..0x80 => (1, false, b.is_ascii_alphabetic()),
+            0xEF if bytes.get(i + 1) == Some(&0xBC)
+                && matches!(bytes.get(i + 2), Some(0x90..=0x99)) =>
+            {
+                (3, true, false)
+            }
+            _ => match s.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c.len_utf8(), false, is_letter(c)),
+                None => (1, false, false),
+            },
+        };
+        if digit {
+            if !in_digits {
+                bounds.push(out.len());
+                out.push(b'#');
+                h = fnv_step(h, b'#');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            if letter {
+                bounds.push(out.len());
+                for &x in &bytes[i..i + width] {
+                    out.push(x);
+                    h = fnv_step(h, x);
+                }
+            }
+        }
+        i += width;
+    }
+    h
+}
+
+/// The hash of a 4-character shingle: `shingle_hash`, with the length of four
+/// ideographs (12 bytes) known to the compiler.
+fn shingle_hash_fast(bytes: &[u8]) -> u32 {
+    match <&[u8; 12]>::try_from(bytes) {
+        Ok(twelve) => shingle_hash_12(twelve),
+        Err(_) => shingle_hash(bytes),
+    }
+}
+
+/// Twelve steps in a straight line. Not inlined: inlined, the compiler folds it back
+/// into the loop of `shingle_hash` (the same computation), losing the unrolling.
+#[inline(never)]
+fn shingle_hash_12(b: &[u8; 12]) -> u32 {
+    let mut h = FNV_START;
+    for &x in b {
+        h = fnv_step(h, x);
+    }
+    (h >> 32) as u32
 }
 
 /// `char::is_alphabetic`, with the characters of Chinese prose answered without
@@ -517,31 +653,33 @@ impl Cleaned {
     }
 
     fn build(doc: &Document) -> Cleaned {
-        let mut list = Vec::new();
-        let mut shingles = Vec::new();
-        let mut cleaned = String::new();
+        // Sized from the narrative's length (a shingle per character of 3 bytes, a
+        // sentence per line or so): a few growths of each saved.
+        let len = doc.narrative.text.len();
+        let mut list = Vec::with_capacity(len / 128 + 1);
+        let mut shingles = Vec::with_capacity(len / 3);
+        let mut cleaned: Vec<u8> = Vec::new();
         // The byte offset of each cleaned character, then the end: a shingle's
         // characters are consecutive, so its bytes are a slice of the cleaned text.
         let mut bounds: Vec<usize> = Vec::new();
         for r in sentences(doc, &[]) {
             bounds.clear();
-            clean_with_bounds(&doc.text[r.clone()], &mut cleaned, &mut bounds);
+            let hash = clean_sentence(&doc.text[r.clone()], &mut cleaned, &mut bounds);
             let chars = bounds.len();
             bounds.push(cleaned.len());
             let first = shingles.len();
             if chars >= MIN_SENTENCE_CHARS {
-                let bytes = cleaned.as_bytes();
                 shingles.extend(
                     bounds
                         .windows(SHINGLE + 1)
-                        .map(|w| shingle_hash(&bytes[w[0]..w[SHINGLE]])),
+                        .map(|w| shingle_hash_fast(&cleaned[w[0]..w[SHINGLE]])),
                 );
             }
             list.push(CleanSentence {
                 section: doc.section_at(r.start),
                 range: r,
                 chars,
-                hash: fnv(cleaned.bytes()),
+                hash,
                 shingles: first..shingles.len(),
             });
         }
@@ -582,6 +720,18 @@ impl Sketch {
             }
         }
         self.values.push(v);
+    }
+
+    /// `push` of each value, with the common case — no bound yet and room in the buffer
+    /// for all of them — one copy.
+    fn extend(&mut self, values: &[u32]) {
+        if self.bound.is_none() && self.values.len() + values.len() <= SKETCH_BUFFER {
+            self.values.extend_from_slice(values);
+            return;
+        }
+        for &v in values {
+            self.push(v);
+        }
     }
 
     fn finish(mut self) -> Vec<u32> {
@@ -752,27 +902,24 @@ impl Mandated<'_> {
 }
 
 /// The years (2000–2100) a sentence starting at byte `offset` of the text writes as
-/// four ASCII digits followed by 年, with their spans in the text.
+/// four ASCII digits followed by 年 (whitespace between allowed), with their spans in
+/// the text. Found from each 年 backwards (most sentences have few), not by trying
+/// every byte: the digits of a year end where the whitespace before a 年 starts.
+/// `tests::years_from_nian_agree_with_a_forward_scan` compares it with the scan.
 fn years_in(s: &str, offset: usize) -> Vec<(i32, Range<usize>)> {
     let mut years: Vec<(i32, Range<usize>)> = Vec::new();
-    // Most sentences have no 年 at all (one fast search instead of a look at every byte).
-    if !s.contains('年') {
-        return years;
-    }
     let bytes = s.as_bytes();
-    let mut i = 0;
-    while i + 4 <= bytes.len() {
-        if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
-            && (i == 0 || !bytes[i - 1].is_ascii_digit())
-            && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
-            && s[i + 4..].trim_start().starts_with('年')
-            && let Ok(y) = s[i..i + 4].parse::<i32>()
+    for (at, _) in s.match_indices('年') {
+        let end = s[..at].trim_end().len();
+        let Some(start) = end.checked_sub(4) else {
+            continue;
+        };
+        if bytes[start..end].iter().all(u8::is_ascii_digit)
+            && (start == 0 || !bytes[start - 1].is_ascii_digit())
+            && let Ok(y) = s[start..end].parse::<i32>()
             && (2000..=2100).contains(&y)
         {
-            years.push((y, offset + i..offset + i + 4));
-            i += 4;
-        } else {
-            i += 1;
+            years.push((y, offset + start..offset + end));
         }
     }
     years
@@ -847,8 +994,8 @@ impl TextCheck {
             ..candidates.iter().map(|s| s.range.end).max().unwrap_or(0);
         let mut mandated = self.template.in_text(&doc.text, scope);
         let mut sketch = Sketch::new();
-        let mut hashes = Vec::new();
-        let mut kept = Vec::new();
+        let mut hashes = Vec::with_capacity(candidates.len());
+        let mut kept = Vec::with_capacity(candidates.len());
         let mut chars = 0;
         for s in candidates {
             if mandated.matches(&doc.text, &s.range) {
@@ -857,9 +1004,7 @@ impl TextCheck {
             chars += s.chars;
             hashes.push(s.hash);
             kept.push((s.hash, s.range.clone()));
-            for &hv in &cleaned.shingles[s.shingles.clone()] {
-                sketch.push(hv);
-            }
+            sketch.extend(&cleaned.shingles[s.shingles.clone()]);
         }
         if chars < MIN_CHARS {
             return None;
@@ -887,8 +1032,12 @@ impl TextCheck {
         for sentence in &Cleaned::of(doc).sentences {
             let r = &sentence.range;
             let s = &doc.text[r.clone()];
+            // The length first: it is known, the years are searched for.
+            if sentence.chars < MIN_YEAR_SENTENCE_CHARS {
+                continue;
+            }
             let years = years_in(s, r.start);
-            if years.is_empty() || sentence.chars < MIN_YEAR_SENTENCE_CHARS {
+            if years.is_empty() {
                 continue;
             }
             let h = sentence.hash;
@@ -1071,6 +1220,9 @@ mod tests {
             10 * SKETCH_BUFFER + 7,
         ] {
             let mut sketch = Sketch::new();
+            // The same values given in runs of 0 to 99 (`extend`).
+            let mut runs = Sketch::new();
+            let mut run = Vec::new();
             let mut tree = std::collections::BTreeSet::new();
             for _ in 0..n {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -1078,8 +1230,15 @@ mod tests {
                 let v = (seed >> 33) as u32 % if n % 2 == 0 { 3_000 } else { u32::MAX };
                 sketch.push(v);
                 tree.insert(v);
+                run.push(v);
+                if seed % 100 < run.len() as u64 {
+                    runs.extend(&run);
+                    run.clear();
+                }
             }
+            runs.extend(&run);
             let want: Vec<u32> = tree.into_iter().take(SKETCH).collect();
+            assert_eq!(runs.finish(), want, "{n} values in runs");
             assert_eq!(sketch.finish(), want, "{n} values");
         }
     }
@@ -1358,6 +1517,180 @@ mod tests {
             }
         }
         assert_eq!(compared, 48 * checks.len());
+    }
+
+    /// Characters the byte paths treat apart: ASCII digits, letters and ends, the
+    /// full-width digits and their neighbours, ideographs of every lead byte (U+4DC0
+    /// hexagrams are not letters), CJK and full-width punctuation (。！？； and the bytes
+    /// next to them), other scripts, 4-byte characters, whitespace.
+    const TRICKY: &[char] = &[
+        '0',
+        '9',
+        '5',
+        'a',
+        'Z',
+        '#',
+        ' ',
+        '\n',
+        '!',
+        '?',
+        ';',
+        '.',
+        ',',
+        '０',
+        '９',
+        '／',
+        '：',
+        'Ａ',
+        'ｚ',
+        '。',
+        '、',
+        '〃',
+        '！',
+        '？',
+        '；',
+        '，',
+        '＂',
+        '\u{FF5E}',
+        '一',
+        '龥',
+        '\u{9FFF}',
+        '中',
+        '\u{4FFF}',
+        '\u{4E00}',
+        '\u{4DFF}',
+        '\u{4DC0}',
+        '\u{4DFF}',
+        '\u{4DB5}',
+        '\u{4000}',
+        '\u{3400}',
+        '\u{5000}',
+        '年',
+        '件',
+        'é',
+        'ß',
+        'Ω',
+        'я',
+        'ا',
+        '\u{3000}',
+        '\u{00A0}',
+        '\u{2028}',
+        '“',
+        '”',
+        '\u{20000}',
+        '\u{1F600}',
+        '\u{E000}',
+        '\u{FFFD}',
+        'ｶ',
+        '\u{F900}',
+        '\u{3041}',
+    ];
+
+    fn generated(next: &mut impl FnMut(usize) -> usize) -> String {
+        (0..next(40)).map(|_| TRICKY[next(TRICKY.len())]).collect()
+    }
+
+    #[test]
+    fn byte_cleaning_agrees_with_chars() {
+        let mut next = crate::test_rng::below(0x5DEE_CE66_D1CE_4E5B);
+        let (mut want, mut want_bounds) = (String::new(), Vec::new());
+        let (mut got, mut got_bounds) = (Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let s = generated(&mut next);
+            want_bounds.clear();
+            clean_with_bounds(&s, &mut want, &mut want_bounds);
+            got_bounds.clear();
+            let h = clean_sentence(&s, &mut got, &mut got_bounds);
+            assert_eq!(got, want.as_bytes(), "{s:?}");
+            assert_eq!(got_bounds, want_bounds, "{s:?}");
+            assert_eq!(h, fnv(want.bytes()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_ends_walk_agrees_with_chars() {
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let s = generated(&mut next);
+            let want: Vec<(usize, usize)> = s
+                .char_indices()
+                .filter(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+                .map(|(i, c)| (i, i + c.len_utf8()))
+                .collect();
+            let got: Vec<(usize, usize)> = SentenceEnds {
+                bytes: s.as_bytes(),
+                at: 0,
+            }
+            .collect();
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn twelve_byte_shingles_hash_as_any_other() {
+        for s in ["申请公开", "申请公#", "ab申请", "", "一二三四五"] {
+            assert_eq!(shingle_hash_fast(s.as_bytes()), shingle_hash(s.as_bytes()));
+        }
+    }
+
+    /// The forward scan `years_in` was: every byte tried as the start of a year.
+    fn years_forward(s: &str, offset: usize) -> Vec<(i32, Range<usize>)> {
+        let mut years: Vec<(i32, Range<usize>)> = Vec::new();
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i + 4 <= bytes.len() {
+            if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+                && (i == 0 || !bytes[i - 1].is_ascii_digit())
+                && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+                && s[i + 4..].trim_start().starts_with('年')
+                && let Ok(y) = s[i..i + 4].parse::<i32>()
+                && (2000..=2100).contains(&y)
+            {
+                years.push((y, offset + i..offset + i + 4));
+                i += 4;
+            } else {
+                i += 1;
+            }
+        }
+        years
+    }
+
+    #[test]
+    fn years_from_nian_agree_with_a_forward_scan() {
+        let pieces = [
+            "2023",
+            "2024",
+            "1999",
+            "2100",
+            "2101",
+            "0",
+            "1",
+            "20",
+            "12023",
+            "年",
+            "年",
+            "年度",
+            " ",
+            "\u{3000}",
+            "\n",
+            "\u{00A0}",
+            "全",
+            "月",
+            "，",
+            "a",
+            "２０２３",
+            "。",
+        ];
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let s: String = (0..next(12)).map(|_| pieces[next(pieces.len())]).collect();
+            let offset = next(100);
+            let want = years_forward(&s, offset);
+            hits += want.len();
+            assert_eq!(years_in(&s, offset), want, "{s:?}");
+        }
+        assert!(hits > 1_000, "{hits} years in the generated sentences");
     }
 
     #[test]

@@ -42,6 +42,14 @@ impl Writer {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Fixed-width 32-bit values, without their count (the reader is told it).
+    pub fn fixed32s(&mut self, values: &[u32]) {
+        self.bytes.reserve(values.len() * 4);
+        for v in values {
+            self.bytes.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
     pub fn str(&mut self, s: &str) {
         self.usize(s.len());
         self.bytes.extend_from_slice(s.as_bytes());
@@ -148,6 +156,16 @@ impl<'a> Reader<'a> {
         Some(u64::from_le_bytes(*head))
     }
 
+    /// `n` values written by `Writer::fixed32s`.
+    pub fn fixed32s(&mut self, n: usize) -> Option<Vec<u32>> {
+        let raw = self.bytes(n.checked_mul(4)?)?;
+        Some(
+            raw.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
+    }
+
     /// The next `n` bytes as they are.
     pub fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.bytes.len() {
@@ -223,6 +241,7 @@ mod tests {
             w.i64(v);
         }
         w.fixed64(0xdead_beef_0123_4567);
+        w.fixed32s(&[0, 1, u32::MAX, 0x0102_0304]);
         // A reversed span (never made, but read back as written).
         let reversed = Range {
             start: usize::MAX,
@@ -237,6 +256,7 @@ mod tests {
             assert_eq!(r.i64(), Some(v));
         }
         assert_eq!(r.fixed64(), Some(0xdead_beef_0123_4567));
+        assert_eq!(r.fixed32s(4), Some(vec![0, 1, u32::MAX, 0x0102_0304]));
         assert_eq!(r.span(), Some(reversed));
         assert!(r.is_empty());
         assert_eq!(r.u64(), None);
@@ -259,6 +279,8 @@ mod tests {
         }
         assert_eq!(Reader::new(&[0xff; 11]).u64(), None);
         assert_eq!(Reader::new(&[2]).bool(), None);
+        assert_eq!(Reader::new(&[1, 2, 3, 4, 5, 6, 7]).fixed32s(2), None);
+        assert_eq!(Reader::new(&[]).fixed32s(usize::MAX), None);
         assert_eq!(
             Reader::new(&[0xff, 0xff, 0xff, 0x0f]).list(Reader::bool),
             None

@@ -12,7 +12,10 @@ use crate::parse::body_key::BodyKey;
 impl ReportFacts {
     /// The record of these facts.
     pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::default();
+        // A full report's record is a few KB: one allocation instead of a dozen growths.
+        let mut w = Writer {
+            bytes: Vec::with_capacity(4096),
+        };
         // The path first: `store::Store::path` reads only it.
         w.str(&self.path);
         encode_identity(&mut w, &self.identity);
