@@ -94,7 +94,13 @@ pub fn is_page_furniture(line: &str) -> bool {
 
 /// `is_page_furniture` of a line already trimmed of whitespace.
 fn is_trimmed_furniture(t: &str) -> bool {
-    let t = t.trim_matches('\u{c}');
+    // Form feeds (page breaks) are trimmed only when the line has one at an end.
+    let b = t.as_bytes();
+    let t = if b.first() == Some(&0x0C) || b.last() == Some(&0x0C) {
+        t.trim_matches('\u{c}')
+    } else {
+        t
+    };
     may_be_furniture(t) && PAGE_FURNITURE.is_match(t)
 }
 
@@ -150,7 +156,9 @@ fn trim_ws(s: &str) -> &str {
 
 /// Cheap test before `PAGE_FURNITURE` (run on every line of every table region): the
 /// first and last characters its alternatives allow — dashes around a number, `第…页`,
-/// digits at both ends (`\d` is a Unicode decimal digit, which `is_numeric` includes).
+/// digits at both ends (`\d` is a Unicode decimal digit, which `is_numeric` includes)
+/// with a `/` between them (the only alternative that starts with a digit: a line of
+/// figures in a table is no page number).
 fn may_be_furniture(t: &str) -> bool {
     let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '~');
     let (Some(first), Some(last)) = (t.chars().next(), t.chars().next_back()) else {
@@ -158,7 +166,7 @@ fn may_be_furniture(t: &str) -> bool {
     };
     (dash(first) && dash(last))
         || (first == '第' && last == '页')
-        || (first.is_numeric() && last.is_numeric())
+        || (first.is_numeric() && last.is_numeric() && t.contains('/'))
 }
 
 /// Tokens of `region` in reading order. `tpl` is the table looked for: a line where
@@ -326,7 +334,13 @@ fn may_be_glued(s: &str) -> bool {
 }
 
 fn classify(cell: &str) -> TokenKind {
-    if let Some(n) = may_be_number(cell).then(|| parse_number(cell)).flatten() {
+    // A cell starting with an ASCII digit may be a number (`may_be_number` says so
+    // without being asked: most value cells are plain digits).
+    let digit_first = cell.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if let Some(n) = (digit_first || may_be_number(cell))
+        .then(|| parse_number(cell))
+        .flatten()
+    {
         TokenKind::Number(n)
     } else if PLACEHOLDERS.contains(&cell) {
         TokenKind::Placeholder
