@@ -248,15 +248,15 @@ pub fn find_styled(
     templates: &Templates,
     styled: &[Range<usize>],
 ) -> Outline {
-    let title_window = templates
-        .sections
+    let titles = TitleForms::new(templates.sections.iter().map(|s| &s.title));
+    // The longest title form (every form of every section) and some slack.
+    let title_window = titles
+        .forms
         .iter()
-        .flat_map(|s| s.title.norms.iter())
-        .map(|n| n.chars().count())
+        .map(|f| f.chars.len())
         .max()
         .unwrap_or(0)
         + TITLE_SLACK_CHARS;
-    let titles = TitleForms::new(templates.sections.iter().map(|s| &s.title));
     let mut sections: Vec<SectionHit> = Vec::new();
     for hit in numerals::sections(text) {
         let (whole, numeral, arabic) = (hit.whole, hit.numeral, hit.arabic);
@@ -637,7 +637,7 @@ impl<'a> TitleForms<'a> {
         }
         let mut firsts: Vec<char> = forms
             .iter()
-            .filter_map(|f| f.probe.text.chars().next())
+            .filter_map(|f| chars.get(f.chars.clone()).and_then(|c| c.first().copied()))
             .collect();
         firsts.sort_unstable();
         firsts.dedup();
