@@ -67,6 +67,12 @@ fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
             }
             b'(' => chinese_at(bytes, i, 1, parts),
             0xEF if rest.starts_with(FULL_OPEN) => chinese_at(bytes, i, FULL_OPEN.len(), parts),
+            // Most characters of Chinese text with these lead bytes are no numeral:
+            // told here by their first bytes, before any other test.
+            0xE4 | 0xE5 if numeral_len(rest) == 0 => {
+                i += 3;
+                continue;
+            }
             0xE4 | 0xE5 => chinese_at(bytes, i, 0, parts),
             _ => None,
         };
@@ -126,6 +132,7 @@ const FULL_COMMA: &[u8] = "，".as_bytes();
 const FULL_STOP: &[u8] = "．".as_bytes();
 
 /// Byte length of the Chinese numeral (一…十) `bytes` starts with, else 0.
+#[inline]
 fn numeral_len(bytes: &[u8]) -> usize {
     match bytes {
         // 一 三 七, 二 五, 九, 四, 六 八, 十

@@ -112,10 +112,18 @@ fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t'..=b'\r')
 }
 
+/// True for the lead bytes of the non-ASCII characters `char::is_whitespace` accepts:
+/// `C2` (U+0085, U+00A0), `E1` (U+1680), `E2` (U+2000..=U+205F), `E3` (U+3000). A
+/// character led by any other byte (Chinese text: `E4`..=`E9`) is no whitespace.
+#[inline]
+fn may_lead_unicode_space(lead: u8) -> bool {
+    matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
 /// `str::trim_start`, looking at ASCII bytes directly: table lines are mostly ASCII
 /// spaces around text, and `trim_start` decodes every character it looks at. When the
-/// first byte left is not ASCII (U+3000 and other Unicode spaces may follow), the
-/// rest goes to `trim_start` itself.
+/// first byte left leads a character that may be a Unicode space (U+3000 and others),
+/// the rest goes to `trim_start` itself.
 #[inline]
 fn trim_start_ws(s: &str) -> &str {
     let b = s.as_bytes();
@@ -125,14 +133,18 @@ fn trim_start_ws(s: &str) -> &str {
     }
     // Cut after ASCII bytes only: a character boundary.
     let t = &s[n..];
-    if t.as_bytes().first().is_some_and(|&c| c >= 0x80) {
+    if t.as_bytes()
+        .first()
+        .is_some_and(|&c| may_lead_unicode_space(c))
+    {
         t.trim_start()
     } else {
         t
     }
 }
 
-/// `str::trim_end`, the same way as `trim_start_ws`.
+/// `str::trim_end`, the same way as `trim_start_ws` (the last character's lead byte is
+/// found among the last four bytes).
 #[inline]
 fn trim_end_ws(s: &str) -> &str {
     let b = s.as_bytes();
@@ -141,7 +153,15 @@ fn trim_end_ws(s: &str) -> &str {
         n -= 1;
     }
     let t = &s[..n];
-    if t.as_bytes().last().is_some_and(|&c| c >= 0x80) {
+    let tb = t.as_bytes();
+    if tb.last().is_some_and(|&c| c >= 0x80)
+        && tb
+            .iter()
+            .rev()
+            .take(4)
+            .find(|&&c| !(0x80..=0xBF).contains(&c))
+            .is_none_or(|&lead| may_lead_unicode_space(lead))
+    {
         t.trim_end()
     } else {
         t
@@ -678,8 +698,33 @@ mod tests {
     /// no-break space, U+2003, U+0085), a non-space control byte, digits ASCII and
     /// full-width (and neighbours of the full-width digits), pipes and labels.
     const LINE_PIECES: &[&str] = &[
-        " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1c}", "\u{3000}", "\u{a0}", "\u{2003}",
-        "\u{85}", "0", "7", "０", "９", "\u{ff0f}", "\u{ff1a}", "\u{fc90}", "|", "规章", "a", "-",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{1c}",
+        "\u{3000}",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{85}",
+        "0",
+        "7",
+        "０",
+        "９",
+        "\u{ff0f}",
+        "\u{ff1a}",
+        "\u{fc90}",
+        "|",
+        "规章",
+        "a",
+        "-",
+        "\u{205f}",
+        "\u{1680}",
+        "é",
+        "\u{1F600}",
+        "、",
     ];
 
     fn generated_lines(seed: u64, count: usize) -> Vec<String> {
@@ -723,6 +768,12 @@ mod tests {
         }
         for b in 0..=127u8 {
             assert_eq!(is_ascii_ws(b), char::from(b).is_whitespace(), "{b}");
+        }
+        // Every non-ASCII space is led by a byte `may_lead_unicode_space` accepts.
+        for c in ('\u{80}'..=char::MAX).filter(|c| c.is_whitespace()) {
+            let mut buf = [0; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(may_lead_unicode_space(lead), "{c:?}");
         }
     }
 
