@@ -532,6 +532,11 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
                 .max(MIN_ROW_EFFECTIVE + skip)
                 .max(best.as_ref().map_or(f64::NEG_INFINITY, |b| b.0 + skip))
                 - 1e-9;
+            // No score exceeds 1.0, and the bar only rises with the rows skipped: from
+            // here on no row can be taken (most header cells end their search here).
+            if needed > 1.0 {
+                break;
+            }
             let mut kind = labels.score_at_least(pos, &probe, needed);
             let mut glued_digits = None;
             if let (Some((_, digits)), Some(head)) = (glued, &head_probe)
