@@ -668,10 +668,20 @@ impl TitleForms<'_> {
         let key = rest.chars().fold(CharKey::default().with('.'), |k, c| {
             k.with(crate::text::fold_char(c))
         });
+        // `possible * 10 >= total * 7` (`shares_most_chars`) is `misses * 10 <= total * 3`:
+        // a form is given up at the first miss past three in ten.
         self.forms.iter().any(|f| {
             let title = &self.chars[f.chars.clone()];
-            let possible = title.iter().filter(|&&c| key.may_contain(c)).count();
-            possible * 10 >= title.len() * 7
+            let mut misses = 0;
+            for &c in title {
+                if !key.may_contain(c) {
+                    misses += 1;
+                    if misses * 10 > title.len() * 3 {
+                        return false;
+                    }
+                }
+            }
+            true
         })
     }
 }

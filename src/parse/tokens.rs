@@ -434,11 +434,8 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
         pieces.pop();
     }
     // A Markdown separator row: |---|:---:|
-    let is_separator = !pieces.is_empty()
-        && pieces.iter().all(|p| {
-            let t = &s[p.cell.clone()];
-            t.len() >= 3 && t.trim_matches(':').chars().all(|c| c == '-')
-        });
+    let is_separator =
+        !pieces.is_empty() && pieces.iter().all(|p| is_delimiter_cell(&s[p.cell.clone()]));
     if is_separator {
         return;
     }
@@ -463,6 +460,15 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
             });
         }
     }
+}
+
+/// A cell of a Markdown delimiter row: `---`, `:---:`.
+fn is_delimiter_cell(t: &str) -> bool {
+    // A cell starting with neither mark is no delimiter (most cells, labels): told
+    // before trimming.
+    t.len() >= 3
+        && matches!(t.as_bytes()[0], b'-' | b':')
+        && t.trim_matches(':').chars().all(|c| c == '-')
 }
 
 /// One piece of a pipe row (byte offsets in the line).
@@ -792,6 +798,21 @@ mod tests {
             }
         }
         assert!(with > 1000, "{with}");
+    }
+
+    #[test]
+    fn the_delimiter_prefilter_is_the_full_test() {
+        let pieces = ["-", ":", "-", "|", " ", "a", "规", "—"];
+        let mut next = crate::test_rng::below(0x6A09_E667_F3BC_C909);
+        let mut delimiters = 0;
+        for _ in 0..20_000 {
+            let len = next(7);
+            let t: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let full = t.len() >= 3 && t.trim_matches(':').chars().all(|c| c == '-');
+            assert_eq!(is_delimiter_cell(&t), full, "{t:?}");
+            delimiters += usize::from(full);
+        }
+        assert!(delimiters > 100, "{delimiters}");
     }
 
     #[test]
