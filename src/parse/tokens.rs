@@ -209,7 +209,7 @@ pub fn tokenize(
         let lr = lines.line_range(text, line);
         lr.start.max(region.start)..lr.end.min(region.end)
     };
-    let cells = one_cell_per_line(text, (first..=last).map(segment));
+    let cells = one_cell_per_line(text, last - first + 1, (first..=last).map(segment));
     let mut scratch = Scratch::default();
     for line in first..=last {
         let seg = segment(line);
@@ -294,9 +294,16 @@ fn is_trimmed_cell_line(t: &str) -> bool {
 /// count towards the minimum, so that a row of one figure and fourteen blank cells
 /// (表四 of a report with one case) reads as cells too. At least one figure must
 /// stand alone; an empty line is no evidence (every layout has them).
-fn one_cell_per_line(text: &str, segs: impl Iterator<Item = Range<usize>>) -> bool {
+///
+/// `lines` is the number of segments: once even every line left standing alone could
+/// not make four in five of the figure lines (whitespace columns: after a fifth of the
+/// table), the answer is no and the rest is not read.
+fn one_cell_per_line(text: &str, lines: usize, segs: impl Iterator<Item = Range<usize>>) -> bool {
     let (mut alone, mut shared, mut blanks) = (0usize, 0usize, 0usize);
-    for seg in segs {
+    for (read, seg) in segs.enumerate() {
+        if alone + (lines - read.min(lines)) < 4 * shared {
+            return false;
+        }
         let s = &text[seg];
         if s.contains('|') {
             continue;
@@ -813,6 +820,97 @@ mod tests {
             delimiters += usize::from(full);
         }
         assert!(delimiters > 100, "{delimiters}");
+    }
+
+    /// `one_cell_per_line` as written before its early answer: every line read.
+    fn reference_one_cell_per_line(text: &str, segs: &[Range<usize>]) -> bool {
+        let (mut alone, mut shared, mut blanks) = (0usize, 0usize, 0usize);
+        for seg in segs {
+            let s = &text[seg.clone()];
+            if s.contains('|') {
+                continue;
+            }
+            let t = s.trim();
+            if !s.is_empty() && t.is_empty() {
+                blanks += 1;
+                continue;
+            }
+            let figures = t
+                .split_whitespace()
+                .filter(|w| parse_number(w).is_some())
+                .count();
+            if figures == 0 {
+                continue;
+            }
+            if is_trimmed_cell_line(t) && figures == 1 && parse_number(t).is_some() {
+                alone += 1;
+            } else {
+                shared += 1;
+            }
+        }
+        alone >= 1 && alone + blanks >= MIN_CELL_FIGURES && alone >= 4 * shared
+    }
+
+    #[test]
+    fn the_early_answer_on_cells_is_the_full_count() {
+        let kinds = [
+            "3",
+            "12",
+            " ",
+            "",
+            "规章",
+            "规章        1          0",
+            "1 0 0 2",
+            "| 4 |",
+            "a 1",
+            "3 |",
+            "第 2 页",
+            "0",
+        ];
+        let mut next = crate::test_rng::below(0xBB67_AE85_84CA_A73B);
+        let (mut cells, mut early) = (0, 0);
+        for _ in 0..5_000 {
+            // Regions mostly of one kind of line, with others mixed in.
+            let main = next(kinds.len());
+            let n = next(40);
+            let lines: Vec<&str> = (0..n)
+                .map(|_| {
+                    if next(4) == 0 {
+                        kinds[next(kinds.len())]
+                    } else {
+                        kinds[main]
+                    }
+                })
+                .collect();
+            let text = lines.join("\n");
+            let mut segs = Vec::new();
+            let mut at = 0;
+            for l in &lines {
+                segs.push(at..at + l.len());
+                at += l.len() + 1;
+            }
+            let want = reference_one_cell_per_line(&text, &segs);
+            assert_eq!(
+                one_cell_per_line(&text, segs.len(), segs.iter().cloned()),
+                want,
+                "{lines:?}"
+            );
+            cells += usize::from(want);
+            // How many regions the early answer ends before their last line.
+            let (mut alone, mut shared) = (0, 0);
+            for (i, l) in lines.iter().enumerate() {
+                if alone + (lines.len() - i) < 4 * shared {
+                    early += 1;
+                    break;
+                }
+                match *l {
+                    "3" | "12" | "0" | "3 |" => alone += usize::from(*l != "3 |"),
+                    "规章        1          0" | "1 0 0 2" | "a 1" | "第 2 页" => shared += 1,
+                    _ => {}
+                }
+            }
+        }
+        assert!(cells > 500 && early > 500, "cells {cells}, early {early}");
     }
 
     #[test]
