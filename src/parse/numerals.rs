@@ -39,15 +39,22 @@ fn scan(text: &str, parts: bool) -> impl Iterator<Item = NumeralHit> + '_ {
     })
 }
 
-/// The first match starting at or after `from`. The text is walked character by
-/// character, but only its bytes are compared — with the UTF-8 forms of the numerals and
-/// marks — and nothing is decoded: a match starts only at a digit `1`–`9`, at a Chinese
-/// numeral (sections) or at `(` / `（` (sub-parts). The walk steps over whole characters
-/// (their length told by the lead byte), so every position it tests is a boundary.
+/// The first match starting at or after `from`. Only the bytes are compared — with the
+/// UTF-8 forms of the numerals and marks — and nothing is decoded: a match starts only
+/// at a digit `1`–`9`, at a Chinese numeral (sections, lead byte `E4`/`E5`) or at `(` /
+/// `（` (sub-parts, lead byte `EF`). The walk steps over whole characters, their length
+/// told by the lead byte, with one table lookup per character (`STEP`: the length, or 0
+/// for a byte a match may start at), so every position it tests is a boundary.
 fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
     let bytes = text.as_bytes();
+    let step = if parts { &PART_STEP } else { &SECTION_STEP };
     let mut i = from;
     while i < bytes.len() {
+        let width = step[usize::from(bytes[i])];
+        if width > 0 {
+            i += usize::from(width);
+            continue;
+        }
         let rest = &bytes[i..];
         let hit = match rest[0] {
             b'1'..=b'9' => {
@@ -58,11 +65,15 @@ fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
                     arabic: true,
                 })
             }
-            b'(' if parts => chinese_at(bytes, i, 1, parts),
-            0xEF if parts && rest.starts_with(FULL_OPEN) => {
-                chinese_at(bytes, i, FULL_OPEN.len(), parts)
+            b'(' => chinese_at(bytes, i, 1, parts),
+            0xEF if rest.starts_with(FULL_OPEN) => chinese_at(bytes, i, FULL_OPEN.len(), parts),
+            // Most characters of Chinese text with these lead bytes are no numeral:
+            // told here by their first bytes, before any other test.
+            0xE4 | 0xE5 if numeral_len(rest) == 0 => {
+                i += 3;
+                continue;
             }
-            0xE4 | 0xE5 if !parts => chinese_at(bytes, i, 0, parts),
+            0xE4 | 0xE5 => chinese_at(bytes, i, 0, parts),
             _ => None,
         };
         if hit.is_some() {
@@ -73,6 +84,46 @@ fn next_hit(text: &str, from: usize, parts: bool) -> Option<NumeralHit> {
     None
 }
 
+/// Per byte: 0 where a match may start (`1`–`9`, and the lead bytes of the Chinese
+/// numerals for sections or of the brackets for sub-parts), else the length of the
+/// character it leads (`utf8_width`).
+static SECTION_STEP: [u8; 256] = step_table(false);
+static PART_STEP: [u8; 256] = step_table(true);
+
+const fn step_table(parts: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = utf8_width(b as u8) as u8;
+        b += 1;
+    }
+    let mut d = b'1';
+    while d <= b'9' {
+        t[d as usize] = 0;
+        d += 1;
+    }
+    if parts {
+        t[b'(' as usize] = 0;
+        t[0xEF] = 0;
+    } else {
+        t[0xE4] = 0;
+        t[0xE5] = 0;
+    }
+    t
+}
+
+/// Length of the character whose first byte is `lead` (`i` stays on boundaries).
+const fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        // A continuation byte is never a character's first byte in a `str`.
+        _ => 1,
+    }
+}
+
 /// `（`, `）`, `、`, `，`, `．` in UTF-8.
 const FULL_OPEN: &[u8] = "（".as_bytes();
 const FULL_CLOSE: &[u8] = "）".as_bytes();
@@ -81,6 +132,7 @@ const FULL_COMMA: &[u8] = "，".as_bytes();
 const FULL_STOP: &[u8] = "．".as_bytes();
 
 /// Byte length of the Chinese numeral (一…十) `bytes` starts with, else 0.
+#[inline]
 fn numeral_len(bytes: &[u8]) -> usize {
     match bytes {
         // 一 三 七, 二 五, 九, 四, 六 八, 十
@@ -127,18 +179,6 @@ fn close_len(bytes: &[u8]) -> usize {
         3
     } else {
         0
-    }
-}
-
-/// Length of the character whose first byte is `lead` (`i` stays on boundaries).
-fn utf8_width(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xFF => 4,
-        // A continuation byte is never a character's first byte in a `str`.
-        _ => 1,
     }
 }
 
@@ -201,8 +241,33 @@ mod tests {
     #[test]
     fn the_scan_finds_what_the_patterns_find() {
         let pieces = [
-            "一", "十", "二", "三十", "、", "，", ",", "．", ".", "（", "(", "）", ")", "1", "0",
-            "9", "12", "总体", "情况", " ", "\n", "|", "a", "。",
+            "一",
+            "十",
+            "二",
+            "三十",
+            "、",
+            "，",
+            ",",
+            "．",
+            ".",
+            "（",
+            "(",
+            "）",
+            ")",
+            "1",
+            "0",
+            "9",
+            "12",
+            "总体",
+            "情况",
+            " ",
+            "\n",
+            "|",
+            "a",
+            "。",
+            "é",
+            "\u{1F600}",
+            "\u{FF10}",
         ];
         let (sections_re, parts_re) = (reference(false), reference(true));
         let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);

@@ -114,19 +114,42 @@ fn is_boundary(c: char) -> bool {
 
 /// The start of `rest` holding at most `chars` characters that `normalize` keeps
 /// (whitespace is skipped over without counting).
+///
+/// Walked by lead bytes: ASCII is told by its byte, and the characters U+4000..=U+9FFF
+/// (lead bytes `E4`..=`E9`: most Chinese text), which `normalize` keeps as they are
+/// (no folding, no whitespace), are counted without decoding; only other characters
+/// are decoded and folded.
 fn window(rest: &str, chars: usize) -> &str {
+    let b = rest.as_bytes();
     let mut kept = 0;
-    for (i, c) in rest.char_indices() {
-        let folded = crate::text::fold_char(c);
-        if folded.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
-            continue;
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        let (keeps, width) = if (0xE4..=0xE9).contains(&lead) {
+            (true, 3)
+        } else if lead < 0x80 {
+            (!matches!(lead, b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let Some(c) = rest[i..].chars().next() else {
+                break;
+            };
+            (!is_dropped_char(c), c.len_utf8())
+        };
+        if keeps {
+            if kept == chars {
+                return &rest[..i];
+            }
+            kept += 1;
         }
-        if kept == chars {
-            return &rest[..i];
-        }
-        kept += 1;
+        i += width;
     }
     rest
+}
+
+/// True for a character `normalize` drops (whitespace once folded, zero-width space,
+/// byte-order mark).
+fn is_dropped_char(c: char) -> bool {
+    crate::text::fold_char(c).is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}'
 }
 
 /// The byte offset `chars` characters after `from`, but not past `limit`.
@@ -225,15 +248,15 @@ pub fn find_styled(
     templates: &Templates,
     styled: &[Range<usize>],
 ) -> Outline {
-    let title_window = templates
-        .sections
+    let titles = TitleForms::new(templates.sections.iter().map(|s| &s.title));
+    // The longest title form (every form of every section) and some slack.
+    let title_window = titles
+        .forms
         .iter()
-        .flat_map(|s| s.title.norms.iter())
-        .map(|n| n.chars().count())
+        .map(|f| f.chars.len())
         .max()
         .unwrap_or(0)
         + TITLE_SLACK_CHARS;
-    let titles = TitleForms::new(templates.sections.iter().map(|s| &s.title));
     let mut sections: Vec<SectionHit> = Vec::new();
     for hit in numerals::sections(text) {
         let (whole, numeral, arabic) = (hit.whole, hit.numeral, hit.arabic);
@@ -253,8 +276,15 @@ pub fn find_styled(
             .line_range(text, lines.line_of(whole.end))
             .end
             .max(whole.end);
-        let rest = window(&text[whole.end..line_end], title_window);
+        let line = &text[whole.end..line_end];
         let fuzzy = !arabic && after_break;
+        // A numeral that may not be fuzzy and starts no title exactly (`3.` in a table):
+        // passed over before its window is cut (the window starts with the same
+        // character, `best_title` would say the same).
+        if !fuzzy && !titles.may_start_exactly(line) {
+            continue;
+        }
+        let rest = window(line, title_window);
         let Some(found) = best_title(rest, &titles, fuzzy) else {
             continue;
         };
@@ -607,7 +637,7 @@ impl<'a> TitleForms<'a> {
         }
         let mut firsts: Vec<char> = forms
             .iter()
-            .filter_map(|f| f.probe.text.chars().next())
+            .filter_map(|f| chars.get(f.chars.clone()).and_then(|c| c.first().copied()))
             .collect();
         firsts.sort_unstable();
         firsts.dedup();
@@ -625,6 +655,34 @@ impl<'a> TitleForms<'a> {
             .map(crate::text::fold_char)
             .find(|c| !(c.is_whitespace() || *c == '\u{200B}' || *c == '\u{FEFF}'))
             .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
+    }
+}
+
+impl TitleForms<'_> {
+    /// False when no form can pass `shares_most_chars` with `rest` normalised: the
+    /// test made with the key of every character of `rest` (folded, and `.`, which
+    /// `、` after a digit becomes), a superset of the key of any prefix of its
+    /// normalised form. Spares normalising the line after most numerals in running
+    /// text and tables, which start no title exactly and resemble none.
+    fn may_share_most(&self, rest: &str) -> bool {
+        let key = rest.chars().fold(CharKey::default().with('.'), |k, c| {
+            k.with(crate::text::fold_char(c))
+        });
+        // `possible * 10 >= total * 7` (`shares_most_chars`) is `misses * 10 <= total * 3`:
+        // a form is given up at the first miss past three in ten.
+        self.forms.iter().any(|f| {
+            let title = &self.chars[f.chars.clone()];
+            let mut misses = 0;
+            for &c in title {
+                if !key.may_contain(c) {
+                    misses += 1;
+                    if misses * 10 > title.len() * 3 {
+                        return false;
+                    }
+                }
+            }
+            true
+        })
     }
 }
 
@@ -708,7 +766,7 @@ struct TitleMatch {
 fn best_title(rest: &str, titles: &TitleForms, fuzzy: bool) -> Option<TitleMatch> {
     // Most numerals that may not be fuzzy (`3.` in a table) start no title: told by
     // their first character, before normalising the line.
-    if !fuzzy && !titles.may_start_exactly(rest) {
+    if !titles.may_start_exactly(rest) && (!fuzzy || !titles.may_share_most(rest)) {
         return None;
     }
     let (norm, offsets) = normalize_with_offsets(rest);
@@ -879,5 +937,125 @@ mod tests {
         }
         // The generated texts reach both kinds of match.
         assert!(exact > 100 && fuzzy > 100, "exact {exact}, fuzzy {fuzzy}");
+    }
+
+    /// Texts after numerals that mostly resemble no title (the lines `may_share_most`
+    /// rules out) and some that do: the same answer as the straightforward search.
+    #[test]
+    fn the_shared_characters_prefilter_keeps_every_match() {
+        let pack = crate::pack::Pack::national().expect("national pack");
+        let labels: Vec<&LabelSet> = pack.templates.sections.iter().map(|s| &s.title).collect();
+        let titles = TitleForms::new(labels.iter().copied());
+        let pieces = [
+            "政府",
+            "信息",
+            "公开",
+            "情况",
+            "主动",
+            "申请",
+            "收到和处理",
+            "行政复议",
+            "行政诉讼",
+            "存在的主要问题",
+            "及改进",
+            "其他需要报告的事项",
+            "总体",
+            "本年",
+            "1",
+            "２",
+            "、",
+            ".",
+            "．",
+            "，",
+            " ",
+            "\u{3000}",
+            "（",
+            "）",
+            "|",
+            "0",
+            "a",
+            "\u{200B}",
+            "“",
+        ];
+        let mut next = crate::test_rng::below(0x3C6E_F372_FE94_F82B);
+        let (mut found, mut ruled_out) = (0, 0);
+        for _ in 0..20_000 {
+            let len = next(12);
+            let rest: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let want = reference_best_title(&rest, labels.iter().copied(), true);
+            let got = best_title(&rest, &titles, true);
+            let key =
+                |m: &Option<TitleMatch>| m.as_ref().map(|m| (m.template, m.kind, m.variant, m.len));
+            assert_eq!(key(&got), key(&want), "{rest:?}");
+            found += usize::from(want.is_some());
+            ruled_out += usize::from(!titles.may_share_most(&rest));
+        }
+        assert!(
+            found > 50 && ruled_out > 5_000,
+            "found {found}, ruled out {ruled_out}"
+        );
+    }
+
+    /// `window` as written before the byte walk: every character decoded and folded.
+    fn reference_window(rest: &str, chars: usize) -> &str {
+        let mut kept = 0;
+        for (i, c) in rest.char_indices() {
+            let folded = crate::text::fold_char(c);
+            if folded.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+                continue;
+            }
+            if kept == chars {
+                return &rest[..i];
+            }
+            kept += 1;
+        }
+        rest
+    }
+
+    #[test]
+    fn the_window_byte_walk_is_the_character_walk() {
+        let pieces = [
+            " ",
+            "\t",
+            "\n",
+            "\u{b}",
+            "\u{c}",
+            "\r",
+            "\u{1c}",
+            "\u{85}",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{2003}",
+            "\u{200B}",
+            "\u{FEFF}",
+            "一",
+            "鿿",
+            "䀀",
+            "㐀",
+            "政",
+            "（",
+            "Ａ",
+            "“",
+            "a",
+            "1",
+            "、",
+            "\u{1F600}",
+            "é",
+        ];
+        let mut next = crate::test_rng::below(0xD1B5_4A32_D192_ED03);
+        for _ in 0..30_000 {
+            let len = next(14);
+            let rest: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let chars = next(10);
+            assert_eq!(
+                window(&rest, chars),
+                reference_window(&rest, chars),
+                "{rest:?} {chars}"
+            );
+        }
+        // The lead bytes told without decoding hold no character `normalize` changes.
+        for c in '\u{4000}'..='\u{9FFF}' {
+            assert!(!is_dropped_char(c) && crate::text::fold_char(c) == c, "{c}");
+        }
     }
 }

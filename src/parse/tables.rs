@@ -227,7 +227,9 @@ pub fn read(
     region: Range<usize>,
 ) -> TableReading {
     let ncols = tpl.columns.len();
-    let mut rows: Vec<RowReading> = vec![RowReading::absent(ncols); tpl.rows.len()];
+    // The rows found by their labels get their readings below: the others get their
+    // (missing) cells after that, rather than every row cells made to be dropped.
+    let mut rows: Vec<RowReading> = (0..tpl.rows.len()).map(|_| RowReading::absent(0)).collect();
     let mut used = vec![false; tokens.len()];
 
     let markdown = is_markdown(text, &region);
@@ -277,6 +279,10 @@ pub fn read(
         reading.anchor = reading.anchor.or_else(|| Some(label.span.clone()));
         reading.label = Some(label);
         rows[m.row] = reading;
+    }
+    // Every row given a reading above has its label.
+    for row in rows.iter_mut().filter(|r| r.label.is_none()) {
+        row.cells = vec![Cell::missing(); ncols];
     }
 
     adopt_orphans(tpl, ncols, tokens, &mut used, &mut rows);
@@ -526,6 +532,11 @@ fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
                 .max(MIN_ROW_EFFECTIVE + skip)
                 .max(best.as_ref().map_or(f64::NEG_INFINITY, |b| b.0 + skip))
                 - 1e-9;
+            // No score exceeds 1.0, and the bar only rises with the rows skipped: from
+            // here on no row can be taken (most header cells end their search here).
+            if needed > 1.0 {
+                break;
+            }
             let mut kind = labels.score_at_least(pos, &probe, needed);
             let mut glued_digits = None;
             if let (Some((_, digits)), Some(head)) = (glued, &head_probe)
@@ -631,9 +642,11 @@ fn collect_values(
     {
         return inline_values(row, ncols, text, tokens, range, used);
     }
-    let mut vals: Vec<&Token> = Vec::with_capacity(n);
-    let mut extra: Vec<&Token> = Vec::new();
+    // The tokens taken: first the values (`nvals` of them), then the surplus on their
+    // line (`extra`: how many are not blank, and their span).
     let mut consumed = Vec::with_capacity(n);
+    let mut nvals = 0;
+    let mut extra: Option<(usize, Range<usize>)> = None;
     let mut last_line = None;
     for i in range {
         let tok = &tokens[i];
@@ -644,13 +657,13 @@ fn collect_values(
             TokenKind::Text { norm } => {
                 let fragment =
                     tok.layout == Layout::Columns && norm.chars().count() <= MAX_FRAGMENT_CHARS;
-                if fragment && vals.len() < n {
+                if fragment && nvals < n {
                     continue;
                 }
                 // OCR puts a row's label in a heading and its values in a small table
                 // below, whose header is generic (`类别 | 数据1 | … | 总计`) and whose
                 // first cell repeats the label: both are skipped before any value.
-                if vals.is_empty()
+                if nvals == 0
                     && (is_generic_header(norm) || norm == found_label || repeats_label(row, norm))
                 {
                     continue;
@@ -665,14 +678,17 @@ fn collect_values(
                 if tok.layout == Layout::Columns && other_line {
                     break;
                 }
-                if vals.len() < n {
-                    vals.push(tok);
+                if nvals < n {
+                    nvals += 1;
                     consumed.push(i);
                     last_line = Some(tok.line);
                 } else if Some(tok.line) == last_line {
                     consumed.push(i);
                     if !matches!(tok.kind, TokenKind::Blank) {
-                        extra.push(tok);
+                        extra = Some(match extra {
+                            Some((count, span)) => (count + 1, span.start..tok.span.end),
+                            None => (1, tok.span.clone()),
+                        });
                     }
                 } else {
                     break;
@@ -681,17 +697,18 @@ fn collect_values(
         }
     }
 
-    let layout = vals.first().map_or(Layout::Pipe, |t| t.layout);
+    let vals = &consumed[..nvals];
+    let layout = vals.first().map_or(Layout::Pipe, |&i| tokens[i].layout);
     let shape = if vals.is_empty() {
         if row.group {
             RowShape::LabelOnly
         } else {
             RowShape::Short { found: 0 }
         }
-    } else if let (Some(first), Some(last)) = (extra.first(), extra.last()) {
+    } else if let Some((count, span)) = extra {
         RowShape::Long {
-            found: vals.len() + extra.len(),
-            extra: first.span.start..last.span.end,
+            found: vals.len() + count,
+            extra: span,
         }
     } else if vals.len() < n {
         RowShape::Short { found: vals.len() }
@@ -706,7 +723,9 @@ fn collect_values(
         || (matches!(shape, RowShape::Short { .. }) && layout == Layout::Pipe && !markdown);
     let mut cells = vec![Cell::missing(); ncols];
     for (j, &col) in row.columns.iter().enumerate() {
-        let Some(tok) = vals.get(j) else { continue };
+        let Some(tok) = vals.get(j).map(|&i| &tokens[i]) else {
+            continue;
+        };
         cells[col] = Cell {
             value: if positional {
                 value_of(tok)
@@ -717,7 +736,8 @@ fn collect_values(
             reconstructed: false,
         };
     }
-    let reading = RowReading::values(cells, shape, vals.first().map(|t| t.span.clone()));
+    let anchor = vals.first().map(|&i| tokens[i].span.clone());
+    let reading = RowReading::values(cells, shape, anchor);
     (reading, consumed)
 }
 
@@ -1090,9 +1110,11 @@ fn is_digit_text(t: &Token) -> bool {
 /// The digits of a token as written, when it is nothing but digits (full-width too).
 fn written_digits<'a>(text: &'a str, t: &Token) -> Option<&'a str> {
     let s = text.get(t.span.clone())?;
+    // ASCII digits (most cells) are told by their bytes.
     (!s.is_empty()
-        && s.chars()
-            .all(|c| crate::text::fold_char(c).is_ascii_digit()))
+        && (s.bytes().all(|b| b.is_ascii_digit())
+            || s.chars()
+                .all(|c| crate::text::fold_char(c).is_ascii_digit())))
     .then_some(s)
 }
 
@@ -1114,23 +1136,29 @@ fn glued_values(
     if n < 2 {
         return None;
     }
-    let mut run: Vec<usize> = Vec::new();
-    for i in range {
+    // The run is counted first and its tokens listed only when it may be glued.
+    let (mut len, mut line) = (0, None);
+    for i in range.clone() {
         if used[i] {
             continue;
         }
         let t = &tokens[i];
-        let same_line = run.first().is_none_or(|&f| tokens[f].line == t.line);
+        let same_line = line.is_none_or(|l| l == t.line);
         if !same_line || written_digits(text, t).is_none() {
             break;
         }
-        run.push(i);
+        line.get_or_insert(t.line);
+        len += 1;
         // As many runs as cells: the spaces are the cells' boundaries (the test below
         // would say so after the whole run; most rows stop here).
-        if run.len() >= n {
+        if len >= n {
             return None;
         }
     }
+    if len == 0 {
+        return None;
+    }
+    let run: Vec<usize> = range.filter(|&i| !used[i]).take(len).collect();
     let parts: Vec<&str> = run
         .iter()
         .filter_map(|&i| written_digits(text, &tokens[i]))

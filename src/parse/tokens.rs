@@ -94,7 +94,13 @@ pub fn is_page_furniture(line: &str) -> bool {
 
 /// `is_page_furniture` of a line already trimmed of whitespace.
 fn is_trimmed_furniture(t: &str) -> bool {
-    let t = t.trim_matches('\u{c}');
+    // Form feeds (page breaks) are trimmed only when the line has one at an end.
+    let b = t.as_bytes();
+    let t = if b.first() == Some(&0x0C) || b.last() == Some(&0x0C) {
+        t.trim_matches('\u{c}')
+    } else {
+        t
+    };
     may_be_furniture(t) && PAGE_FURNITURE.is_match(t)
 }
 
@@ -106,10 +112,18 @@ fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t'..=b'\r')
 }
 
+/// True for the lead bytes of the non-ASCII characters `char::is_whitespace` accepts:
+/// `C2` (U+0085, U+00A0), `E1` (U+1680), `E2` (U+2000..=U+205F), `E3` (U+3000). A
+/// character led by any other byte (Chinese text: `E4`..=`E9`) is no whitespace.
+#[inline]
+fn may_lead_unicode_space(lead: u8) -> bool {
+    matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
 /// `str::trim_start`, looking at ASCII bytes directly: table lines are mostly ASCII
 /// spaces around text, and `trim_start` decodes every character it looks at. When the
-/// first byte left is not ASCII (U+3000 and other Unicode spaces may follow), the
-/// rest goes to `trim_start` itself.
+/// first byte left leads a character that may be a Unicode space (U+3000 and others),
+/// the rest goes to `trim_start` itself.
 #[inline]
 fn trim_start_ws(s: &str) -> &str {
     let b = s.as_bytes();
@@ -119,14 +133,18 @@ fn trim_start_ws(s: &str) -> &str {
     }
     // Cut after ASCII bytes only: a character boundary.
     let t = &s[n..];
-    if t.as_bytes().first().is_some_and(|&c| c >= 0x80) {
+    if t.as_bytes()
+        .first()
+        .is_some_and(|&c| may_lead_unicode_space(c))
+    {
         t.trim_start()
     } else {
         t
     }
 }
 
-/// `str::trim_end`, the same way as `trim_start_ws`.
+/// `str::trim_end`, the same way as `trim_start_ws` (the last character's lead byte is
+/// found among the last four bytes).
 #[inline]
 fn trim_end_ws(s: &str) -> &str {
     let b = s.as_bytes();
@@ -135,7 +153,15 @@ fn trim_end_ws(s: &str) -> &str {
         n -= 1;
     }
     let t = &s[..n];
-    if t.as_bytes().last().is_some_and(|&c| c >= 0x80) {
+    let tb = t.as_bytes();
+    if tb.last().is_some_and(|&c| c >= 0x80)
+        && tb
+            .iter()
+            .rev()
+            .take(4)
+            .find(|&&c| !(0x80..=0xBF).contains(&c))
+            .is_none_or(|&lead| may_lead_unicode_space(lead))
+    {
         t.trim_end()
     } else {
         t
@@ -150,7 +176,9 @@ fn trim_ws(s: &str) -> &str {
 
 /// Cheap test before `PAGE_FURNITURE` (run on every line of every table region): the
 /// first and last characters its alternatives allow — dashes around a number, `第…页`,
-/// digits at both ends (`\d` is a Unicode decimal digit, which `is_numeric` includes).
+/// digits at both ends (`\d` is a Unicode decimal digit, which `is_numeric` includes)
+/// with a `/` between them (the only alternative that starts with a digit: a line of
+/// figures in a table is no page number).
 fn may_be_furniture(t: &str) -> bool {
     let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '~');
     let (Some(first), Some(last)) = (t.chars().next(), t.chars().next_back()) else {
@@ -158,7 +186,7 @@ fn may_be_furniture(t: &str) -> bool {
     };
     (dash(first) && dash(last))
         || (first == '第' && last == '页')
-        || (first.is_numeric() && last.is_numeric())
+        || (first.is_numeric() && last.is_numeric() && t.contains('/'))
 }
 
 /// Tokens of `region` in reading order. `tpl` is the table looked for: a line where
@@ -181,7 +209,7 @@ pub fn tokenize(
         let lr = lines.line_range(text, line);
         lr.start.max(region.start)..lr.end.min(region.end)
     };
-    let cells = one_cell_per_line(text, (first..=last).map(segment));
+    let cells = one_cell_per_line(text, last - first + 1, (first..=last).map(segment));
     let mut scratch = Scratch::default();
     for line in first..=last {
         let seg = segment(line);
@@ -266,9 +294,16 @@ fn is_trimmed_cell_line(t: &str) -> bool {
 /// count towards the minimum, so that a row of one figure and fourteen blank cells
 /// (表四 of a report with one case) reads as cells too. At least one figure must
 /// stand alone; an empty line is no evidence (every layout has them).
-fn one_cell_per_line(text: &str, segs: impl Iterator<Item = Range<usize>>) -> bool {
+///
+/// `lines` is the number of segments: once even every line left standing alone could
+/// not make four in five of the figure lines (whitespace columns: after a fifth of the
+/// table), the answer is no and the rest is not read.
+fn one_cell_per_line(text: &str, lines: usize, segs: impl Iterator<Item = Range<usize>>) -> bool {
     let (mut alone, mut shared, mut blanks) = (0usize, 0usize, 0usize);
-    for seg in segs {
+    for (read, seg) in segs.enumerate() {
+        if alone + (lines - read.min(lines)) < 4 * shared {
+            return false;
+        }
         let s = &text[seg];
         if s.contains('|') {
             continue;
@@ -326,7 +361,13 @@ fn may_be_glued(s: &str) -> bool {
 }
 
 fn classify(cell: &str) -> TokenKind {
-    if let Some(n) = may_be_number(cell).then(|| parse_number(cell)).flatten() {
+    // A cell starting with an ASCII digit may be a number (`may_be_number` says so
+    // without being asked: most value cells are plain digits).
+    let digit_first = cell.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if let Some(n) = (digit_first || may_be_number(cell))
+        .then(|| parse_number(cell))
+        .flatten()
+    {
         TokenKind::Number(n)
     } else if PLACEHOLDERS.contains(&cell) {
         TokenKind::Placeholder
@@ -400,11 +441,8 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
         pieces.pop();
     }
     // A Markdown separator row: |---|:---:|
-    let is_separator = !pieces.is_empty()
-        && pieces.iter().all(|p| {
-            let t = &s[p.cell.clone()];
-            t.len() >= 3 && t.trim_matches(':').chars().all(|c| c == '-')
-        });
+    let is_separator =
+        !pieces.is_empty() && pieces.iter().all(|p| is_delimiter_cell(&s[p.cell.clone()]));
     if is_separator {
         return;
     }
@@ -429,6 +467,15 @@ fn pipe_tokens(s: &str, base: usize, line: usize, out: &mut Vec<Token>, scratch:
             });
         }
     }
+}
+
+/// A cell of a Markdown delimiter row: `---`, `:---:`.
+fn is_delimiter_cell(t: &str) -> bool {
+    // A cell starting with neither mark is no delimiter (most cells, labels): told
+    // before trimming.
+    t.len() >= 3
+        && matches!(t.as_bytes()[0], b'-' | b':')
+        && t.trim_matches(':').chars().all(|c| c == '-')
 }
 
 /// One piece of a pipe row (byte offsets in the line).
@@ -664,8 +711,33 @@ mod tests {
     /// no-break space, U+2003, U+0085), a non-space control byte, digits ASCII and
     /// full-width (and neighbours of the full-width digits), pipes and labels.
     const LINE_PIECES: &[&str] = &[
-        " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1c}", "\u{3000}", "\u{a0}", "\u{2003}",
-        "\u{85}", "0", "7", "０", "９", "\u{ff0f}", "\u{ff1a}", "\u{fc90}", "|", "规章", "a", "-",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{1c}",
+        "\u{3000}",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{85}",
+        "0",
+        "7",
+        "０",
+        "９",
+        "\u{ff0f}",
+        "\u{ff1a}",
+        "\u{fc90}",
+        "|",
+        "规章",
+        "a",
+        "-",
+        "\u{205f}",
+        "\u{1680}",
+        "é",
+        "\u{1F600}",
+        "、",
     ];
 
     fn generated_lines(seed: u64, count: usize) -> Vec<String> {
@@ -710,6 +782,12 @@ mod tests {
         for b in 0..=127u8 {
             assert_eq!(is_ascii_ws(b), char::from(b).is_whitespace(), "{b}");
         }
+        // Every non-ASCII space is led by a byte `may_lead_unicode_space` accepts.
+        for c in ('\u{80}'..=char::MAX).filter(|c| c.is_whitespace()) {
+            let mut buf = [0; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(may_lead_unicode_space(lead), "{c:?}");
+        }
     }
 
     #[test]
@@ -727,6 +805,112 @@ mod tests {
             }
         }
         assert!(with > 1000, "{with}");
+    }
+
+    #[test]
+    fn the_delimiter_prefilter_is_the_full_test() {
+        let pieces = ["-", ":", "-", "|", " ", "a", "规", "—"];
+        let mut next = crate::test_rng::below(0x6A09_E667_F3BC_C909);
+        let mut delimiters = 0;
+        for _ in 0..20_000 {
+            let len = next(7);
+            let t: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let full = t.len() >= 3 && t.trim_matches(':').chars().all(|c| c == '-');
+            assert_eq!(is_delimiter_cell(&t), full, "{t:?}");
+            delimiters += usize::from(full);
+        }
+        assert!(delimiters > 100, "{delimiters}");
+    }
+
+    /// `one_cell_per_line` as written before its early answer: every line read.
+    fn reference_one_cell_per_line(text: &str, segs: &[Range<usize>]) -> bool {
+        let (mut alone, mut shared, mut blanks) = (0usize, 0usize, 0usize);
+        for seg in segs {
+            let s = &text[seg.clone()];
+            if s.contains('|') {
+                continue;
+            }
+            let t = s.trim();
+            if !s.is_empty() && t.is_empty() {
+                blanks += 1;
+                continue;
+            }
+            let figures = t
+                .split_whitespace()
+                .filter(|w| parse_number(w).is_some())
+                .count();
+            if figures == 0 {
+                continue;
+            }
+            if is_trimmed_cell_line(t) && figures == 1 && parse_number(t).is_some() {
+                alone += 1;
+            } else {
+                shared += 1;
+            }
+        }
+        alone >= 1 && alone + blanks >= MIN_CELL_FIGURES && alone >= 4 * shared
+    }
+
+    #[test]
+    fn the_early_answer_on_cells_is_the_full_count() {
+        let kinds = [
+            "3",
+            "12",
+            " ",
+            "",
+            "规章",
+            "规章        1          0",
+            "1 0 0 2",
+            "| 4 |",
+            "a 1",
+            "3 |",
+            "第 2 页",
+            "0",
+        ];
+        let mut next = crate::test_rng::below(0xBB67_AE85_84CA_A73B);
+        let (mut cells, mut early) = (0, 0);
+        for _ in 0..5_000 {
+            // Regions mostly of one kind of line, with others mixed in.
+            let main = next(kinds.len());
+            let n = next(40);
+            let lines: Vec<&str> = (0..n)
+                .map(|_| {
+                    if next(4) == 0 {
+                        kinds[next(kinds.len())]
+                    } else {
+                        kinds[main]
+                    }
+                })
+                .collect();
+            let text = lines.join("\n");
+            let mut segs = Vec::new();
+            let mut at = 0;
+            for l in &lines {
+                segs.push(at..at + l.len());
+                at += l.len() + 1;
+            }
+            let want = reference_one_cell_per_line(&text, &segs);
+            assert_eq!(
+                one_cell_per_line(&text, segs.len(), segs.iter().cloned()),
+                want,
+                "{lines:?}"
+            );
+            cells += usize::from(want);
+            // How many regions the early answer ends before their last line.
+            let (mut alone, mut shared) = (0, 0);
+            for (i, l) in lines.iter().enumerate() {
+                if alone + (lines.len() - i) < 4 * shared {
+                    early += 1;
+                    break;
+                }
+                match *l {
+                    "3" | "12" | "0" | "3 |" => alone += usize::from(*l != "3 |"),
+                    "规章        1          0" | "1 0 0 2" | "a 1" | "第 2 页" => shared += 1,
+                    _ => {}
+                }
+            }
+        }
+        assert!(cells > 500 && early > 500, "cells {cells}, early {early}");
     }
 
     #[test]

@@ -633,6 +633,12 @@ mod tests {
                         label.standard
                     );
                 }
+                // No score exceeds 1.0: a bar above it is never reached (the table
+                // reader stops its search for a row there).
+                assert!(label.score(f).score() <= 1.0, "{f}");
+                for min in [1.0 + 1e-9, 1.02] {
+                    assert_eq!(probes.score_at_least(i, &probe, min), None, "{f}");
+                }
             }
         }
     }
