@@ -1333,23 +1333,7 @@ mod tests {
             let mut cleaned = String::new();
             for r in sentences_plain(doc, &[]) {
                 let s = &doc.text[r.clone()];
-                let mut years: Vec<(i32, Range<usize>)> = Vec::new();
-                let bytes = s.as_bytes();
-                let mut i = 0;
-                while i + 4 <= bytes.len() {
-                    if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
-                        && (i == 0 || !bytes[i - 1].is_ascii_digit())
-                        && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
-                        && s[i + 4..].trim_start().starts_with('年')
-                        && let Ok(y) = s[i..i + 4].parse::<i32>()
-                        && (2000..=2100).contains(&y)
-                    {
-                        years.push((y, r.start + i..r.start + i + 4));
-                        i += 4;
-                    } else {
-                        i += 1;
-                    }
-                }
+                let years = years_forward(s, r.start);
                 if years.is_empty() {
                     continue;
                 }
