@@ -60,8 +60,9 @@ pub fn normalize(s: &str) -> String {
 
 /// True for a (folded) character that `normalize` drops: whitespace, zero-width space,
 /// byte-order mark. No whitespace lies above U+3000, so Chinese text is told without
-/// the Unicode table.
-fn is_dropped(c: char) -> bool {
+/// the Unicode table. The parser's byte walks that must agree with `normalize` ask it
+/// too (`parse::outline`).
+pub(crate) fn is_dropped(c: char) -> bool {
     match c {
         '\u{200B}' | '\u{FEFF}' => true,
         c if c > '\u{3000}' => false,

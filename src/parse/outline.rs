@@ -146,10 +146,9 @@ fn window(rest: &str, chars: usize) -> &str {
     rest
 }
 
-/// True for a character `normalize` drops (whitespace once folded, zero-width space,
-/// byte-order mark).
+/// True for a character `normalize` drops (`text::is_dropped` of it folded).
 fn is_dropped_char(c: char) -> bool {
-    crate::text::fold_char(c).is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}'
+    crate::text::is_dropped(crate::text::fold_char(c))
 }
 
 /// The byte offset `chars` characters after `from`, but not past `limit`.
@@ -653,7 +652,7 @@ impl<'a> TitleForms<'a> {
     fn may_start_exactly(&self, rest: &str) -> bool {
         rest.chars()
             .map(crate::text::fold_char)
-            .find(|c| !(c.is_whitespace() || *c == '\u{200B}' || *c == '\u{FEFF}'))
+            .find(|&c| !crate::text::is_dropped(c))
             .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
     }
 }
