@@ -125,6 +125,11 @@ impl<'a> Probe<'a> {
     pub fn chars(&self) -> usize {
         self.chars
     }
+
+    /// The characters' hash (`CharKey`), for building the probe again with `from_parts`.
+    pub(crate) fn key(&self) -> CharKey {
+        self.key
+    }
 }
 
 /// `similarity_at_least` of two probes: the same score, without counting characters
@@ -232,7 +237,7 @@ fn max_edits(len: usize, floor: f64) -> Option<usize> {
 /// Which characters a string has, hashed into 64 bits: a character of one string
 /// whose bit the other lacks must be substituted or deleted, so the distinct bits one
 /// has and the other lacks bound the edit distance from below.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct CharKey(u64);
 
 impl CharKey {

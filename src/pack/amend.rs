@@ -164,11 +164,9 @@ pub fn apply_variant(
         }
     };
     for v in accept {
-        let norm = normalize(v);
-        if !target.norms.contains(&norm) {
-            target.norms.push(norm);
-        }
+        target.accept(normalize(v));
     }
+    templates.titles_changed();
     Ok(())
 }
 
@@ -275,5 +273,31 @@ pub fn restyle(meta: &crate::rules::RuleMeta, diagnostics: &mut [Diagnostic]) {
             let original = d.help.take().unwrap_or_default();
             d.help = Some(h.replace("{help}", &original));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A variant added to a section's title after the title forms were prepared (a
+    /// document read with the pack) is among the forms next time: the prepared forms
+    /// are never those of the titles before the change.
+    #[test]
+    fn a_section_variant_reaches_the_prepared_title_forms() {
+        let pack = crate::pack::Pack::national().expect("national pack");
+        let mut templates = pack.templates.clone();
+        let before = templates.title_forms().forms.len();
+        let src = Arc::new(PackSource {
+            path: "variant.toml".into(),
+            text: String::new(),
+        });
+        let def: VariantDef =
+            toml::from_str("section = \"other\"\naccept = [\"其他需要报告的情况\"]\n")
+                .expect("a variant");
+        apply_variant(&src, &def, &mut templates).expect("applied");
+        let forms = templates.title_forms();
+        assert_eq!(forms.forms.len(), before + 1);
+        assert!(forms.forms.iter().any(|f| f.text() == "其他需要报告的情况"));
     }
 }

@@ -9,6 +9,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::numerals;
+use crate::template::titles::{TitleForm, TitleForms};
 use crate::template::{LabelSet, MatchKind, Templates};
 use crate::text::{CharKey, LineIndex, Probe, normalize_with_offsets, probe_similarity_at_least};
 
@@ -247,7 +248,7 @@ pub fn find_styled(
     templates: &Templates,
     styled: &[Range<usize>],
 ) -> Outline {
-    let titles = TitleForms::new(templates.sections.iter().map(|s| &s.title));
+    let titles = templates.title_forms();
     // The longest title form (every form of every section) and some slack.
     let title_window = titles
         .forms
@@ -284,7 +285,7 @@ pub fn find_styled(
             continue;
         }
         let rest = window(line, title_window);
-        let Some(found) = best_title(rest, &titles, fuzzy) else {
+        let Some(found) = best_title(rest, titles, fuzzy) else {
             continue;
         };
         let own_numeral = templates.sections[found.template].number == text[numeral.clone()];
@@ -314,7 +315,7 @@ pub fn find_styled(
             body: 0..0,
         });
     }
-    add_styled(text, &titles, styled, &mut sections);
+    add_styled(text, titles, styled, &mut sections);
     for i in 0..sections.len() {
         let end = sections.get(i + 1).map_or(text.len(), |n| n.heading.start);
         sections[i].body = sections[i].heading.end..end;
@@ -591,100 +592,6 @@ fn prefix_match(norm: &str, offsets: &[Range<usize>], label: &LabelSet) -> Optio
         .and_then(|chars| offsets.get(chars - 1).map(|r| r.end))
 }
 
-/// The section titles' forms (standard and variants), prepared once per document for
-/// the numerals found in it: each form's characters counted and hashed (`Probe`) and
-/// decoded into one shared buffer (for `shares_most_chars`).
-struct TitleForms<'a> {
-    forms: Vec<TitleForm<'a>>,
-    /// The characters of every form, one after the other.
-    chars: Vec<char>,
-    /// The first character of every form (a text that starts with none of them starts
-    /// no form exactly).
-    firsts: Vec<char>,
-}
-
-struct TitleForm<'a> {
-    /// Index of the section (in the titles given to `TitleForms::new`).
-    template: usize,
-    /// Index into the title's `norms`.
-    variant: usize,
-    probe: Probe<'a>,
-    /// The form's characters in `TitleForms::chars`.
-    chars: Range<usize>,
-}
-
-impl<'a> TitleForms<'a> {
-    fn new(titles: impl Iterator<Item = &'a LabelSet> + Clone) -> TitleForms<'a> {
-        let norms = || titles.clone().flat_map(|l| l.norms.iter());
-        let mut forms = Vec::with_capacity(norms().count());
-        let mut chars = Vec::with_capacity(norms().map(String::len).sum());
-        for (ti, label) in titles.enumerate() {
-            for (vi, variant) in label.norms.iter().enumerate() {
-                let start = chars.len();
-                chars.extend(variant.chars());
-                forms.push(TitleForm {
-                    template: ti,
-                    variant: vi,
-                    probe: Probe::from_parts(
-                        variant,
-                        chars.len() - start,
-                        CharKey::of_chars(&chars[start..]),
-                    ),
-                    chars: start..chars.len(),
-                });
-            }
-        }
-        let mut firsts: Vec<char> = forms
-            .iter()
-            .filter_map(|f| chars.get(f.chars.clone()).and_then(|c| c.first().copied()))
-            .collect();
-        firsts.sort_unstable();
-        firsts.dedup();
-        TitleForms {
-            forms,
-            chars,
-            firsts,
-        }
-    }
-
-    /// False when `rest` certainly starts no form exactly: its first character as
-    /// `normalize` keeps it (folded; whitespace skipped) starts none of them.
-    fn may_start_exactly(&self, rest: &str) -> bool {
-        rest.chars()
-            .map(crate::text::fold_char)
-            .find(|&c| !crate::text::is_dropped(c))
-            .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
-    }
-}
-
-impl TitleForms<'_> {
-    /// False when no form can pass `shares_most_chars` with `rest` normalised: the
-    /// test made with the key of every character of `rest` (folded, and `.`, which
-    /// `、` after a digit becomes), a superset of the key of any prefix of its
-    /// normalised form. Spares normalising the line after most numerals in running
-    /// text and tables, which start no title exactly and resemble none.
-    fn may_share_most(&self, rest: &str) -> bool {
-        let key = rest.chars().fold(CharKey::default().with('.'), |k, c| {
-            k.with(crate::text::fold_char(c))
-        });
-        // `possible * 10 >= total * 7` (`shares_most_chars`) is `misses * 10 <= total * 3`:
-        // a form is given up at the first miss past three in ten.
-        self.forms.iter().any(|f| {
-            let title = &self.chars[f.chars.clone()];
-            let mut misses = 0;
-            for &c in title {
-                if !key.may_contain(c) {
-                    misses += 1;
-                    if misses * 10 > title.len() * 3 {
-                        return false;
-                    }
-                }
-            }
-            true
-        })
-    }
-}
-
 /// Cheap filter before fuzzy matching: most characters of the title (seven in ten,
 /// counted with repeats) occur near the start of `rest`. `keys[k]` holds the characters
 /// of `rest[..k]`: a title whose characters mostly miss the window's key is ruled out
@@ -772,13 +679,13 @@ fn best_title(rest: &str, titles: &TitleForms, fuzzy: bool) -> Option<TitleMatch
     // (match, title length in characters)
     let mut best: Option<(TitleMatch, usize)> = None;
     for form in &titles.forms {
-        if norm.starts_with(form.probe.text) {
+        if norm.starts_with(form.text()) {
             let kind = if form.variant == 0 {
                 MatchKind::Exact
             } else {
                 MatchKind::Variant
             };
-            consider(&mut best, rest, &offsets, form, kind, form.probe.chars());
+            consider(&mut best, rest, &offsets, form, kind, form.char_count());
         }
     }
     if best.is_some() || !fuzzy {
@@ -799,12 +706,12 @@ fn best_title(rest: &str, titles: &TitleForms, fuzzy: bool) -> Option<TitleMatch
     }
     for form in &titles.forms {
         // An exact form was rejected above (an inline list); it is not fuzzy either.
-        if norm.starts_with(form.probe.text)
+        if norm.starts_with(form.text())
             || !shares_most_chars(&norm_chars, &keys, &titles.chars[form.chars.clone()])
         {
             continue;
         }
-        let vlen = form.probe.chars();
+        let vlen = form.char_count();
         let floor = best.as_ref().map_or(MIN_FUZZY_TITLE, |(b, _)| {
             b.kind.score().max(MIN_FUZZY_TITLE)
         });
@@ -814,7 +721,7 @@ fn best_title(rest: &str, titles: &TitleForms, fuzzy: bool) -> Option<TitleMatch
             .filter_map(|n| {
                 let n = n.min(norm_chars.len());
                 let prefix = Probe::from_parts(&norm[..ends[n]], n, keys[n]);
-                probe_similarity_at_least(&prefix, &form.probe, floor).map(|s| (s, n))
+                probe_similarity_at_least(&prefix, &form.probe(), floor).map(|s| (s, n))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((s, n)) = candidate {
@@ -879,12 +786,7 @@ mod tests {
                 let Some((kind, nchars)) = candidate else {
                     continue;
                 };
-                let form = TitleForm {
-                    template: ti,
-                    variant: vi,
-                    probe: Probe::new(variant),
-                    chars: 0..0,
-                };
+                let form = TitleForm::alone(ti, vi, variant);
                 consider(&mut best, rest, &offsets, &form, kind, nchars);
             }
         }

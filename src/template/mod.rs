@@ -16,9 +16,12 @@ use toml::Spanned;
 pub mod error;
 pub mod expr;
 pub mod fragments;
+pub(crate) mod titles;
 
 use self::error::{PackError, PackSource, PackSpan};
-use crate::text::{Probe, normalize, probe_similarity_at_least, similarity, similarity_at_least};
+use crate::text::{
+    CharKey, Probe, normalize, probe_similarity_at_least, similarity, similarity_at_least,
+};
 
 // ───────────────────────────────────────────── TOML definitions
 
@@ -127,8 +130,18 @@ impl MatchKind {
 #[derive(Clone, Debug)]
 pub struct LabelSet {
     pub standard: String,
-    /// `normalize(standard)` followed by the normalised variants.
+    /// `normalize(standard)` followed by the normalised variants (add one with
+    /// `accept`, which keeps `counts` in step).
     pub norms: Vec<String>,
+    /// Each form's characters counted and hashed (`Probe`), once per pack rather than
+    /// once per document that compares texts with the label (`LabelProbes`).
+    counts: Vec<(usize, CharKey)>,
+}
+
+/// A form's `Probe` parts: its characters counted and hashed.
+fn probe_parts(form: &str) -> (usize, CharKey) {
+    let probe = Probe::new(form);
+    (probe.chars(), probe.key())
 }
 
 impl LabelSet {
@@ -137,7 +150,27 @@ impl LabelSet {
         norms.extend(variants.iter().map(|v| normalize(v)));
         LabelSet {
             standard: standard.to_string(),
+            counts: norms.iter().map(|n| probe_parts(n)).collect(),
             norms,
+        }
+    }
+
+    /// Adds an accepted form (normalised), unless the label has it already.
+    pub fn accept(&mut self, norm: String) {
+        if !self.norms.contains(&norm) {
+            self.counts.push(probe_parts(&norm));
+            self.norms.push(norm);
+        }
+    }
+
+    /// The probe of the `i`th form (`norms[i]`), from the parts counted when the form
+    /// was added (counted now if `norms` was changed directly).
+    pub fn probe(&self, i: usize) -> Probe<'_> {
+        match self.counts.get(i) {
+            Some(&(chars, key)) if self.counts.len() == self.norms.len() => {
+                Probe::from_parts(&self.norms[i], chars, key)
+            }
+            _ => Probe::new(&self.norms[i]),
         }
     }
 
@@ -203,7 +236,7 @@ impl<'a> LabelProbes<'a> {
         let mut probes = Vec::new();
         for set in &sets {
             starts.push(probes.len());
-            probes.extend(set.norms.iter().map(|n| Probe::new(n)));
+            probes.extend((0..set.norms.len()).map(|i| set.probe(i)));
         }
         starts.push(probes.len());
         LabelProbes {
@@ -358,9 +391,24 @@ pub struct Templates {
     /// The relations of the pack's enabled `equation` rules, which the parser uses to
     /// decode glued digit runs (`parse::glued`); filled once the rules are compiled.
     pub relations: Vec<crate::template::expr::RelationSpec>,
+    /// The section titles' forms, built from `sections` the first time a document is
+    /// read (`title_forms`); forgotten when a title changes (`titles_changed`).
+    title_forms: std::sync::OnceLock<titles::TitleForms>,
 }
 
 impl Templates {
+    /// The section titles' forms, prepared once per pack for finding headings.
+    pub(crate) fn title_forms(&self) -> &titles::TitleForms {
+        self.title_forms
+            .get_or_init(|| titles::TitleForms::new(self.sections.iter().map(|s| &s.title)))
+    }
+
+    /// To be called after changing a section's title or its variants (`pack::amend`):
+    /// the forms are built again from the titles as they are now.
+    pub(crate) fn titles_changed(&mut self) {
+        self.title_forms = std::sync::OnceLock::new();
+    }
+
     pub fn section_index(&self, id: &str) -> Option<usize> {
         self.sections.iter().position(|s| s.id == id)
     }
