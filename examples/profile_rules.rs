@@ -32,7 +32,7 @@ fn main() {
                     meta: &rule.meta,
                     out: &mut out,
                     scan: &scan,
-                    holding: &mut vec![],
+                    holding: &mut nianbao::rules::Holding::default(),
                 };
                 rule.check.check(&mut cx);
                 let e = t.elapsed().as_secs_f64();

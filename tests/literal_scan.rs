@@ -54,7 +54,7 @@ fn findings(pack: &Pack, doc: &Document, everything: bool) -> Vec<String> {
     let mut all = Vec::new();
     for rule in &pack.rules {
         let mut out = Vec::new();
-        let mut holding = Vec::new();
+        let mut holding = nianbao::rules::Holding::default();
         let mut cx = Context {
             doc,
             templates: &pack.templates,
@@ -65,7 +65,7 @@ fn findings(pack: &Pack, doc: &Document, everything: bool) -> Vec<String> {
         };
         rule.check.check(&mut cx);
         all.extend(out.iter().map(|d| format!("{d:?}")));
-        all.extend(holding.iter().map(|r| format!("{r:?}")));
+        all.push(format!("{holding:?}"));
     }
     all
 }

@@ -18,11 +18,12 @@ use std::collections::HashMap;
 
 use crate::number::Num;
 use crate::report::{Diagnostic, Label, Relation, RelationFigure, Severity};
+use crate::rules::Holding;
 
 /// Most figures named in one help line.
 const MAX_NAMED: usize = 6;
 
-pub fn merge(diagnostics: Vec<Diagnostic>, holding: &[Relation]) -> Vec<Diagnostic> {
+pub fn merge(diagnostics: Vec<Diagnostic>, holding: &Holding) -> Vec<Diagnostic> {
     let with_relation: Vec<usize> = diagnostics
         .iter()
         .enumerate()
@@ -97,14 +98,11 @@ pub fn merge(diagnostics: Vec<Diagnostic>, holding: &[Relation]) -> Vec<Diagnost
 /// A relation that fails alone: its help names the figure it points at. When that
 /// figure agrees with another check (the narrative quotes the same total), changing it
 /// would break that check: the help names the other figures instead.
-fn redirect_help(d: &mut Diagnostic, holding: &[Relation]) {
+fn redirect_help(d: &mut Diagnostic, holding: &Holding) {
     let Some(r) = &d.relation else {
         return;
     };
-    let Some(agreeing) = holding
-        .iter()
-        .find(|h| h.figures.iter().any(|g| g.span == d.primary))
-    else {
+    let Some(agreeing) = holding.rule_of(&d.primary) else {
         return;
     };
     let Some(primary) = r.figures.iter().find(|f| f.span == d.primary) else {
@@ -114,17 +112,13 @@ fn redirect_help(d: &mut Diagnostic, holding: &[Relation]) {
         .figures
         .iter()
         .filter(|f| f.span != d.primary)
-        .filter(|f| {
-            !holding
-                .iter()
-                .any(|h| h.figures.iter().any(|g| g.span == f.span))
-        })
+        .filter(|f| !holding.contains(&f.span))
         .filter_map(|f| Some(format!("{}应为 {}", f.name, f.fix?)))
         .take(MAX_NAMED)
         .collect();
     d.notes.push(format!(
         "{} {} 与 {} 的核对一致，改动它会使该项核对不成立",
-        primary.name, primary.value, agreeing.rule
+        primary.name, primary.value, agreeing
     ));
     d.help = Some(if options.is_empty() {
         "请对照原始数据核对这些数值：没有哪一处单独的改动能使所有核对都成立".to_string()
@@ -146,7 +140,7 @@ fn rank(s: Severity) -> u8 {
 
 /// Figures (of the first relation) that alone explain every relation of the group,
 /// with the value each would need.
-fn explainers(relations: &[&Relation], holding: &[Relation]) -> Vec<(RelationFigure, Num)> {
+fn explainers(relations: &[&Relation], holding: &Holding) -> Vec<(RelationFigure, Num)> {
     let Some(first) = relations.first() else {
         return Vec::new();
     };
@@ -160,15 +154,13 @@ fn explainers(relations: &[&Relation], holding: &[Relation]) -> Vec<(RelationFig
                     .iter()
                     .any(|g| g.span == f.span && g.fix == Some(fix))
             });
-            let breaks_none = !holding
-                .iter()
-                .any(|r| r.figures.iter().any(|g| g.span == f.span));
+            let breaks_none = !holding.contains(&f.span);
             (everywhere && breaks_none).then(|| (f.clone(), fix))
         })
         .collect()
 }
 
-fn merge_group(mut group: Vec<Diagnostic>, holding: &[Relation]) -> Diagnostic {
+fn merge_group(mut group: Vec<Diagnostic>, holding: &Holding) -> Diagnostic {
     let relations: Vec<Relation> = group.iter_mut().filter_map(|d| d.relation.take()).collect();
     let refs: Vec<&Relation> = relations.iter().collect();
     let found = explainers(&refs, holding);
@@ -327,7 +319,7 @@ mod tests {
                 finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
                 finding("B", 2, vec![fig(2, 9, Some(8)), fig(1, 4, Some(5))]),
             ],
-            &[],
+            &Holding::default(),
         );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].primary, 1..2, "re-pointed at the explaining figure");
@@ -346,7 +338,7 @@ mod tests {
                 finding("A", 0, vec![fig(1, 4, Some(5)), fig(3, 1, Some(2))]),
                 finding("B", 2, vec![fig(1, 4, Some(5)), fig(3, 1, Some(2))]),
             ],
-            &[],
+            &Holding::default(),
         );
         assert_eq!(d.len(), 1);
         let help = d[0].help.as_deref().unwrap_or("");
@@ -364,7 +356,7 @@ mod tests {
                 finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
                 finding("B", 2, vec![fig(2, 9, Some(8)), fig(1, 4, Some(6))]),
             ],
-            &[],
+            &Holding::default(),
         );
         assert_eq!(d.len(), 1);
         let help = d[0].help.as_deref().unwrap_or("");
@@ -376,10 +368,8 @@ mod tests {
 
     #[test]
     fn a_figure_in_a_relation_that_holds_does_not_explain() {
-        let holding = [Relation {
-            figures: vec![fig(1, 4, Some(4))],
-            rule: "C".into(),
-        }];
+        let mut holding = Holding::default();
+        holding.record("C", [fig(1, 4, Some(4)).span]);
         let d = merge(
             vec![
                 finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
@@ -391,6 +381,47 @@ mod tests {
         assert!(d[0].help.as_deref().unwrap_or("").contains("至少有两处"));
     }
 
+    /// A relation that fails alone, on a figure that agrees with another check (the
+    /// narrative quotes the same total): the note names the first rule that agrees,
+    /// and the help the other figures, those in no relation that holds.
+    #[test]
+    fn a_failing_figure_that_another_check_agrees_with_is_not_the_one_to_change() {
+        let mut holding = Holding::default();
+        holding.record("X101", [0..1, 9..10]);
+        holding.record("X102", std::iter::once(0..1));
+        holding.record("E101", std::iter::once(3..4));
+        let d = merge(
+            vec![finding(
+                "E103",
+                0,
+                vec![fig(0, 6, Some(7)), fig(2, 9, Some(8)), fig(3, 4, Some(5))],
+            )],
+            &holding,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].notes
+                .iter()
+                .any(|n| n == "c0 6 与 X101 的核对一致，改动它会使该项核对不成立"),
+            "{:?}",
+            d[0].notes
+        );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("问题更可能在其他数值：c2应为 8（任改其一即可使此项成立）")
+        );
+        // With no other check agreeing, the help is the rule's own.
+        let alone = merge(
+            vec![finding(
+                "E103",
+                0,
+                vec![fig(0, 6, Some(7)), fig(2, 9, Some(8))],
+            )],
+            &Holding::default(),
+        );
+        assert_eq!(alone[0].help.as_deref(), Some("E103 的建议"));
+    }
+
     #[test]
     fn unrelated_findings_are_left_alone() {
         let d = merge(
@@ -398,7 +429,7 @@ mod tests {
                 finding("A", 0, vec![fig(0, 6, Some(7)), fig(1, 4, Some(5))]),
                 finding("B", 2, vec![fig(2, 9, Some(8)), fig(3, 4, Some(5))]),
             ],
-            &[],
+            &Holding::default(),
         );
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].help.as_deref(), Some("A 的建议"));

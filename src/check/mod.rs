@@ -11,7 +11,7 @@ use crate::rules::Context;
 
 pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut holding = Vec::new();
+    let mut holding = crate::rules::Holding::default();
     let scan = pack.scanner.scan(doc);
     for rule in pack.enabled_rules() {
         // A rule limited to some issuing-body levels runs only where the level is known.

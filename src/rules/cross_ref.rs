@@ -408,8 +408,15 @@ impl Check for CrossRef {
             return;
         };
         for hit in self.hits(cx.doc, Some(cx.scan)) {
-            let agrees = hit.value == expected.total;
-            // The figure and its cells as one relation, for `check::merge`.
+            // The figure and its cells as one relation, for `check::merge`: one that
+            // holds by its figures' spans alone.
+            if hit.value == expected.total {
+                let cells = expected.operands.iter().filter(|o| !o.constant);
+                cx.holds_at(
+                    std::iter::once(hit.span.clone()).chain(cells.filter_map(|o| o.span.clone())),
+                );
+                continue;
+            }
             let relation = relation::build(
                 vec![relation::Term {
                     span: hit.span.clone(),
@@ -417,16 +424,10 @@ impl Check for CrossRef {
                     value: hit.value,
                     sign: 1,
                 }],
-                relation::terms(&expected, cx.templates, !agrees),
+                relation::terms(&expected, cx.templates, true),
                 hit.value,
                 expected.total,
             );
-            if agrees {
-                if let Some(r) = relation {
-                    cx.holds(r);
-                }
-                continue;
-            }
             let alternative = if hit.zero {
                 None
             } else {

@@ -169,30 +169,43 @@ impl Check for Equation {
             None => vec![None],
             Some((_, c)) => c.iter().copied().map(Some).collect(),
         };
+        // Both sides' operands, in buffers reused from row to row.
+        let empty = || expr::Side {
+            total: crate::number::Num::ZERO,
+            operands: Vec::new(),
+        };
+        let (mut lhs, mut rhs) = (empty(), empty());
         for &row in &rows {
             for &col in &cols {
                 let b = Binding { row, col };
                 // The right side only when the left one could be read.
-                let Some(lhs) = expr::eval(&self.lhs, b, &doc.tables, cx.templates) else {
+                if !expr::eval_into(&self.lhs, b, &doc.tables, cx.templates, &mut lhs)
+                    || !expr::eval_into(&self.rhs, b, &doc.tables, cx.templates, &mut rhs)
+                {
                     continue;
-                };
-                let Some(rhs) = expr::eval(&self.rhs, b, &doc.tables, cx.templates) else {
-                    continue;
-                };
+                }
                 if lhs.operands.is_empty() && rhs.operands.is_empty() {
                     continue;
                 }
                 let holds = self.op.holds(lhs.total, rhs.total);
-                // An equality is also recorded as data, for `check::merge`.
-                let relation = (self.op == Op::Eq)
-                    .then(|| relation::of_sides(&lhs, &rhs, cx.templates, !holds))
-                    .flatten();
+                // An equality is also recorded as data, for `check::merge`: one that
+                // holds by its figures' spans alone (`relation::of_sides` gives `None`
+                // when the difference of the totals overflows).
+                let equality = self.op == Op::Eq;
                 if holds {
-                    if let Some(r) = relation {
-                        cx.holds(r);
+                    if equality && lhs.total.checked_sub(rhs.total).is_some() {
+                        cx.holds_at(
+                            lhs.operands
+                                .iter()
+                                .chain(&rhs.operands)
+                                .filter(|o| !o.constant)
+                                .filter_map(|o| o.span.clone()),
+                        );
                     }
                 } else if let Some(mut d) = self.diagnostic(cx, b, &lhs, &rhs) {
-                    d.relation = relation;
+                    d.relation = equality
+                        .then(|| relation::of_sides(&lhs, &rhs, cx.templates, true))
+                        .flatten();
                     cx.push(d);
                 }
             }

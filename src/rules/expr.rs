@@ -48,49 +48,71 @@ pub fn eval(
     tables: &[TableReading],
     templates: &Templates,
 ) -> Option<Side> {
-    {
-        let mut operands = Vec::with_capacity(terms.len());
-        for t in terms {
-            match t.kind {
-                TermKind::Const(n) => operands.push(Operand {
-                    sign: t.sign,
-                    value: n,
-                    table: 0,
-                    row: 0,
-                    col: 0,
-                    span: None,
-                    constant: true,
-                }),
-                TermKind::Cell { table, row, col } => {
-                    let row = row.or(b.row)?;
-                    let col = col.or(b.col)?;
-                    let tpl = templates.tables.get(table)?;
-                    if !tpl.rows.get(row)?.columns.contains(&col) {
-                        return None;
-                    }
-                    operands.push(cell_operand(tables.get(table)?, table, row, col, t.sign)?);
+    let mut side = Side {
+        total: Num::ZERO,
+        operands: Vec::with_capacity(terms.len()),
+    };
+    eval_into(terms, b, tables, templates, &mut side).then_some(side)
+}
+
+/// `eval` into `side` (its operands' buffer reused: an equation evaluates both sides of
+/// every row and column it checks); false where `eval` gives `None` (`side` is then
+/// left partly filled).
+pub fn eval_into(
+    terms: &[Term],
+    b: Binding,
+    tables: &[TableReading],
+    templates: &Templates,
+    side: &mut Side,
+) -> bool {
+    side.operands.clear();
+    side.total = Num::ZERO;
+    eval_operands(terms, b, tables, templates, &mut side.operands)
+        .and_then(|()| {
+            side.operands.iter().try_fold(Num::ZERO, |total, o| {
+                total.checked_add(o.value.checked_mul_int(o.sign)?)
+            })
+        })
+        .map(|total| side.total = total)
+        .is_some()
+}
+
+/// The operands of `terms` under `b`, appended to `operands`.
+fn eval_operands(
+    terms: &[Term],
+    b: Binding,
+    tables: &[TableReading],
+    templates: &Templates,
+    operands: &mut Vec<Operand>,
+) -> Option<()> {
+    for t in terms {
+        match t.kind {
+            TermKind::Const(n) => operands.push(Operand {
+                sign: t.sign,
+                value: n,
+                table: 0,
+                row: 0,
+                col: 0,
+                span: None,
+                constant: true,
+            }),
+            TermKind::Cell { table, row, col } => {
+                let row = row.or(b.row)?;
+                let col = col.or(b.col)?;
+                let tpl = templates.tables.get(table)?;
+                if !tpl.rows.get(row)?.columns.contains(&col) {
+                    return None;
                 }
-                TermKind::Sum { table, row, col } => {
-                    let col = col.or(b.col)?;
-                    let tpl = templates.tables.get(table)?;
-                    sum_operands(
-                        tpl,
-                        tables.get(table)?,
-                        table,
-                        row,
-                        col,
-                        t.sign,
-                        &mut operands,
-                    )?;
-                }
+                operands.push(cell_operand(tables.get(table)?, table, row, col, t.sign)?);
+            }
+            TermKind::Sum { table, row, col } => {
+                let col = col.or(b.col)?;
+                let tpl = templates.tables.get(table)?;
+                sum_operands(tpl, tables.get(table)?, table, row, col, t.sign, operands)?;
             }
         }
-        let mut total = Num::ZERO;
-        for o in &operands {
-            total = total.checked_add(o.value.checked_mul_int(o.sign)?)?;
-        }
-        Some(Side { total, operands })
     }
+    Some(())
 }
 
 fn cell_operand(

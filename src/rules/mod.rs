@@ -206,8 +206,51 @@ pub struct Context<'a> {
     pub out: &'a mut Vec<Diagnostic>,
     /// The document's literal scan: which of the pack's regexes can match in its text.
     pub scan: &'a scan::Scan<'a>,
-    /// Relations that were checked and hold (see `check::merge`).
-    pub holding: &'a mut Vec<Relation>,
+    /// Figures of relations that were checked and hold (see `check::merge`).
+    pub holding: &'a mut Holding,
+}
+
+/// The figures of the relations a document's checks found to hold, for `check::merge`:
+/// a figure in one is not a good one to change. Only what the merge asks is kept —
+/// each figure's span and the rule whose relation holds, in the order recorded — not
+/// the relations themselves: an equation records one for every row and column it
+/// checks, and most of them hold (a whole relation for each was about 3% of a batch's
+/// instructions).
+#[derive(Debug, Default)]
+pub struct Holding {
+    /// (span, index in `rules`), in the order recorded.
+    figures: Vec<(Range<usize>, usize)>,
+    /// The ids of the rules that recorded figures, each once per run of the rule.
+    rules: Vec<String>,
+}
+
+impl Holding {
+    /// Records the figures (spans) of a relation of `rule` that holds.
+    pub fn record(&mut self, rule: &str, spans: impl IntoIterator<Item = Range<usize>>) {
+        let mut spans = spans.into_iter().peekable();
+        if spans.peek().is_none() {
+            return;
+        }
+        if self.rules.last().is_none_or(|last| last != rule) {
+            self.rules.push(rule.to_string());
+        }
+        let at = self.rules.len() - 1;
+        self.figures.extend(spans.map(|span| (span, at)));
+    }
+
+    /// Whether `span` is a figure of a relation that holds.
+    pub fn contains(&self, span: &Range<usize>) -> bool {
+        self.figures.iter().any(|(s, _)| s == span)
+    }
+
+    /// The rule of the first relation that holds with `span` among its figures.
+    pub fn rule_of(&self, span: &Range<usize>) -> Option<&str> {
+        self.figures
+            .iter()
+            .find(|(s, _)| s == span)
+            .and_then(|&(_, rule)| self.rules.get(rule))
+            .map(String::as_str)
+    }
 }
 
 impl Context<'_> {
@@ -221,9 +264,13 @@ impl Context<'_> {
     }
 
     /// Records a relation that holds: a figure in it is not a good one to change.
-    pub fn holds(&mut self, mut relation: Relation) {
-        relation.rule.clone_from(&self.meta.id);
-        self.holding.push(relation);
+    pub fn holds(&mut self, relation: Relation) {
+        self.holds_at(relation.figures.into_iter().map(|f| f.span));
+    }
+
+    /// `holds` for a relation given by the spans of its figures (no `Relation` built).
+    pub fn holds_at(&mut self, spans: impl IntoIterator<Item = Range<usize>>) {
+        self.holding.record(&self.meta.id, spans);
     }
 }
 
