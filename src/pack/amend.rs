@@ -166,7 +166,7 @@ pub fn apply_variant(
     for v in accept {
         target.accept(normalize(v));
     }
-    templates.titles_changed();
+    templates.labels_changed();
     Ok(())
 }
 
@@ -299,5 +299,35 @@ mod tests {
         let forms = templates.title_forms();
         assert_eq!(forms.forms.len(), before + 1);
         assert!(forms.forms.iter().any(|f| f.text() == "其他需要报告的情况"));
+    }
+
+    /// The same for a table row's variant and the table's prepared row labels.
+    #[test]
+    fn a_row_variant_reaches_the_prepared_row_labels() {
+        let pack = crate::pack::Pack::national().expect("national pack");
+        let mut templates = pack.templates.clone();
+        let t = templates.table_index("t3").expect("表三");
+        let form = normalize("本年收到的申请");
+        assert!(
+            !templates.tables[t]
+                .rows_by_label()
+                .exact
+                .contains_key(&form)
+        );
+        let src = Arc::new(PackSource {
+            path: "variant.toml".into(),
+            text: String::new(),
+        });
+        let def: VariantDef =
+            toml::from_str("table = \"t3\"\nrow = \"new\"\naccept = [\"本年收到的申请\"]\n")
+                .expect("a variant");
+        apply_variant(&src, &def, &mut templates).expect("applied");
+        let rows = templates.tables[t].rows_by_label();
+        let row = templates.tables[t].row_index("new").expect("row new");
+        let at = rows.exact.get(&form).expect("the variant is prepared");
+        assert!(
+            at.iter().any(|&(pos, kind)| rows.labeled[pos] == row
+                && kind == crate::template::MatchKind::Variant)
+        );
     }
 }

@@ -8,7 +8,7 @@ pub mod body_key;
 pub mod figures;
 pub mod glued;
 pub mod inline;
-pub mod label_map;
+pub use crate::template::label_map;
 pub mod narrative;
 pub mod numerals;
 pub mod outline;

@@ -17,7 +17,7 @@ use std::ops::Range;
 use super::label_map::{self, LabelMap};
 use super::tokens::{Layout, Token, TokenKind};
 use crate::number::Num;
-use crate::template::{LabelProbes, MatchKind, RowTemplate, TableTemplate};
+use crate::template::{LabelProbes, MatchKind, RowLabels, RowTemplate, TableTemplate};
 use crate::text::Probe;
 
 /// Raw similarity a token needs to be taken as a row label.
@@ -460,23 +460,10 @@ pub fn truncate(tpl: &TableTemplate, table: &mut TableReading) {
 
 /// Matches text tokens to row labels, in template order.
 fn align_rows(tpl: &TableTemplate, tokens: &[Token]) -> Vec<RowMatch> {
-    let labeled: Vec<usize> = (0..tpl.rows.len())
-        .filter(|&r| !tpl.rows[r].unlabeled)
-        .collect();
     // Exact labels (standard or variant) → positions in `labeled`, in order: most
-    // tokens of a well-formed table are found here without fuzzy matching.
-    let mut exact: LabelMap<&str, Vec<(usize, MatchKind)>> =
-        label_map::with_capacity(labeled.iter().map(|&r| tpl.rows[r].label.norms.len()).sum());
-    for (pos, &r) in labeled.iter().enumerate() {
-        for (i, norm) in tpl.rows[r].label.norms.iter().enumerate() {
-            let kind = if i == 0 {
-                MatchKind::Exact
-            } else {
-                MatchKind::Variant
-            };
-            exact.entry(norm.as_str()).or_default().push((pos, kind));
-        }
-    }
+    // tokens of a well-formed table are found here without fuzzy matching. Prepared
+    // once per pack (`TableTemplate::rows_by_label`).
+    let RowLabels { labeled, exact } = tpl.rows_by_label();
     // Prepared when a token first needs fuzzy matching (a table whose labels are all
     // exact never does).
     let mut prepared: Option<LabelProbes> = None;

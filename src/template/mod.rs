@@ -16,6 +16,7 @@ use toml::Spanned;
 pub mod error;
 pub mod expr;
 pub mod fragments;
+pub mod label_map;
 pub(crate) mod titles;
 
 use self::error::{PackError, PackSource, PackSpan};
@@ -346,9 +347,50 @@ pub struct TableTemplate {
     pub legacy: Vec<LegacyLabel>,
     pub columns: Vec<ColumnTemplate>,
     pub rows: Vec<RowTemplate>,
+    /// The rows' labels prepared for lookup, built the first time a table is read
+    /// (`rows_by_label`); forgotten when a label changes (`Templates::labels_changed`).
+    rows_by_label: std::sync::OnceLock<RowLabels>,
+}
+
+/// A table's labelled rows and their exact forms, prepared once per pack: every table
+/// read looks each text token up here.
+#[derive(Clone, Debug, Default)]
+pub struct RowLabels {
+    /// The rows that have a label, in template order.
+    pub labeled: Vec<usize>,
+    /// Exact form (standard or variant, normalised) → positions in `labeled`, with
+    /// whether the form is the standard one, in template order.
+    pub exact: label_map::LabelMap<String, Vec<(usize, MatchKind)>>,
 }
 
 impl TableTemplate {
+    /// The rows' labels prepared for lookup (`RowLabels`).
+    pub fn rows_by_label(&self) -> &RowLabels {
+        self.rows_by_label.get_or_init(|| {
+            let labeled: Vec<usize> = (0..self.rows.len())
+                .filter(|&r| !self.rows[r].unlabeled)
+                .collect();
+            let mut exact: label_map::LabelMap<String, Vec<(usize, MatchKind)>> =
+                label_map::with_capacity(
+                    labeled
+                        .iter()
+                        .map(|&r| self.rows[r].label.norms.len())
+                        .sum(),
+                );
+            for (pos, &r) in labeled.iter().enumerate() {
+                for (i, norm) in self.rows[r].label.norms.iter().enumerate() {
+                    let kind = if i == 0 {
+                        MatchKind::Exact
+                    } else {
+                        MatchKind::Variant
+                    };
+                    exact.entry(norm.clone()).or_default().push((pos, kind));
+                }
+            }
+            RowLabels { labeled, exact }
+        })
+    }
+
     pub fn row_index(&self, id: &str) -> Option<usize> {
         self.rows.iter().position(|r| r.id == id)
     }
@@ -392,7 +434,7 @@ pub struct Templates {
     /// decode glued digit runs (`parse::glued`); filled once the rules are compiled.
     pub relations: Vec<crate::template::expr::RelationSpec>,
     /// The section titles' forms, built from `sections` the first time a document is
-    /// read (`title_forms`); forgotten when a title changes (`titles_changed`).
+    /// read (`title_forms`); forgotten when a title changes (`labels_changed`).
     title_forms: std::sync::OnceLock<titles::TitleForms>,
 }
 
@@ -403,10 +445,14 @@ impl Templates {
             .get_or_init(|| titles::TitleForms::new(self.sections.iter().map(|s| &s.title)))
     }
 
-    /// To be called after changing a section's title or its variants (`pack::amend`):
-    /// the forms are built again from the titles as they are now.
-    pub(crate) fn titles_changed(&mut self) {
+    /// To be called after changing a label (a section's title, a table's row, column
+    /// or header) or its variants (`pack::amend`): what was prepared from the labels is
+    /// built again from them as they are now.
+    pub(crate) fn labels_changed(&mut self) {
         self.title_forms = std::sync::OnceLock::new();
+        for t in &mut self.tables {
+            t.rows_by_label = std::sync::OnceLock::new();
+        }
     }
 
     pub fn section_index(&self, id: &str) -> Option<usize> {
@@ -577,6 +623,7 @@ fn build_table(
             .collect(),
         columns,
         rows,
+        rows_by_label: std::sync::OnceLock::new(),
     })
 }
 
