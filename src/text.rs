@@ -245,10 +245,6 @@ impl CharKey {
         CharKey(s.chars().fold(0, |k, c| k | CharKey::bit(c)))
     }
 
-    pub(crate) fn of_chars(chars: &[char]) -> CharKey {
-        CharKey(chars.iter().fold(0, |k, &c| k | CharKey::bit(c)))
-    }
-
     /// The bit of one character.
     pub(crate) fn bit(c: char) -> u64 {
         1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)

@@ -280,22 +280,32 @@ pub fn restyle(meta: &crate::rules::RuleMeta, diagnostics: &mut [Diagnostic]) {
 mod tests {
     use super::*;
 
+    /// The national pack's templates, with `variant` (a `[[variant]]` table's body)
+    /// applied after `prepare` has had what the parser prepares from the labels built.
+    fn amended(prepare: impl Fn(&Templates), variant: &str) -> Templates {
+        let pack = crate::pack::Pack::national().expect("national pack");
+        let mut templates = pack.templates.clone();
+        prepare(&templates);
+        let src = Arc::new(PackSource {
+            path: "variant.toml".into(),
+            text: String::new(),
+        });
+        let def: VariantDef = toml::from_str(variant).expect("a variant");
+        apply_variant(&src, &def, &mut templates).expect("applied");
+        templates
+    }
+
     /// A variant added to a section's title after the title forms were prepared (a
     /// document read with the pack) is among the forms next time: the prepared forms
     /// are never those of the titles before the change.
     #[test]
     fn a_section_variant_reaches_the_prepared_title_forms() {
         let pack = crate::pack::Pack::national().expect("national pack");
-        let mut templates = pack.templates.clone();
-        let before = templates.title_forms().forms.len();
-        let src = Arc::new(PackSource {
-            path: "variant.toml".into(),
-            text: String::new(),
-        });
-        let def: VariantDef =
-            toml::from_str("section = \"other\"\naccept = [\"其他需要报告的情况\"]\n")
-                .expect("a variant");
-        apply_variant(&src, &def, &mut templates).expect("applied");
+        let before = pack.templates.title_forms().forms.len();
+        let templates = amended(
+            |t| assert_eq!(t.title_forms().forms.len(), before),
+            "section = \"other\"\naccept = [\"其他需要报告的情况\"]\n",
+        );
         let forms = templates.title_forms();
         assert_eq!(forms.forms.len(), before + 1);
         assert!(forms.forms.iter().any(|f| f.text() == "其他需要报告的情况"));
@@ -304,26 +314,15 @@ mod tests {
     /// The same for a table row's variant and the table's prepared row labels.
     #[test]
     fn a_row_variant_reaches_the_prepared_row_labels() {
-        let pack = crate::pack::Pack::national().expect("national pack");
-        let mut templates = pack.templates.clone();
-        let t = templates.table_index("t3").expect("表三");
         let form = normalize("本年收到的申请");
-        assert!(
-            !templates.tables[t]
-                .rows_by_label()
-                .exact
-                .contains_key(&form)
+        let t3 = |t: &Templates| t.table_index("t3").expect("表三");
+        let templates = amended(
+            |t| assert!(!t.tables[t3(t)].rows_by_label().exact.contains_key(&form)),
+            "table = \"t3\"\nrow = \"new\"\naccept = [\"本年收到的申请\"]\n",
         );
-        let src = Arc::new(PackSource {
-            path: "variant.toml".into(),
-            text: String::new(),
-        });
-        let def: VariantDef =
-            toml::from_str("table = \"t3\"\nrow = \"new\"\naccept = [\"本年收到的申请\"]\n")
-                .expect("a variant");
-        apply_variant(&src, &def, &mut templates).expect("applied");
-        let rows = templates.tables[t].rows_by_label();
-        let row = templates.tables[t].row_index("new").expect("row new");
+        let table = &templates.tables[t3(&templates)];
+        let rows = table.rows_by_label();
+        let row = table.row_index("new").expect("row new");
         let at = rows.exact.get(&form).expect("the variant is prepared");
         assert!(
             at.iter().any(|&(pos, kind)| rows.labeled[pos] == row

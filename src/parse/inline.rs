@@ -42,17 +42,17 @@ impl InlineLabels {
             .rows
             .iter()
             .filter(|r| !r.unlabeled)
-            .flat_map(|r| r.label.norms.iter().cloned())
+            .flat_map(|r| r.label.norms().iter().cloned())
             .filter(|n| !n.is_empty())
             .collect();
         let others: Vec<String> = tpl
             .headers
             .iter()
-            .flat_map(|h| h.norms.iter().cloned())
+            .flat_map(|h| h.norms().iter().cloned())
             .chain(
                 tpl.columns
                     .iter()
-                    .flat_map(|c| c.label.norms.iter().cloned()),
+                    .flat_map(|c| c.label.norms().iter().cloned()),
             )
             .chain(tpl.legacy.iter().map(|l| l.norm.clone()))
             .filter(|n| !n.is_empty())

@@ -211,7 +211,7 @@ fn find_untitled(
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
             let clause_end = advance_chars(text, start, PART_CLAUSE_CHARS, line_end);
             let clause = crate::text::normalize(&text[start..clause_end]);
-            let names_topic = tpl.title.norms.iter().any(|t| {
+            let names_topic = tpl.title.norms().iter().any(|t| {
                 let mut chars: Vec<char> = t.chars().collect();
                 chars.sort_unstable();
                 chars.dedup();
@@ -507,7 +507,7 @@ fn part_title(
     parts
         .iter()
         .enumerate()
-        .flat_map(|(pi, p)| p.title.norms.iter().map(move |n| (pi, n)))
+        .flat_map(|(pi, p)| p.title.norms().iter().map(move |n| (pi, n)))
         .filter(|(_, n)| n.chars().count() >= 2)
         .filter_map(|(pi, n)| {
             norm.find(n.as_str())
@@ -584,7 +584,7 @@ fn preceded_by_boundary(text: &str, at: usize) -> bool {
 /// title or variant that `norm` starts with.
 fn prefix_match(norm: &str, offsets: &[Range<usize>], label: &LabelSet) -> Option<usize> {
     label
-        .norms
+        .norms()
         .iter()
         .filter(|n| norm.starts_with(n.as_str()))
         .map(|n| n.chars().count())
@@ -761,7 +761,7 @@ mod tests {
         };
         let mut best: Option<(TitleMatch, usize)> = None;
         for (ti, label) in titles.enumerate() {
-            for (vi, variant) in label.norms.iter().enumerate() {
+            for (vi, variant) in label.norms().iter().enumerate() {
                 let vlen = variant.chars().count();
                 let candidate = if norm.starts_with(variant.as_str()) {
                     let kind = if vi == 0 {
@@ -800,7 +800,7 @@ mod tests {
         let titles = TitleForms::new(labels.iter().copied());
         let forms: Vec<&str> = labels
             .iter()
-            .flat_map(|l| l.norms.iter().map(String::as_str))
+            .flat_map(|l| l.norms().iter().map(String::as_str))
             .collect();
         let alphabet: Vec<char> = forms.iter().flat_map(|f| f.chars()).collect();
         let tails = ["", "；二、", "，", " 2024年", "\n", "情况", "、", "：本年"];

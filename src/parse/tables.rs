@@ -577,7 +577,7 @@ fn join_label(
     let mut kind = m.kind;
     let is_strict_prefix = |n: &str| {
         label
-            .norms
+            .norms()
             .iter()
             .any(|l| l.len() > n.len() && l.starts_with(n))
     };
@@ -590,7 +590,7 @@ fn join_label(
                 continue;
             }
             let joined = format!("{norm}{piece}");
-            if label.norms.iter().any(|l| l.starts_with(&joined)) {
+            if label.norms().iter().any(|l| l.starts_with(&joined)) {
                 norm = joined;
                 used[j] = true;
                 if !is_strict_prefix(&norm) {
@@ -955,7 +955,7 @@ fn adopt_orphans(
                     fragments.iter().all(|f| {
                         tpl.rows[r]
                             .label
-                            .norms
+                            .norms()
                             .iter()
                             .any(|l| l.contains(f.as_str()))
                     })
@@ -1040,7 +1040,7 @@ fn is_generic_header(norm: &str) -> bool {
 /// The row's own label written again (in full or without its numbering).
 fn repeats_label(row: &RowTemplate, norm: &str) -> bool {
     row.label
-        .norms
+        .norms()
         .iter()
         .any(|l| l == norm || (norm.chars().count() >= 4 && l.ends_with(norm)))
 }
@@ -1225,7 +1225,7 @@ fn find_headers(
         tpl.headers
             .iter()
             .chain(tpl.columns.iter().map(|c| &c.label))
-            .map(|l| l.norms.len())
+            .map(|l| l.norms().len())
             .sum(),
     );
     let targets = tpl
@@ -1240,7 +1240,7 @@ fn find_headers(
                 .map(|(c, col)| (HeaderTarget::Column(c), &col.label)),
         );
     for (target, label) in targets {
-        for (i, norm) in label.norms.iter().enumerate() {
+        for (i, norm) in label.norms().iter().enumerate() {
             let kind = if i == 0 {
                 MatchKind::Exact
             } else {

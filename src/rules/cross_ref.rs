@@ -411,10 +411,7 @@ impl Check for CrossRef {
             // The figure and its cells as one relation, for `check::merge`: one that
             // holds by its figures' spans alone.
             if hit.value == expected.total {
-                let cells = expected.operands.iter().filter(|o| !o.constant);
-                cx.holds_at(
-                    std::iter::once(hit.span.clone()).chain(cells.filter_map(|o| o.span.clone())),
-                );
+                cx.holds(std::iter::once(hit.span.clone()).chain(expected.figure_spans()));
                 continue;
             }
             let relation = relation::build(

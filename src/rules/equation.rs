@@ -189,18 +189,11 @@ impl Check for Equation {
                 }
                 let holds = self.op.holds(lhs.total, rhs.total);
                 // An equality is also recorded as data, for `check::merge`: one that
-                // holds by its figures' spans alone (`relation::of_sides` gives `None`
-                // when the difference of the totals overflows).
+                // holds by its figures' spans alone.
                 let equality = self.op == Op::Eq;
                 if holds {
-                    if equality && lhs.total.checked_sub(rhs.total).is_some() {
-                        cx.holds_at(
-                            lhs.operands
-                                .iter()
-                                .chain(&rhs.operands)
-                                .filter(|o| !o.constant)
-                                .filter_map(|o| o.span.clone()),
-                        );
+                    if equality {
+                        cx.holds(lhs.figure_spans().chain(rhs.figure_spans()));
                     }
                 } else if let Some(mut d) = self.diagnostic(cx, b, &lhs, &rhs) {
                     d.relation = equality

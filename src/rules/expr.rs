@@ -34,6 +34,17 @@ pub struct Side {
     pub operands: Vec<Operand>,
 }
 
+impl Side {
+    /// The spans of the operands that are figures of the report (cells with a span;
+    /// constants have no place).
+    pub fn figure_spans(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.operands
+            .iter()
+            .filter(|o| !o.constant)
+            .filter_map(|o| o.span.clone())
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Binding {
     pub row: Option<usize>,

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::parse::Document;
-use crate::report::{Diagnostic, Relation, Severity};
+use crate::report::{Diagnostic, Severity};
 use crate::template::Templates;
 
 pub mod aggregate;
@@ -263,13 +263,9 @@ impl Context<'_> {
         self.out.push(diagnostic);
     }
 
-    /// Records a relation that holds: a figure in it is not a good one to change.
-    pub fn holds(&mut self, relation: Relation) {
-        self.holds_at(relation.figures.into_iter().map(|f| f.span));
-    }
-
-    /// `holds` for a relation given by the spans of its figures (no `Relation` built).
-    pub fn holds_at(&mut self, spans: impl IntoIterator<Item = Range<usize>>) {
+    /// Records a relation that holds, by the spans of its figures: a figure in it is
+    /// not a good one to change.
+    pub fn holds(&mut self, spans: impl IntoIterator<Item = Range<usize>>) {
         self.holding.record(&self.meta.id, spans);
     }
 }

@@ -366,7 +366,7 @@ impl Structure {
             // accepted variant is shown against that variant).
             let reference = tpl
                 .title
-                .norms
+                .norms()
                 .get(h.matched)
                 .map_or(tpl.title.norm(), String::as_str);
             let diff = char_diff(reference, &h.title);

@@ -798,7 +798,7 @@ fn label_fix<'a>(
         return None;
     }
     let score = |l: &crate::template::LabelSet| {
-        l.norms
+        l.norms()
             .iter()
             .map(|n| crate::text::similarity(norm, n))
             .fold(0.0_f64, f64::max)

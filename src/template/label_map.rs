@@ -1,8 +1,8 @@
 //! A hash map for looking up a table's labels by their exact text, with a cheaper hash
 //! than the standard library's (here, below the parser, so that a table template can
-//! keep its labels' map: `TableTemplate::rows_by_label`): every text token of a table region is looked up, and
-//! SipHash (built to resist collisions forced by whoever chooses the keys) cost more
-//! than the lookups. The keys here are a pack's own labels; a report's text only looks
+//! keep its labels' map: `TableTemplate::rows_by_label`): every text token of a table
+//! region is looked up, and SipHash (built to resist collisions forced by whoever
+//! chooses the keys) cost more than the lookups. The keys here are a pack's own labels; a report's text only looks
 //! them up, so collisions it could force cost at most a scan of the table's few
 //! dozen labels.
 //!

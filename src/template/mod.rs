@@ -131,9 +131,9 @@ impl MatchKind {
 #[derive(Clone, Debug)]
 pub struct LabelSet {
     pub standard: String,
-    /// `normalize(standard)` followed by the normalised variants (add one with
-    /// `accept`, which keeps `counts` in step).
-    pub norms: Vec<String>,
+    /// `normalize(standard)` followed by the normalised variants (`norms`; add one
+    /// with `accept`, which keeps `counts` in step).
+    norms: Vec<String>,
     /// Each form's characters counted and hashed (`Probe`), once per pack rather than
     /// once per document that compares texts with the label (`LabelProbes`).
     counts: Vec<(usize, CharKey)>,
@@ -164,15 +164,16 @@ impl LabelSet {
         }
     }
 
-    /// The probe of the `i`th form (`norms[i]`), from the parts counted when the form
-    /// was added (counted now if `norms` was changed directly).
+    /// `normalize(standard)` followed by the normalised variants.
+    pub fn norms(&self) -> &[String] {
+        &self.norms
+    }
+
+    /// The probe of the `i`th form (`norms()[i]`), from the parts counted when the
+    /// form was added.
     pub fn probe(&self, i: usize) -> Probe<'_> {
-        match self.counts.get(i) {
-            Some(&(chars, key)) if self.counts.len() == self.norms.len() => {
-                Probe::from_parts(&self.norms[i], chars, key)
-            }
-            _ => Probe::new(&self.norms[i]),
-        }
+        let (chars, key) = self.counts[i];
+        Probe::from_parts(&self.norms[i], chars, key)
     }
 
     pub fn norm(&self) -> &str {

@@ -65,19 +65,21 @@ impl TitleForm {
 
 impl TitleForms {
     pub fn new<'a>(titles: impl Iterator<Item = &'a LabelSet> + Clone) -> TitleForms {
-        let norms = || titles.clone().flat_map(|l| l.norms.iter());
+        let norms = || titles.clone().flat_map(|l| l.norms().iter());
         let mut forms = Vec::with_capacity(norms().count());
         let mut chars = Vec::with_capacity(norms().map(String::len).sum());
         for (ti, label) in titles.enumerate() {
-            for (vi, variant) in label.norms.iter().enumerate() {
+            for (vi, variant) in label.norms().iter().enumerate() {
                 let start = chars.len();
                 chars.extend(variant.chars());
+                // The count and key the label keeps for each of its forms.
+                let probe = label.probe(vi);
                 forms.push(TitleForm {
                     template: ti,
                     variant: vi,
                     text: variant.clone(),
-                    count: chars.len() - start,
-                    key: CharKey::of_chars(&chars[start..]),
+                    count: probe.chars(),
+                    key: probe.key(),
                     chars: start..chars.len(),
                 });
             }
