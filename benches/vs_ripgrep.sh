@@ -13,6 +13,12 @@
 # median of the pairs' ratios (a shared machine's load changes between pairs); then the peak memory of checking 100,000 small files
 # that have findings (/usr/bin/time -v). Targets: batch ≤ 4×, one report ≤ 1.2×,
 # ≤ 64 MB for 100,000 files. Skips (exit 0) when rg is not installed.
+#
+# Also prints the batch's floor: the same 10,000 reports with every rule of the pack
+# disabled (a configuration file that lists them all), so nianbao only reads, decodes
+# and parses each report (sections, the three tables, the narrative) and writes
+# nothing. What no rule can go below: the 4× target needs the whole check to cost
+# less than 4× ripgrep, this line says how much of that the reading alone takes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v rg >/dev/null 2>&1; then
@@ -79,7 +85,7 @@ compare() {
     local ns=() rs=() ratios=()
     for _ in $(seq "$runs"); do
         local n r
-        n=$(run_us "$bin" check --format concise --exit-zero "$@")
+        n=$(run_us "$bin" check --format concise --exit-zero "${nianbao_args[@]}" "$@")
         r=$(run_us rg --no-config -c -f "$work/patterns.txt" "$@")
         ns+=("$n")
         rs+=("$r")
@@ -93,8 +99,27 @@ compare() {
     echo "$what：nianbao $(awk -v x="$n" 'BEGIN {printf "%.1f", x / 1000}') ms，ripgrep $(awk -v x="$r" 'BEGIN {printf "%.1f", x / 1000}') ms，比值 $(awk -v x="$ratio" 'BEGIN {printf "%.2f", x}')×（成对运行比值的中位数；目标 ≤ ${target}×）"
 }
 
+# Options given to nianbao only (not to ripgrep).
+nianbao_args=()
 compare "10000 份报告" 4 "$work/batch"
 compare "1 份报告" 1.2 "$work/one.txt"
+
+# The floor: every rule of the pack disabled. The configuration must leave nothing to
+# find (else it is not a floor, and the line says so instead of a ratio).
+ids=$("$bin" rules --isolated | grep -oE '^[A-Z][0-9]{3}\b' | sort -u)
+{
+    echo "# 停用规则包的全部规则：只读取、解析报告（benches/vs_ripgrep.sh）"
+    echo "disable = ["
+    printf '  "%s",\n' $ids
+    echo "]"
+} >"$work/floor.toml"
+nianbao_args=(--config "$work/floor.toml")
+if [ -n "$("$bin" check --format concise --exit-zero --quiet "${nianbao_args[@]}" "$work/batch" 2>/dev/null | head -1)" ]; then
+    echo "停用全部规则后仍有问题输出：不是只读取，不比较" >&2
+else
+    compare "10000 份报告，只读取（停用全部 $(echo "$ids" | wc -l) 条规则）" 4 "$work/batch"
+fi
+nianbao_args=()
 
 if [ -n "${SKIP_MEMORY:-}" ]; then
     exit 0
