@@ -19,6 +19,7 @@
 pub mod annotate;
 pub mod check;
 pub mod config;
+pub mod diagnostic;
 pub mod fix;
 pub mod load;
 pub mod number;
@@ -30,16 +31,17 @@ pub mod rules;
 pub mod series;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod spill;
 pub mod suppress;
 pub mod template;
 #[cfg(test)]
 mod test_rng;
 pub mod text;
 
+pub use diagnostic::{Counts, Diagnostic, Severity};
 pub use load::{Input, LoadError, LoadErrorKind, LoadOptions, Loaded, SourceInfo};
 pub use pack::{Pack, PackError};
 pub use parse::Document;
-pub use report::{Counts, Diagnostic, Severity};
 
 /// Parses a loaded report: the `Document` every rule reads, with its source. Text in
 /// traditional Chinese is parsed through a simplified copy with the same offsets

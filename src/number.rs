@@ -41,7 +41,7 @@ impl Num {
         self.0.checked_mul(k).map(Num)
     }
 
-    /// The stored integer (millionths), for a compact binary encoding (`series::codec`).
+    /// The stored integer (millionths), for a compact binary encoding (`spill`).
     pub fn to_raw(self) -> i64 {
         self.0
     }

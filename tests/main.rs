@@ -20,6 +20,7 @@ mod glued;
 mod hostile;
 mod interface_language;
 mod interrupt;
+mod layering;
 mod layouts;
 mod literal_scan;
 mod narrative;

@@ -21,9 +21,9 @@ use std::io::{Cursor, Read, Write};
 
 use quick_xml::events::Event;
 
+use crate::diagnostic::Diagnostic;
 use crate::load::SourceKind;
 use crate::parse::Document;
-use crate::report::Diagnostic;
 
 use crate::load::docx::body;
 pub use crate::load::docx::body::PlaceKey;
@@ -655,7 +655,7 @@ mod tests {
     fn comment_text_is_escaped() {
         let d = Diagnostic::new(
             "E102",
-            crate::report::Severity::Warning,
+            crate::diagnostic::Severity::Warning,
             0..1,
             "<script>&\u{1}".into(),
         );

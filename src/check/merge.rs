@@ -16,8 +16,8 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostic::{Diagnostic, Label, Relation, RelationFigure, Severity};
 use crate::number::Num;
-use crate::report::{Diagnostic, Label, Relation, RelationFigure, Severity};
 use crate::rules::Holding;
 
 /// Most figures named in one help line.

@@ -4,9 +4,9 @@
 
 mod merge;
 
+use crate::diagnostic::Diagnostic;
 use crate::pack::Pack;
 use crate::parse::Document;
-use crate::report::Diagnostic;
 use crate::rules::Context;
 
 pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
@@ -37,7 +37,7 @@ pub fn run(doc: &Document, pack: &Pack) -> Vec<Diagnostic> {
     }
     let mut out = merge::merge(out, &holding);
     note_reconstructed(doc, pack, &mut out);
-    crate::fix::settle(doc, &mut out);
+    crate::diagnostic::safe_fix::settle(doc, &mut out);
     out.sort_by(|a, b| {
         (a.primary.start, &a.rule, a.primary.end).cmp(&(b.primary.start, &b.rule, b.primary.end))
     });

@@ -35,8 +35,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::pack::{Location, Pack};
-use crate::report::{Diagnostic, Severity};
 use crate::template::error::{Errors, PackError, PackSource, did_you_mean};
 
 /// The file name searched for.

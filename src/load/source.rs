@@ -466,7 +466,7 @@ impl SourceInfo {
     }
 
     /// The place of a span in the user's terms, for documents whose text is not shown
-    /// as such: `第3段`, `第2个表格 第5行第3列` (`report::place::location` adds the
+    /// as such: `第3段`, `第2个表格 第5行第3列` (`diagnostic::place::location` adds the
     /// national name of the table). `None` for text files and web pages, whose
     /// line and column say it all.
     pub fn location(&self, span: &Range<usize>) -> Option<String> {

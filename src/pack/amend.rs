@@ -26,8 +26,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Rule;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::body::Level;
-use crate::report::{Diagnostic, Severity};
 use crate::rules::{Check, Context, FigureUse};
 use crate::template::error::{PackError, PackSource};
 use crate::template::{LabelSet, Templates, unknown};

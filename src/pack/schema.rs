@@ -14,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeValue, ValueDeserializer};
 
 use super::amend::{OverrideDef, VariantDef};
-use crate::report::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{self, Check, CompileCx, RuleDef};
 use crate::template::error::{Errors, PackError, PackSource, did_you_mean};
 use crate::template::fragments::Fragments;

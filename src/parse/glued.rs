@@ -145,6 +145,15 @@ impl RowDecoding {
     }
 }
 
+/// A reading of a glued run written for a message: `77|132|470`.
+pub fn reading_text(values: &[u64]) -> String {
+    values
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// Decodes the glued rows of one table together. One `RowDecoding` per input row, in
 /// input order.
 pub fn decode_table(

@@ -216,7 +216,11 @@ fn glued_shape(g: &GluedDecoding) -> String {
     match &g.outcome {
         Outcome::Unique(_) => format!("由连写数字「{}」拆分重建", g.digits),
         Outcome::Ambiguous { readings, more } => {
-            let shown: Vec<String> = readings.iter().take(4).map(|r| reading_text(r)).collect();
+            let shown: Vec<String> = readings
+                .iter()
+                .take(4)
+                .map(|r| crate::parse::glued::reading_text(r))
+                .collect();
             let count = if *more {
                 format!("{} 种以上", readings.len())
             } else {
@@ -260,13 +264,4 @@ fn glued_checks(g: &GluedDecoding) -> String {
         ),
         _ => String::new(),
     }
-}
-
-/// A reading of a glued run: `69|3|665`.
-pub fn reading_text(values: &[u64]) -> String {
-    values
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join("|")
 }

@@ -65,18 +65,7 @@ pub struct JsonDiagnostic {
     pub other_labels: Vec<JsonForeignLabel>,
 }
 
-/// Where `span` of `doc` is, as a `Place` that outlives the document (a cross-year
-/// finding's label in last year's report).
-pub fn resolve_place(doc: &Document, span: &std::ops::Range<usize>) -> super::Place {
-    let (line, column, end_line, end_column) = place(doc, span);
-    super::Place {
-        line,
-        column,
-        end_line,
-        end_column,
-        location: super::place::location(doc, span),
-    }
-}
+pub use crate::diagnostic::place::resolve_place;
 
 /// Start and end positions of a span (`place::place`, in characters).
 fn place(doc: &Document, span: &std::ops::Range<usize>) -> (usize, usize, usize, usize) {

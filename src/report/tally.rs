@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 
 use super::emit::Checked;
 use super::{Counts, Severity};
-use crate::series::codec::{Reader, Writer};
+use crate::spill::{Reader, Writer};
 
 /// How many findings of one rule a report has, at its severity.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +102,7 @@ impl ReportRow {
 }
 
 /// The rows of a batch, in the order the reports came. A batch may have 100,000 rows, so
-/// each is held encoded (`series::codec`: the path, the body, varint counts, each rule
+/// each is held encoded (`spill`: the path, the body, varint counts, each rule
 /// as an index into the batch's rule ids) — about 100 bytes for a report with ten rules
 /// firing, against 500 as a `ReportRow` — and found again by a hash of its path;
 /// `rows` decodes them one at a time.

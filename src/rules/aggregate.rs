@@ -17,7 +17,8 @@
 
 use super::{Check, resolve_ids, rule_def};
 use crate::number::Num;
-use crate::series::{AggregateCx, Facts, Reader, SeriesCheck};
+use crate::rules::series_check::{AggregateCx, Facts, SeriesCheck};
+use crate::spill::Reader;
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -130,7 +131,7 @@ impl SeriesCheck for Aggregate {
                     if each.len() > LISTED {
                         listed.push(format!("其余 {} 个单位", each.len() - LISTED));
                     }
-                    let d = crate::report::Diagnostic::new(
+                    let d = crate::diagnostic::Diagnostic::new(
                         &cx.meta.id,
                         cx.meta.severity,
                         total.span.clone(),

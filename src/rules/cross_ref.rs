@@ -41,10 +41,10 @@ use super::{
     Check, CompileCx, Context, FigureUse, in_sections, pack_regex, relation, resolve_sections,
     rule_def,
 };
+use crate::diagnostic::Severity;
 use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{Reliability, parse_figure, reliability};
-use crate::report::Severity;
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -354,7 +354,7 @@ impl CrossRef {
                 .readings
                 .iter()
                 .take(6)
-                .map(|(r, _)| super::glued_ref::reading_text(r))
+                .map(|(r, _)| crate::parse::glued::reading_text(r))
                 .collect();
             let more = if c.readings.len() > 6 { "……" } else { "" };
             let d = cx

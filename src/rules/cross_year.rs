@@ -27,10 +27,11 @@ use std::collections::BTreeSet;
 
 use super::expr::{self, Term, TermKind, file_span};
 use super::{Check, rule_def};
+use crate::diagnostic::Severity;
 use crate::number::Num;
 use crate::parse::Document;
-use crate::report::Severity;
-use crate::series::{CellFact, Cells, Facts, PairCx, Reader, SeriesCheck, Writer};
+use crate::rules::series_check::{CellFact, Cells, Facts, PairCx, SeriesCheck};
+use crate::spill::{Reader, Writer};
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -329,7 +330,7 @@ impl SeriesCheck for CrossYear {
         // One finding per row: the columns of one row that break together (a wrong
         // 自然人 figure breaks 总计 too) are one finding with the others as notes.
         for &row in &rows {
-            let mut failed: Vec<crate::report::Diagnostic> = Vec::new();
+            let mut failed: Vec<crate::diagnostic::Diagnostic> = Vec::new();
             for &col in &cols {
                 if let Some(d) = self.check_binding(cx, row, col) {
                     failed.push(d);
@@ -344,7 +345,7 @@ impl SeriesCheck for CrossYear {
                     "同时不衔接：{}",
                     other.notes.first().cloned().unwrap_or_default()
                 ));
-                first.labels.push(crate::report::Label {
+                first.labels.push(crate::diagnostic::Label {
                     span: other.primary.clone(),
                     message: other.primary_label.clone(),
                 });
@@ -361,7 +362,7 @@ impl CrossYear {
         cx: &mut PairCx<'_>,
         row: Option<usize>,
         col: Option<usize>,
-    ) -> Option<crate::report::Diagnostic> {
+    ) -> Option<crate::diagnostic::Diagnostic> {
         let templates = cx.templates;
         let ops = self.operands(row, col, templates)?;
         let mut glued: Vec<GluedRef> = Vec::new();
@@ -487,7 +488,7 @@ impl CrossYear {
             }
             let tpl = &cx.templates.tables[g.table];
             let parts: Vec<String> = values.iter().map(u64::to_string).collect();
-            let d = crate::report::Diagnostic::new(
+            let d = crate::diagnostic::Diagnostic::new(
                 &cx.meta.id,
                 Severity::Info,
                 gf.span.clone(),
@@ -523,7 +524,7 @@ impl CrossYear {
         choice: &[usize],
         row: Option<usize>,
         col: Option<usize>,
-    ) -> Option<crate::report::Diagnostic> {
+    ) -> Option<crate::diagnostic::Diagnostic> {
         let templates = cx.templates;
         let value_of = |v: &Value| -> Option<Num> {
             Some(match v {

@@ -29,11 +29,12 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::{Check, parse_check, rule_def};
+use crate::diagnostic::Place;
 use crate::number::Num;
 use crate::parse::Document;
 use crate::parse::figures::{Reliability, parse_figure, reliability};
-use crate::report::Place;
-use crate::series::{Facts as SeriesFacts, PairCx, Reader, SeriesCheck, Writer};
+use crate::rules::series_check::{Facts as SeriesFacts, PairCx, SeriesCheck};
+use crate::spill::{Reader, Writer};
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -975,7 +976,7 @@ impl TextCheck {
                 key,
                 value,
                 span: n.range(),
-                place: crate::report::json::resolve_place(doc, &n.range()),
+                place: crate::diagnostic::place::resolve_place(doc, &n.range()),
             });
         }
         out.retain(|c| !conflicting.contains(&c.key));
@@ -1019,7 +1020,7 @@ impl TextCheck {
             sketch: sketch.finish(),
             chars,
             hashes,
-            anchor_place: crate::report::json::resolve_place(doc, &anchor),
+            anchor_place: crate::diagnostic::place::resolve_place(doc, &anchor),
             anchor,
             sentences: kept,
         })
@@ -1043,7 +1044,7 @@ impl TextCheck {
             let h = sentence.hash;
             // Last year's sentences about its own year, to be found again.
             if own.is_some_and(|y| years.iter().any(|(x, _)| *x == y)) {
-                masked.push((h, crate::report::json::resolve_place(doc, r)));
+                masked.push((h, crate::diagnostic::place::resolve_place(doc, r)));
             }
             let comparison = self.not_with.as_ref().is_some_and(|re| re.is_match(s));
             let all: Vec<i32> = years.iter().map(|(y, _)| *y).collect();
@@ -1320,7 +1321,7 @@ mod tests {
                 sketch,
                 chars,
                 hashes,
-                anchor_place: crate::report::json::resolve_place(doc, &anchor),
+                anchor_place: crate::diagnostic::place::resolve_place(doc, &anchor),
                 anchor,
                 sentences: kept,
             })
@@ -1344,7 +1345,7 @@ mod tests {
                 let h = fnv(cleaned.bytes());
                 // Last year's sentences about its own year, to be found again.
                 if own.is_some_and(|y| years.iter().any(|(x, _)| *x == y)) {
-                    masked.push((h, crate::report::json::resolve_place(doc, &r)));
+                    masked.push((h, crate::diagnostic::place::resolve_place(doc, &r)));
                 }
                 let comparison = self.not_with.as_ref().is_some_and(|re| re.is_match(s));
                 let all: Vec<i32> = years.iter().map(|(y, _)| *y).collect();

@@ -257,7 +257,7 @@ impl Equation {
         b: Binding,
         lhs: &Side,
         rhs: &Side,
-    ) -> Option<crate::report::Diagnostic> {
+    ) -> Option<crate::diagnostic::Diagnostic> {
         let templates = cx.templates;
         let cells = |s: &Side| s.operands.iter().filter(|o| !o.constant).count();
         // The primary cell: the single cell of a one-cell side (the total), else the

@@ -47,7 +47,7 @@ pub fn parse(value: &toml::Spanned<toml::Value>, replace: bool) -> Result<FixAct
             Some(toml::Value::String(r)) => {
                 if r.contains(['\n', '\r']) {
                     Err(bad("fix 的替换文字不能换行"))
-                } else if r.chars().any(crate::fix::is_numeral) {
+                } else if r.chars().any(crate::diagnostic::safe_fix::is_numeral) {
                     Err(bad("fix 的替换文字不能含数字：自动修复从不改动数字"))
                 } else {
                     Ok(FixAction::Replace(r.clone()))

@@ -107,8 +107,3 @@ pub fn candidates(
         readings: out,
     })
 }
-
-/// A reading written for a message: `77|132|470`.
-pub fn reading_text(r: &[u64]) -> String {
-    r.iter().map(u64::to_string).collect::<Vec<_>>().join("|")
-}

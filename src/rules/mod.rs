@@ -7,8 +7,8 @@
 
 use std::ops::Range;
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Document;
-use crate::report::{Diagnostic, Severity};
 use crate::template::Templates;
 
 pub mod aggregate;
@@ -28,6 +28,7 @@ pub mod relation;
 pub mod repetition;
 pub mod scan;
 pub mod sections;
+pub mod series_check;
 pub mod suppression;
 pub mod table_template;
 
@@ -40,7 +41,7 @@ macro_rules! rule_def {
         #[serde(deny_unknown_fields)]
         pub struct $name {
             pub id: toml::Spanned<String>,
-            pub severity: toml::Spanned<crate::report::Severity>,
+            pub severity: toml::Spanned<crate::diagnostic::Severity>,
             pub summary: String,
             pub description: String,
             #[serde(default)]
@@ -187,7 +188,7 @@ pub trait Check: Send + Sync {
 
     /// Rules that compare reports (`cross_year`, `cross_year_text`, `aggregate`): run
     /// by `series` over a batch, not over one document.
-    fn series(&self) -> Option<&dyn crate::series::SeriesCheck> {
+    fn series(&self) -> Option<&dyn series_check::SeriesCheck> {
         None
     }
 

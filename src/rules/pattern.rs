@@ -41,7 +41,7 @@ use std::ops::Range;
 use super::fix_def::FixAction;
 use super::scan::{PackRegex, Scan};
 use super::{Check, CompileCx, Context, in_sections, pack_regex, resolve_sections, rule_def};
-use crate::report::Fix;
+use crate::diagnostic::Fix;
 use crate::template::Templates;
 use crate::template::error::DefError;
 
@@ -184,10 +184,9 @@ impl Pattern {
                 .into_iter()
                 .filter(|h| self.fixable(&text[h.clone()]))
                 .collect();
-            if let Some(h) = hits
-                .iter()
-                .find(|h| crate::fix::changes_number(&text[(*h).clone()], fix.replacement()))
-            {
+            if let Some(h) = hits.iter().find(|h| {
+                crate::diagnostic::safe_fix::changes_number(&text[(*h).clone()], fix.replacement())
+            }) {
                 return Err(DefError::new(
                     e.span(),
                     format!("fix 会删改数字「{}」", &text[h.clone()]),
@@ -347,7 +346,7 @@ impl Check for Pattern {
                 d = d.fix(Fix {
                     edits: cluster
                         .iter()
-                        .map(|h| crate::report::Edit {
+                        .map(|h| crate::diagnostic::Edit {
                             span: h.clone(),
                             replacement: fix.replacement().to_string(),
                         })

@@ -6,8 +6,8 @@
 use std::ops::Range;
 
 use super::expr::{Side, operand_name};
+use crate::diagnostic::{Relation, RelationFigure};
 use crate::number::Num;
-use crate::report::{Relation, RelationFigure};
 use crate::template::Templates;
 
 /// One figure on one side of an equality, before grouping.

@@ -202,7 +202,7 @@ impl Check for Repetition {
                 d = d.help(fill(h));
             }
             if self.fix && in_prose(cx.doc, &hit) {
-                d = d.fix(crate::report::Fix::replace(unit.end..hit.end, ""));
+                d = d.fix(crate::diagnostic::Fix::replace(unit.end..hit.end, ""));
             }
             cx.push(d);
         }

@@ -675,7 +675,7 @@ fn title_fix(
     doc: &Document,
     h: &crate::parse::SectionHit,
     title: &crate::template::LabelSet,
-) -> Option<crate::report::Fix> {
+) -> Option<crate::diagnostic::Fix> {
     let text = &doc.text;
     let line_start = text[..h.numeral_span.start]
         .rfind('\n')
@@ -704,7 +704,7 @@ fn title_fix(
             return None;
         }
     }
-    Some(crate::report::Fix::replace(
+    Some(crate::diagnostic::Fix::replace(
         h.title_span.clone(),
         title.standard.clone(),
     ))

@@ -30,13 +30,13 @@
 use std::ops::Range;
 
 use super::{Check, Context, parse_check, resolve_ids, rule_def};
+use crate::parse::glued::reading_text;
 use crate::parse::glued::table::summarize;
 use crate::parse::glued::{Impossible, Outcome};
 use crate::parse::tables::{
     CellValue, HeaderTarget, RowShape, TableReading, TableStatus, ancestors,
 };
 use crate::parse::tokens::Layout;
-use crate::report::extract::reading_text;
 use crate::template::error::DefError;
 use crate::template::{TableTemplate, Templates};
 use crate::text::{char_diff, is_truncation};
@@ -513,8 +513,8 @@ fn glued_impossible(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableRead
             .note("nianbao 不猜测拆分方式，此行不参与合计核对")
             .help("核对原表：补上丢失的数字或分隔，或更正不一致的数值");
         // A damaged run is not a certain defect of the report: never an error.
-        if *why == Impossible::NoSplit && d.severity == crate::report::Severity::Error {
-            d.severity = crate::report::Severity::Warning;
+        if *why == Impossible::NoSplit && d.severity == crate::diagnostic::Severity::Error {
+            d.severity = crate::diagnostic::Severity::Warning;
         }
         cx.push(d);
     }
@@ -789,7 +789,7 @@ fn label_fix<'a>(
     layout: Layout,
     standard: &crate::template::LabelSet,
     others: impl Iterator<Item = &'a crate::template::LabelSet>,
-) -> Option<crate::report::Fix> {
+) -> Option<crate::diagnostic::Fix> {
     if !matches!(layout, Layout::Pipe | Layout::Cells) {
         return None;
     }
@@ -809,7 +809,7 @@ fn label_fix<'a>(
         .map(score)
         .fold(0.0_f64, f64::max);
     (own >= FIX_MIN_SCORE && own - rival >= FIX_MARGIN)
-        .then(|| crate::report::Fix::replace(span.clone(), standard.standard.clone()))
+        .then(|| crate::diagnostic::Fix::replace(span.clone(), standard.standard.clone()))
 }
 
 fn collapsed_groups(cx: &mut Context<'_>, tpl: &TableTemplate, table: &TableReading) {

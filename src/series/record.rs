@@ -5,9 +5,10 @@
 //! back by the rule of the same id in the report's pack.
 
 use super::codec::{Reader, Writer};
-use super::{Cells, GluedFact, Identity, NONE, Packed, ReportFacts, RowFacts};
+use super::{Cells, GluedFact, Identity, ReportFacts, RowFacts};
 use crate::pack::Pack;
 use crate::parse::body_key::BodyKey;
+use crate::rules::series_check::{NONE, Packed};
 
 impl ReportFacts {
     /// The record of these facts.

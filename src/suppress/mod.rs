@@ -22,10 +22,10 @@ pub mod directive;
 
 use std::ops::Range;
 
+use crate::diagnostic::Diagnostic;
 use crate::load::SourceKind;
 use crate::pack::Pack;
 use crate::parse::Document;
-use crate::report::Diagnostic;
 use directive::{Command, Parsed};
 
 /// Comments honoured per document; more are one finding (each costs a pass over the

@@ -1,5 +1,10 @@
 //! The finding a rule produces: what is wrong, where (byte spans into the checked text),
-//! the evidence, the arithmetic and the fix. Renderers in this module turn it into text.
+//! the evidence, the arithmetic and the fix; and where a span is for a reader (`place`).
+//! Below the rules, the packs, the series stage and the output formats, which all speak
+//! of findings: the formats (`report`) turn them into text.
+
+pub mod place;
+pub mod safe_fix;
 
 use std::ops::Range;
 
@@ -123,7 +128,7 @@ pub struct Edit {
 }
 
 /// A certain fix: edits that never overlap, in order. A rule gives spans into
-/// `Document::text`; `check::run` maps them into the file's own text (`fix::settle`:
+/// `Document::text`; `check::run` maps them into the file's own text (`diagnostic::safe_fix::settle`:
 /// the same for text and Markdown, the page source for HTML) and drops a fix it cannot
 /// map exactly or that would change a number, so a fix on a finding is always in the
 /// coordinates of the decoded file.
@@ -213,5 +218,37 @@ impl Diagnostic {
     pub fn fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self
+    }
+}
+
+/// Counts of findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            c.add(d.severity);
+        }
+        c
+    }
+
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
     }
 }

@@ -9,6 +9,19 @@ use std::ops::Range;
 use crate::load::source::Origin;
 use crate::parse::Document;
 
+/// Where `span` of `doc` is, as a `Place` that outlives the document (a cross-year
+/// finding's label in last year's report).
+pub fn resolve_place(doc: &Document, span: &Range<usize>) -> super::Place {
+    let p = place(doc, span, Columns::Chars);
+    super::Place {
+        line: p.line,
+        column: p.column,
+        end_line: p.end_line,
+        end_column: p.end_column,
+        location: location(doc, span),
+    }
+}
+
 /// How columns are counted. JSON and the text formats count characters (Unicode code
 /// points); SARIF says `utf16CodeUnits`, which editors and GitHub use. The two differ
 /// only after a character outside the Basic Multilingual Plane (rare CJK extension

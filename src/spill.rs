@@ -1,5 +1,7 @@
-//! The compact binary encoding of a report's series facts, for the batch's spill file
-//! (`store`): LEB128 varints for unsigned integers, zigzag varints for signed ones,
+//! The compact binary encoding of what a batch spills: a report's series facts, for the
+//! batch's spill file (`series::store`), and the rows `--summary` and `--format html`
+//! keep per report (`report::tally`). Below both, and below the rule kinds that encode
+//! their own facts. LEB128 varints for unsigned integers, zigzag varints for signed ones,
 //! length-prefixed bytes for strings and lists. Written and read by this process only
 //! (never a file format kept across runs), so there is no version or schema: the
 //! reader mirrors the writer field for field, and any mismatch or truncation reads as
@@ -7,8 +9,8 @@
 
 use std::ops::Range;
 
+use crate::diagnostic::Place;
 use crate::number::Num;
-use crate::report::Place;
 
 /// Appends encoded values to a byte buffer.
 #[derive(Default)]
