@@ -6,6 +6,8 @@
 //! ways that do (a missing character). `normalize` removes the first kind so that
 //! `similarity` and `char_diff` only see the second.
 
+pub mod bounded;
+
 use std::ops::Range;
 
 /// Folds one character to its canonical form for label comparison.

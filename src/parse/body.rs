@@ -17,6 +17,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::outline::Outline;
+use crate::text::bounded::BoundedRegex;
 
 /// The level of the issuing body, as far as the requirements care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -88,18 +89,18 @@ const FIRST_SECTION_BYTES: usize = 900;
 static TITLE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:年度报告|年报|政府信息公开\s*$)").expect("valid regex"));
 /// `<name>2023年…` or `2025年<name>政府信息公开…`.
-static NAME_BEFORE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<name>[\p{Han}（）()]{2,40}?)\s*20\d{2}\s*年").expect("valid regex")
-});
-static NAME_AFTER_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"20\d{2}\s*年度?\s*(?P<name>[\p{Han}（）()]{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)",
-    )
-    .expect("valid regex")
-});
-static HAN_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*#*\s*(?P<name>[\p{Han}（）()]{2,40})\s*$").expect("valid regex")
-});
+// The name's bounded repetition is what makes these costly to compile: see
+// `BoundedRegex`.
+const NAME_BEFORE_YEAR_PATTERN: &str = r"(?P<name>[\p{Han}（）()]{2,40}?)\s*20\d{2}\s*年";
+const NAME_AFTER_YEAR_PATTERN: &str =
+    r"20\d{2}\s*年度?\s*(?P<name>[\p{Han}（）()]{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)";
+const HAN_LINE_PATTERN: &str = r"^\s*#*\s*(?P<name>[\p{Han}（）()]{2,40})\s*$";
+static NAME_BEFORE_YEAR: LazyLock<BoundedRegex> =
+    LazyLock::new(|| BoundedRegex::new(NAME_BEFORE_YEAR_PATTERN, "name", "{2,40}"));
+static NAME_AFTER_YEAR: LazyLock<BoundedRegex> =
+    LazyLock::new(|| BoundedRegex::new(NAME_AFTER_YEAR_PATTERN, "name", "{2,40}"));
+static HAN_LINE: LazyLock<BoundedRegex> =
+    LazyLock::new(|| BoundedRegex::new(HAN_LINE_PATTERN, "name", "{2,40}"));
 static SELF_DEPARTMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:我|本)(?:局|委|厅|办|中心|院|署|所)").expect("valid regex"));
 static SELF_GOVERNMENT: LazyLock<Regex> =
@@ -186,7 +187,7 @@ fn from_title(text: &str, preamble_end: usize) -> Option<IssuingBody> {
         if TITLE_LINE.is_match(content) {
             let candidates = [&*NAME_BEFORE_YEAR, &*NAME_AFTER_YEAR];
             for re in candidates {
-                for c in re.captures_iter(content) {
+                for c in re.captures_all(content) {
                     let Some(m) = c.name("name") else { continue };
                     let name = strip_label(m.as_str());
                     if let Some(level) = classify(name) {
@@ -290,6 +291,14 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_read_as_their_patterns() {
+        use crate::text::bounded::tests::agrees;
+        agrees(NAME_BEFORE_YEAR_PATTERN, "name", "{2,40}");
+        agrees(NAME_AFTER_YEAR_PATTERN, "name", "{2,40}");
+        agrees(HAN_LINE_PATTERN, "name", "{2,40}");
+    }
 
     fn level_of(text: &str) -> Option<Level> {
         infer(text, &Outline::default()).map(|b| b.level)

@@ -35,6 +35,7 @@ use super::{Check, Context, parse_check, resolve_ids, rule_def};
 use crate::parse::Document;
 use crate::template::Templates;
 use crate::template::error::DefError;
+use crate::text::bounded::BoundedRegex;
 use crate::text::{char_diff, floor_char_boundary};
 
 rule_def! {
@@ -133,12 +134,9 @@ pub fn compile(def: &Def, cx: &super::CompileCx<'_>) -> Result<Box<dyn Check>, D
 
 /// The preamble's list of parts: after 包括/包含/分为/由 to the end of the sentence,
 /// with the count it states (`等六部分组成`, `6个部分`) when it does.
-static PART_LIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r"(?:包括|包含|分为|由)[:：]?(?P<list>[^。]{8,400}?)(?:(?:等|共)?(?P<n>[一二三四五六七八九十0-9]{1,2})个?部分[^。]{0,4}|。|$)",
-    )
-    .expect("valid regex")
-});
+const PART_LIST_PATTERN: &str = r"(?:包括|包含|分为|由)[:：]?(?P<list>[^。]{8,400}?)(?:(?:等|共)?(?P<n>[一二三四五六七八九十0-9]{1,2})个?部分[^。]{0,4}|。|$)";
+static PART_LIST: std::sync::LazyLock<BoundedRegex> =
+    std::sync::LazyLock::new(|| BoundedRegex::new(PART_LIST_PATTERN, "list", "{8,400}"));
 
 /// `六` or `6` → 6.
 fn chinese_count(s: &str) -> Option<usize> {
@@ -714,4 +712,12 @@ fn title_fix(
 /// the checking thread parses the first document).
 pub(crate) fn warm() {
     std::sync::LazyLock::force(&PART_LIST);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn part_list_reads_as_its_pattern() {
+        crate::text::bounded::tests::agrees(super::PART_LIST_PATTERN, "list", "{8,400}");
+    }
 }
