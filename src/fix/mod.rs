@@ -2,8 +2,8 @@
 //! answer — a heading or label typo and its standard wording, markup residue, a
 //! repeated word — carry a `Fix` (edits of text). This module
 //!
-//! * `settle`s them after every check (`diagnostic::safe_fix`, below the rules and the
-//!   check, re-exported here): maps each edit from `Document::text` to the file's own
+//! * has them `settle`d after every check (`diagnostic::safe_fix`, below the rules and
+//!   the check): maps each edit from `Document::text` to the file's own
 //!   text, exactly or not at all (an HTML piece must be verbatim in the page source),
 //!   and drops a fix on a Word document, one that would add, remove or change a
 //!   numeral, one that touches a placeholder (`某某`, `XX`), or one that crosses a line;
@@ -23,8 +23,6 @@ use crate::{Linter, Outcome};
 
 /// How many times a text is fixed and checked again at most.
 pub const MAX_ROUNDS: usize = 10;
-
-pub use crate::diagnostic::safe_fix::{changes_number, is_numeral, is_placeholder, settle};
 
 /// The edits of the fixes that can be applied together: each fix whose edits overlap
 /// none of the fixes taken before it (in text order). Returns the edits in order and

@@ -65,8 +65,6 @@ pub struct JsonDiagnostic {
     pub other_labels: Vec<JsonForeignLabel>,
 }
 
-pub use crate::diagnostic::place::resolve_place;
-
 /// Start and end positions of a span (`place::place`, in characters).
 fn place(doc: &Document, span: &std::ops::Range<usize>) -> (usize, usize, usize, usize) {
     let p = super::place::place(doc, span, super::place::Columns::Chars);

@@ -23,9 +23,6 @@ use crate::pack::Pack;
 use crate::parse::Document;
 use crate::parse::body_key::BodyKey;
 
-/// The binary encoding of spilled facts (`crate::spill`), by its former name.
-pub use crate::spill as codec;
-pub use crate::spill::{Reader, Writer};
 // What the rule kinds see, defined beside them (`rules::series_check`).
 pub use crate::rules::series_check::{
     AggregateCx, CellFact, Cells, Facts, GluedFact, Identity, PairCx, ReportFacts, RowFacts,

@@ -4,11 +4,11 @@
 //! rule's facts are written by the rule (`Facts::encode`) behind a length, and read
 //! back by the rule of the same id in the report's pack.
 
-use super::codec::{Reader, Writer};
 use super::{Cells, GluedFact, Identity, ReportFacts, RowFacts};
 use crate::pack::Pack;
 use crate::parse::body_key::BodyKey;
 use crate::rules::series_check::{NONE, Packed};
+use crate::spill::{Reader, Writer};
 
 impl ReportFacts {
     /// The record of these facts.
